@@ -1,0 +1,17 @@
+/*
+ * commands.h — the subcommands of the mcusim program.
+ *
+ * Each subcommand is one function with main()'s signature, in its own
+ * cmd_<name>.c file; argv[0] is the subcommand's name.  Exit codes follow
+ * one convention across the program (see exitcodes.h).
+ */
+#ifndef MCUSIM_CLI_COMMANDS_H
+#define MCUSIM_CLI_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_boards(int argc, char **argv);
+int cmd_model(int argc, char **argv);      /* model build | model info */
+int cmd_model_build(int argc, char **argv);
+int cmd_model_info(int argc, char **argv);
+
+#endif

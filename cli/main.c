@@ -1,0 +1,53 @@
+/*
+ * main.c — the mcusim program: dispatches to one subcommand per verb.
+ *
+ * Every subcommand lives in cmd_<verb>.c and parses its own options; this
+ * file only knows the table below and prints the overview for --help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run, "run a firmware ELF on a simulated board"},
+    {"boards", cmd_boards, "list the boards mcusim knows"},
+    {"model", cmd_model, "build a synthetic .tflite model, or describe one"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: mcusim <command> [options]\n\n"
+                 "A cycle-accurate Cortex-M simulator and TinyML profiler.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'mcusim <command> --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("mcusim %s\n", MCUSIM_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "mcusim: unknown command '%s' (see 'mcusim --help')\n", argv[1]);
+    return EXIT_BAD_INPUT;
+}
