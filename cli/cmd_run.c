@@ -1,4 +1,111 @@
-/* cmd_run.c — placeholder while the command is written. */
+/*
+ * cmd_run.c — 'mcusim run': runs a firmware ELF on a simulated board.
+ *
+ * The firmware's console goes to stdout/stderr unchanged; mcusim's own
+ * summary goes to stderr (and, with --json, to a file), so the program's
+ * output can be compared byte for byte with another emulator's.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
-int cmd_run(int argc, char **argv) { fprintf(stderr, "mcusim: '%s' is not built yet\n", argv[0]); return 5; }
+#include "exitcodes.h"
+#include "run_support.h"
+#include "sim.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mcusim run FIRMWARE.elf [options] [-- ARGS...]\n\n"
+            "Runs a Cortex-M firmware image on a simulated board and reports instructions,\n"
+            "cycles and simulated time.  ARGS become the firmware's command line\n"
+            "(semihosting SYS_GET_CMDLINE; argv[0] is the firmware's path).\n\n"
+            "options:\n"
+            "  -b, --board NAME|FILE      board to simulate (default: nano33ble; see 'mcusim boards')\n"
+            "  -n, --max-instructions N   stop after N instructions (default: %llu, 0 = no limit)\n"
+            "  -t, --timeout SECONDS      stop after this much host time (default: %.0f, 0 = none)\n"
+            "      --json PATH            write the summary as JSON ('-' for stdout)\n"
+            "      --vector-faults        deliver faults to the firmware's fault handlers\n"
+            "                             (default: stop at the faulting instruction)\n"
+            "  -v, --verbose              on a fault, add registers and the last executed blocks\n"
+            "  -q, --quiet                no summary on stderr\n"
+            "  -h, --help                 this help\n\n"
+            "exit status: the firmware's own exit status when it exits; otherwise\n"
+            "  2 bad input (unreadable ELF, segment outside the board's memory, bad board)\n"
+            "  3 the firmware faulted    4 a limit was reached    5 internal error\n",
+            (unsigned long long)RUN_DEFAULT_MAX_INSNS, RUN_DEFAULT_TIMEOUT_S);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_request req;
+    run_request_init(&req);
+    const char *json_path = NULL;
+    bool quiet = false;
+    static const struct option opts[] = {
+        {"board", required_argument, 0, 'b'},
+        {"max-instructions", required_argument, 0, 'n'},
+        {"timeout", required_argument, 0, 't'},
+        {"json", required_argument, 0, 'j'},
+        {"vector-faults", no_argument, 0, 'F'},
+        {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "b:n:t:vqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b': req.board = optarg; break;
+        case 'n':
+            if (parse_count(optarg, &req.max_instructions)) {
+                fprintf(stderr, "mcusim run: --max-instructions needs a number, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case 't':
+            if (parse_seconds(optarg, &req.timeout_s)) {
+                fprintf(stderr, "mcusim run: --timeout needs a number of seconds, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case 'j': json_path = optarg; break;
+        case 'F': req.vector_faults = true; break;
+        case 'v': req.verbose = true; break;
+        case 'q': quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    /* getopt moved the options first; what remains is the firmware and,
+     * after "--" (which getopt consumed), the firmware's own arguments. */
+    req.firmware = argv[optind++];
+    req.args = argv + optind;
+    req.n_args = argc - optind;
+
+    struct run_outcome out;
+    int rc = run_firmware(&req, &out);
+    if (rc == EXIT_BAD_INPUT || rc == EXIT_INTERNAL) {
+        fprintf(stderr, "mcusim: %s\n", out.error);
+        run_outcome_free(&out);
+        return rc;
+    }
+    if (!quiet)
+        run_print_summary(&out, stderr);
+    if (json_path && run_write_json(&out, json_path)) {
+        fprintf(stderr, "mcusim: %s: cannot write JSON: %s\n", json_path, strerror(errno));
+        rc = EXIT_INTERNAL;
+    }
+    run_outcome_free(&out);
+    return rc;
+}

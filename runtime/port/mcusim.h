@@ -26,42 +26,9 @@
 
 #include <stdint.h>
 
-#define MCUSIM_REGION_MAGIC 0x3152534Du /* "MSR1" */
-#define MCUSIM_INFO_MAGIC 0x3149534Du   /* "MSI1" */
-
-enum mcusim_region_kind {
-    MCUSIM_REGION_USER = 0,      /* a named region of user code */
-    MCUSIM_REGION_INFERENCE = 1, /* one whole inference */
-    MCUSIM_REGION_LAYER = 2,     /* one operator of the model */
-};
-
-/* A region the profiler attributes cycles to.  For layers every field is
- * filled; for user regions only magic, kind and name matter. */
-struct mcusim_region {
-    uint32_t magic;        /* MCUSIM_REGION_MAGIC */
-    uint32_t kind;         /* enum mcusim_region_kind */
-    const char *name;      /* op name ("CONV_2D") or user label */
-    uint32_t index;        /* operator index in the subgraph */
-    uint32_t op;           /* TFLite BuiltinOperator code */
-    uint32_t macs_lo;      /* multiply-accumulates, low 32 bits */
-    uint32_t macs_hi;      /* multiply-accumulates, high 32 bits */
-    uint32_t out_dims;     /* number of valid entries in out_shape */
-    int32_t out_shape[4];  /* output tensor shape */
-    uint32_t arena_bytes;  /* arena bytes live during the layer, scratch included */
-    const char *kernel;    /* kernel implementation, e.g. "conv_s8_ref" */
-};
-
-enum mcusim_info_kind {
-    MCUSIM_INFO_ARENA = 1, /* a = arena base address, b = bytes planned, c = capacity */
-    MCUSIM_INFO_MODEL = 2, /* a = model address, b = model bytes, c = operator count */
-    MCUSIM_INFO_STACK = 3, /* a = stack lowest address, b = stack top, c = 0 */
-};
-
-struct mcusim_info {
-    uint32_t magic; /* MCUSIM_INFO_MAGIC */
-    uint32_t kind;  /* enum mcusim_info_kind */
-    uint32_t a, b, c;
-};
+/* The region and information records (host-safe, shared with the runtime
+ * core compiled for the host): */
+#include "mcusim_records.h"
 
 /* ---- ITM (ARMv7-M ARM C1.7; ARMv6-M has no ITM: the guard reads 0) ---- */
 

@@ -1,0 +1,60 @@
+/*
+ * run_support.h — one firmware run from the command line's point of view:
+ * find the board, read the ELF, simulate, summarize (text and JSON).
+ * Shared by 'run', 'profile' and 'bench'.
+ */
+#ifndef MCUSIM_RUN_SUPPORT_H
+#define MCUSIM_RUN_SUPPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "board.h"
+#include "elf_image.h"
+#include "sim.h"
+
+#define RUN_DEFAULT_MAX_INSNS 20000000000ull
+#define RUN_DEFAULT_TIMEOUT_S 3600.0
+
+struct run_request {
+    const char *firmware;
+    const char *board;            /* name or file, default "nano33ble" */
+    char **args;                  /* firmware arguments after argv[0] */
+    int n_args;
+    uint64_t max_instructions;
+    double timeout_s;
+    bool vector_faults;
+    bool verbose;
+    const struct sim_observer *observer;
+    /* Called after loading, before running: place a model, paint memory. */
+    int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);
+    void *prepare_ctx;
+    FILE *out, *err;              /* firmware console (default stdout/stderr) */
+};
+
+struct run_outcome {
+    struct board board;
+    struct elf_image image;
+    bool image_loaded;
+    struct sim_result result;
+    char error[1024];             /* for bad input / internal errors */
+    char regs_dump[1024];         /* --verbose: registers and trace */
+};
+
+void run_request_init(struct run_request *req);
+
+/* Returns the exit status mcusim should end with (see exitcodes.h). */
+int run_firmware(const struct run_request *req, struct run_outcome *out);
+void run_outcome_free(struct run_outcome *out);
+
+void run_print_summary(const struct run_outcome *out, FILE *f);
+int run_write_json(const struct run_outcome *out, const char *path);
+
+/* Exit status for a finished simulation. */
+int run_exit_status(const struct sim_result *r);
+
+int parse_count(const char *s, uint64_t *out);
+int parse_seconds(const char *s, double *out);
+
+#endif

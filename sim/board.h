@@ -1,0 +1,102 @@
+/*
+ * board.h — board descriptions: core, clock, memory map, timing and energy.
+ *
+ * A board is data: one INI file in boards/ (see boards/README.md for every
+ * key).  This module parses and validates such a file with inih and finds a
+ * board by name; nothing else in mcusim hard-codes a core or a memory map.
+ */
+#ifndef MCUSIM_BOARD_H
+#define MCUSIM_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOARD_MAX_REGIONS 16
+#define BOARD_ERR_LEN 512
+
+enum core_kind {
+    CORE_CORTEX_M0PLUS,
+    CORE_CORTEX_M4,
+    CORE_CORTEX_M7,
+};
+
+enum region_kind {
+    REGION_FLASH, /* read-only, executable; writes fault */
+    REGION_RAM,   /* read/write/execute, zero wait states */
+    REGION_STUB,  /* peripheral space: reads as zero, writes ignored */
+};
+
+struct board_region {
+    char name[32];
+    enum region_kind kind;
+    uint32_t base;
+    uint32_t size;
+};
+
+/* Memory timing (flash wait states, caches): read by the cycle model. */
+struct board_timing {
+    uint32_t flash_wait_states;   /* extra cycles per flash access that misses */
+    uint32_t flash_line_bytes;    /* bytes fetched per flash access (prefetch width) */
+    bool icache;                  /* instruction cache present and enabled */
+    uint32_t icache_bytes;        /* cache capacity */
+    uint32_t icache_line_bytes;   /* cache line size */
+    uint32_t icache_ways;         /* associativity */
+    bool dcache;                  /* data reads from flash cached too (e.g. ART) */
+    uint32_t dcache_bytes;
+    uint32_t dcache_line_bytes;
+    uint32_t muls_cycles;         /* Cortex-M0+ MULS: 1 (fast) or 32 (small) */
+};
+
+/* Energy model: an estimate, derived from datasheet run currents. */
+struct board_energy {
+    double supply_v;              /* supply voltage */
+    double run_ua_per_mhz;        /* base run current from flash, per MHz */
+    double sleep_ua;              /* current while waiting for an interrupt */
+    /* Extra charge per event, in picocoulombs-per-cycle units (pA·s/MHz);
+     * zero means "included in the base current". */
+    double flash_read_extra_ua_per_mhz;
+    double ram_access_extra_ua_per_mhz;
+    double mul_extra_ua_per_mhz;
+    double fpu_extra_ua_per_mhz;
+    bool present;
+};
+
+struct board {
+    char name[64];
+    char description[160];
+    char path[512];              /* file it was read from */
+    enum core_kind core;
+    bool has_fpu;                /* single-precision FPv4/FPv5 */
+    bool has_dsp;                /* ARMv7E-M DSP extension */
+    uint32_t clock_hz;
+    uint32_t vtor;               /* boot vector table address */
+    bool vtor_set;
+    uint32_t stack_bytes;        /* main stack reserved by the linker script */
+    struct board_region regions[BOARD_MAX_REGIONS];
+    int n_regions;
+    struct board_timing timing;
+    struct board_energy energy;
+};
+
+/* Reads and validates a board file.  On error returns -1 and writes one
+ * line "FILE:LINE: problem" into err. */
+int board_load(const char *path, struct board *b, char *err, size_t errlen);
+
+/* Finds a board by name (searched in the board directories) or by path (an
+ * argument containing '/' or ending in ".ini"), then loads it. */
+int board_find(const char *name_or_path, struct board *b, char *err, size_t errlen);
+
+/* The directory searched for boards by name: $MCUSIM_BOARDS, else the
+ * source tree's boards/ compiled in, else the installed data directory. */
+const char *board_dir(void);
+
+/* Lists every board file in board_dir(), sorted by name.  Returns the count,
+ * or -1 with err set.  *out is malloc'd; free with free(). */
+int board_list(struct board **out, char *err, size_t errlen);
+
+const struct board_region *board_region_of(const struct board *b, uint32_t addr);
+const struct board_region *board_main_region(const struct board *b, enum region_kind kind);
+const char *core_name(enum core_kind core);
+
+#endif /* MCUSIM_BOARD_H */

@@ -1,0 +1,188 @@
+/*
+ * sim.h — one simulated Cortex-M microcontroller.
+ *
+ * A struct sim owns a Unicorn engine, the board's memory, the core
+ * peripherals (NVIC, SCB, SysTick, DWT, ITM), semihosting state and the
+ * cycle model.  Nothing is global: any number of simulations can live in
+ * one process.
+ *
+ * The simulator knows nothing about layers, databases or reports.  It tells
+ * an observer what happened (DESIGN.md, "data flows one way"):
+ *   - a basic block completed: its static description and the cycles it
+ *     took, dynamic terms included;
+ *   - a word was written to an ITM stimulus port (profiling markers), with
+ *     the exact cycle and instruction count at the writing instruction;
+ *   - an exception was entered or returned from.
+ */
+#ifndef MCUSIM_SIM_H
+#define MCUSIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "board.h"
+#include "elf_image.h"
+
+/* Instruction classes for the instruction mix and the energy model. */
+enum insn_class {
+    CLASS_ALU,
+    CLASS_MUL,      /* multiplies, multiply-accumulates, SIMD/DSP */
+    CLASS_LOAD,
+    CLASS_STORE,
+    CLASS_BRANCH,
+    CLASS_FPU,
+    CLASS_OTHER,    /* system, hints, barriers, IT, breakpoints */
+    CLASS_COUNT
+};
+extern const char *const insn_class_names[CLASS_COUNT];
+
+/* How a basic block ends: what the next block's address means. */
+enum block_end {
+    END_FALLTHROUGH,   /* no branch (split by size or page) */
+    END_BRANCH,        /* unconditional direct branch */
+    END_COND_BRANCH,   /* conditional branch, CBZ/CBNZ */
+    END_CALL,          /* BL/BLX: the next block is a function entry */
+    END_RETURN,        /* BX LR, POP {..,PC}, LDR PC,[SP],#4 */
+    END_INDIRECT,      /* other writes to PC: tables, computed jumps */
+    END_TRAP,          /* SVC, BKPT, UDF: control goes to the simulator */
+};
+
+/* A basic block, decoded once (Capstone) and cached for the whole run. */
+struct sim_block {
+    uint32_t addr;
+    uint32_t size;
+    uint32_t n_insns;
+    uint32_t cycles;           /* static cycles, falling through, no dynamic terms */
+    uint32_t taken_cycles;     /* extra cycles when the final branch is taken */
+    uint32_t refill;           /* pipeline refill when a taken branch lands here */
+    uint8_t end;               /* enum block_end */
+    uint8_t has_fp;            /* contains floating-point instructions */
+    uint8_t has_dynamic;       /* contains instructions timed at run time */
+    uint8_t self_loop;         /* a lone branch to itself ("b .") */
+    uint16_t class_count[CLASS_COUNT];
+    uint16_t flash_fetch_lines;  /* flash lines fetched by the block (no cache) */
+    uint16_t flash_literal_loads;/* PC-relative loads from flash */
+    uint32_t *insn_addr;       /* n_insns addresses */
+    uint8_t *insn_class;       /* n_insns classes */
+    uint32_t *prefix_cycles;   /* n_insns+1: static cycles before insn i */
+    void *mem_ops;             /* lazily decoded memory operands (sim_locate.c) */
+    void *user;                /* the observer's data for this block */
+};
+
+struct sim_observer {
+    void *ctx;
+    /* A block finished: `cycles` is what it cost, dynamic terms included;
+     * `next` is the address execution continues at. */
+    void (*block)(void *ctx, const struct sim_block *b, uint32_t cycles, uint32_t next);
+    /* A word written to ITM stimulus port `port`.  cycles/instructions are
+     * exact at the writing instruction, which is instruction `index` of block
+     * `b` (instructions before it already executed). */
+    void (*itm)(void *ctx, unsigned port, uint32_t value, uint64_t cycles,
+                uint64_t instructions, const struct sim_block *b, uint32_t index);
+    /* Exception entry (number > 0) or return (number < 0: -returning one). */
+    void (*exception)(void *ctx, int number, uint64_t cycles);
+};
+
+enum sim_status {
+    SIM_RUNNING,
+    SIM_EXITED,   /* the firmware exited through semihosting */
+    SIM_FAULT,    /* the firmware faulted (see struct sim_fault) */
+    SIM_LIMIT,    /* an instruction or wall-clock limit stopped it */
+    SIM_ERROR,    /* the simulator failed (out of memory, engine error) */
+};
+
+enum sim_fault_kind {
+    FAULT_NONE,
+    FAULT_READ_UNMAPPED,    /* load from an address outside the memory map */
+    FAULT_WRITE_UNMAPPED,
+    FAULT_FETCH_UNMAPPED,   /* jump to an address with no memory */
+    FAULT_WRITE_FLASH,      /* store to flash (read-only at run time) */
+    FAULT_FETCH_NX,         /* execution from non-executable memory */
+    FAULT_UNDEFINED,        /* undefined or unsupported instruction */
+    FAULT_INVALID_STATE,    /* ARM state, bad EXC_RETURN, vector without Thumb bit */
+    FAULT_NO_COPROCESSOR,   /* FPU used while disabled in CPACR */
+    FAULT_DIVIDE_BY_ZERO,   /* with CCR.DIV_0_TRP set */
+    FAULT_STACK_OVERFLOW,   /* SP below the stack's guard region */
+    FAULT_LOCKUP,           /* fault while in HardFault or NMI */
+    FAULT_HARDFAULT_LOOP,   /* a fault handler that loops forever */
+    FAULT_DEADLOCK,         /* WFI/infinite loop with nothing that can wake it */
+};
+
+enum sim_limit_kind { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_WALL_CLOCK };
+
+struct sim_fault {
+    enum sim_fault_kind kind;
+    uint32_t pc;             /* the faulting instruction */
+    uint32_t address;        /* the data address, where one applies */
+    char symbol[128];        /* pc as symbol+offset */
+    char detail[256];        /* one line, e.g. "read of 4 bytes at 0x30000000" */
+};
+
+struct sim_result {
+    enum sim_status status;
+    int exit_code;           /* firmware status when SIM_EXITED */
+    enum sim_limit_kind limit;
+    struct sim_fault fault;
+    uint64_t instructions;
+    uint64_t cycles;
+    uint64_t sleep_cycles;   /* cycles spent in WFI/WFE */
+    double sim_time_s;       /* cycles at the board's clock */
+    double wall_s;
+    double mips;
+    char message[512];       /* one-line diagnostic for non-exit outcomes */
+};
+
+struct sim_options {
+    uint64_t max_instructions;   /* 0: unlimited */
+    double max_wall_s;           /* 0: unlimited */
+    const char *cmdline;         /* semihosting command line, argv[0] first */
+    FILE *out;                   /* firmware stdout (default stdout) */
+    FILE *err;                   /* firmware stderr (default stderr) */
+    FILE *in;                    /* firmware stdin (default: empty) */
+    bool vector_faults;          /* enter the firmware's fault handlers */
+    bool cycle_model;            /* false: count instructions only (bench) */
+    uint32_t stack_guard;        /* bytes below the stack that are a guard (0: none) */
+    int trace_depth;             /* last executed block addresses kept for -v */
+};
+
+struct sim;
+
+/* Creates a simulator for a board; returns NULL with err set. */
+struct sim *sim_create(const struct board *board, const struct sim_options *opt,
+                       char *err, size_t errlen);
+void sim_destroy(struct sim *s);
+
+/* Loads a firmware image: every loadable segment must lie in the board's
+ * flash or RAM.  The image stays referenced (symbols) and must outlive s. */
+int sim_load_elf(struct sim *s, const struct elf_image *img, char *err, size_t errlen);
+
+/* Writes bytes into simulated memory as a programmer would (flash too). */
+int sim_load_bytes(struct sim *s, uint32_t addr, const void *bytes, uint32_t len,
+                   char *err, size_t errlen);
+
+void sim_set_observer(struct sim *s, const struct sim_observer *obs);
+
+/* Resets the core (SP and PC from the vector table) and runs until the
+ * firmware exits, faults or hits a limit. */
+int sim_run(struct sim *s, struct sim_result *res);
+
+/* Direct access to simulated memory, for the observer and tests.  Returns
+ * a pointer to len readable bytes at addr, or NULL if not all mapped. */
+const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len);
+int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len);
+
+const struct board *sim_board(const struct sim *s);
+const struct elf_image *sim_image(const struct sim *s);
+uint64_t sim_cycles(const struct sim *s);
+
+/* The core's registers for diagnostics (r0-r15, xpsr, msp, psp). */
+void sim_registers(struct sim *s, uint32_t regs[16], uint32_t *xpsr, uint32_t *msp, uint32_t *psp);
+
+/* The last executed block addresses, oldest first; returns the count. */
+int sim_trace(const struct sim *s, uint32_t *addrs, int max);
+
+const char *sim_status_name(enum sim_status st);
+const char *sim_fault_name(enum sim_fault_kind k);
+
+#endif /* MCUSIM_SIM_H */

@@ -1,0 +1,182 @@
+/*
+ * sim_internal.h — the state of one simulator, shared by the sim/ modules.
+ *
+ * sim.c runs the engine and owns the hooks; blocks.c caches decoded blocks;
+ * timing*.c computes their costs; scs.c is the Private Peripheral Bus
+ * (NVIC, SCB, SysTick, DWT, ITM); exceptions.c does exception entry and
+ * return; semihost.c serves BKPT 0xAB; locate.c finds which instruction of
+ * a block made a memory access.  Nothing here is visible outside sim/.
+ */
+#ifndef MCUSIM_SIM_INTERNAL_H
+#define MCUSIM_SIM_INTERNAL_H
+
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "sim.h"
+#include "timing.h"
+
+#define NUM_EXCEPTIONS (16 + 64) /* system exceptions + 64 external IRQs */
+#define SEMIHOST_MAX_FILES 32
+
+/* Exception numbers (ARMv7-M ARM B1.5.2). */
+enum {
+    EXC_RESET = 1, EXC_NMI = 2, EXC_HARDFAULT = 3, EXC_MEMMANAGE = 4, EXC_BUSFAULT = 5,
+    EXC_USAGEFAULT = 6, EXC_SVCALL = 11, EXC_DEBUGMON = 12, EXC_PENDSV = 14, EXC_SYSTICK = 15,
+};
+
+struct mem_map {
+    uint32_t base, size;
+    enum region_kind kind;
+    uint8_t *host;          /* NULL for stub (MMIO) regions */
+};
+
+struct block_cache {
+    struct sim_block **slots; /* open addressing on (addr, size) */
+    uint32_t mask;
+    uint32_t count;
+};
+
+/* Per-instruction hook sites for instructions timed by operand values. */
+struct dyn_site {
+    struct sim *sim;
+    uint32_t addr;
+    uint8_t kind;           /* enum timing_dyn_kind */
+    uint8_t rn, rm;         /* operand registers 0-12 */
+    uint8_t extra;          /* DYN_EXECUTED: cycles when executed */
+    uc_hook hook;
+};
+
+struct nvic {
+    uint8_t enabled[NUM_EXCEPTIONS];
+    uint8_t pending[NUM_EXCEPTIONS];
+    uint8_t active[NUM_EXCEPTIONS];
+    uint8_t priority[NUM_EXCEPTIONS];
+    int n_active;
+    int active_stack[NUM_EXCEPTIONS]; /* nesting order */
+};
+
+struct systick {
+    uint32_t csr;           /* ENABLE, TICKINT, CLKSOURCE; COUNTFLAG kept apart */
+    uint32_t reload;
+    bool countflag;
+    uint64_t start;         /* cycle at which the counter held RELOAD */
+    uint64_t last_tick;     /* cycle up to which zeros were accounted */
+};
+
+struct scs {
+    struct nvic nvic;
+    struct systick systick;
+    uint32_t vtor, aircr_prigroup, scr, ccr, shcsr;
+    uint32_t cfsr, hfsr, mmfar, bfar;
+    uint32_t cpacr, fpccr, fpcar;
+    uint32_t demcr;
+    uint32_t dwt_ctrl;
+    uint64_t cyccnt_base;   /* CYCCNT = cycles - base while enabled */
+    uint32_t cyccnt_frozen; /* value while disabled */
+    uint32_t itm_tcr, itm_ter, itm_tpr;
+};
+
+struct semihost {
+    FILE *files[SEMIHOST_MAX_FILES];
+    bool owned[SEMIHOST_MAX_FILES];
+    int last_errno;
+    char *cmdline;
+    uint32_t features_pos;  /* read position in ":semihosting-features" */
+};
+
+struct sim {
+    uc_engine *uc;
+    csh cs;
+    struct board board;
+    const struct elf_image *img;
+    struct sim_options opt;
+    struct sim_observer obs;
+    bool has_obs;
+
+    struct mem_map mem[BOARD_MAX_REGIONS];
+    int n_mem;
+    uc_hook hooks[6];
+
+    /* Execution accounting.  `cycles` and `insns` cover completed blocks;
+     * the running block's share is added when it completes. */
+    uint64_t cycles;
+    uint64_t insns;
+    uint64_t sleep_cycles;
+    struct sim_block *cur;  /* block executing now, NULL between blocks */
+    uint32_t cur_dyn;       /* dynamic cycles of `cur` so far */
+    int cur_last_access;    /* index of the last located access in `cur` */
+    uint64_t next_event;    /* cycle of the next timed event (SysTick, poll) */
+    uint64_t next_poll;     /* cycle of the next wall-clock poll */
+    bool poll_due;
+    bool any_pending;       /* some exception is pending (maybe masked) */
+    uint32_t stack_limit;   /* __stack_limit of the image, 0 if unknown */
+    uint32_t bad_access_addr; /* last faulting access, for the diagnostic */
+    int bad_access_size;
+
+    struct block_cache blocks;
+    struct timing *timing;
+    struct dyn_site **dyn;
+    int n_dyn, cap_dyn;
+
+    struct scs scs;
+    struct semihost sh;
+
+    enum sim_status status;
+    int exit_code;
+    enum sim_limit_kind limit;
+    struct sim_fault fault;
+    bool fault_pending;     /* a fault was taken into a handler */
+    char message[512];
+    double wall_start;
+
+    uint32_t *trace;        /* ring of the last block addresses */
+    int trace_pos, trace_len;
+};
+
+/* blocks.c */
+int blocks_init(struct block_cache *c);
+void blocks_free(struct block_cache *c);
+/* The cached block at (addr, size), decoded on first sight.  *restart is
+ * set when new per-instruction hooks were added for it: the caller must
+ * re-enter the block so that its translation includes them. */
+struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, bool *restart);
+
+/* scs.c */
+void scs_reset(struct sim *s);
+uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned size, void *user);
+void scs_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user);
+void scs_schedule(struct sim *s);          /* recompute s->next_event */
+void scs_tick(struct sim *s);              /* timed events due at s->cycles */
+uint64_t scs_next_wakeup(struct sim *s);   /* next cycle an interrupt can pend, or UINT64_MAX */
+uint32_t scs_cpuid(const struct sim *s);
+
+/* exceptions.c */
+void exc_set_pending(struct sim *s, int num);
+int exc_pending_to_take(struct sim *s);    /* exception number, or 0 */
+int exc_enter(struct sim *s, int num, uint32_t return_addr);
+int exc_return(struct sim *s, uint32_t exc_return);
+int exc_current_priority(struct sim *s);
+int exc_fault(struct sim *s, int num, uint32_t pc);
+
+/* semihost.c */
+int semihost_init(struct sim *s);
+void semihost_free(struct sim *s);
+void semihost_call(struct sim *s);          /* at a BKPT 0xAB */
+
+/* locate.c */
+int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write);
+void locate_free(struct sim_block *b);
+
+/* sim.c */
+/* The cycle count when instruction `index` of the running block starts
+ * (DWT CYCCNT as that instruction sees it); index < 0: the block's start. */
+uint64_t sim_now_at(const struct sim *s, int index);
+void sim_stop(struct sim *s, enum sim_status st);
+void sim_set_fault(struct sim *s, enum sim_fault_kind kind, uint32_t pc, uint32_t addr,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+uint8_t *sim_host_ptr(struct sim *s, uint32_t addr, uint32_t len);
+void sim_complete_block(struct sim *s, uint32_t next);
+double sim_wall_now(void);
+
+#endif /* MCUSIM_SIM_INTERNAL_H */
