@@ -94,12 +94,12 @@ int cmd_run(int argc, char **argv)
     req.n_args = argc - optind;
 
     struct run_outcome out;
-    int rc = run_firmware(&req, &out);
-    if (rc == EXIT_BAD_INPUT || rc == EXIT_INTERNAL) {
+    if (run_firmware(&req, &out)) {
         fprintf(stderr, "mcusim: %s\n", out.error);
         run_outcome_free(&out);
-        return rc;
+        return out.error_status;
     }
+    int rc = run_exit_status(&out.result);
     if (!quiet)
         run_print_summary(&out, stderr);
     if (json_path && run_write_json(&out, json_path)) {

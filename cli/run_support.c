@@ -87,24 +87,25 @@ static void dump_state(struct sim *s, const struct elf_image *img, char *buf, si
     }
 }
 
+static int setup_error(struct run_outcome *out, int status, const char *msg)
+{
+    snprintf(out->error, sizeof out->error, "%s", msg);
+    out->error_status = status;
+    return -1;
+}
+
 int run_firmware(const struct run_request *req, struct run_outcome *out)
 {
     memset(out, 0, sizeof *out);
     char err[1024] = "";
-    if (board_find(req->board, &out->board, err, sizeof err)) {
-        snprintf(out->error, sizeof out->error, "%s", err);
-        return EXIT_BAD_INPUT;
-    }
-    if (elf_image_load(req->firmware, &out->image, err, sizeof err)) {
-        snprintf(out->error, sizeof out->error, "%s", err);
-        return EXIT_BAD_INPUT;
-    }
+    if (board_find(req->board, &out->board, err, sizeof err))
+        return setup_error(out, EXIT_BAD_INPUT, err);
+    if (elf_image_load(req->firmware, &out->image, err, sizeof err))
+        return setup_error(out, EXIT_BAD_INPUT, err);
     out->image_loaded = true;
     char *cmdline = join_cmdline(req->firmware, req->args, req->n_args);
-    if (!cmdline) {
-        snprintf(out->error, sizeof out->error, "out of memory");
-        return EXIT_INTERNAL;
-    }
+    if (!cmdline)
+        return setup_error(out, EXIT_INTERNAL, "out of memory");
     struct sim_options opt = {
         .max_instructions = req->max_instructions,
         .max_wall_s = req->timeout_s,
@@ -116,15 +117,12 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     };
     struct sim *s = sim_create(&out->board, &opt, err, sizeof err);
     free(cmdline);
-    if (!s) {
-        snprintf(out->error, sizeof out->error, "%s", err);
-        return EXIT_INTERNAL;
-    }
+    if (!s)
+        return setup_error(out, EXIT_INTERNAL, err);
     if (sim_load_elf(s, &out->image, err, sizeof err) ||
         (req->prepare && req->prepare(req->prepare_ctx, s, err, sizeof err))) {
-        snprintf(out->error, sizeof out->error, "%s", err);
         sim_destroy(s);
-        return EXIT_BAD_INPUT;
+        return setup_error(out, EXIT_BAD_INPUT, err);
     }
     if (req->observer)
         sim_set_observer(s, req->observer);
@@ -134,7 +132,7 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     sim_destroy(s);
     if (out->result.status == SIM_ERROR && !out->result.message[0])
         snprintf(out->result.message, sizeof out->result.message, "simulation failed");
-    return run_exit_status(&out->result);
+    return 0;
 }
 
 void run_outcome_free(struct run_outcome *out)
@@ -170,8 +168,7 @@ void run_print_summary(const struct run_outcome *out, FILE *f)
                 r->message[0] ? ": " : "", r->message);
         break;
     case SIM_FAULT:
-        fprintf(f, "mcusim: %s: fault: %s at %s (pc 0x%08x): %s\n", out->image.path,
-                sim_fault_name(r->fault.kind), r->fault.symbol, r->fault.pc, r->fault.detail);
+        fprintf(f, "mcusim: %s: fault: %s\n", out->image.path, r->message);
         break;
     case SIM_LIMIT:
         fprintf(f, "mcusim: %s: stopped: %s\n", out->image.path, r->message);

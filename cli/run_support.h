@@ -38,13 +38,16 @@ struct run_outcome {
     struct elf_image image;
     bool image_loaded;
     struct sim_result result;
-    char error[1024];             /* for bad input / internal errors */
+    char error[1024];             /* why the run could not start */
+    int error_status;             /* exit status for that (exitcodes.h) */
     char regs_dump[1024];         /* --verbose: registers and trace */
 };
 
 void run_request_init(struct run_request *req);
 
-/* Returns the exit status mcusim should end with (see exitcodes.h). */
+/* Runs the firmware.  Returns 0 when a simulation ran (whatever its
+ * outcome, in out->result), or -1 when it could not start: bad input or an
+ * internal error, explained in out->error with out->error_status. */
 int run_firmware(const struct run_request *req, struct run_outcome *out);
 void run_outcome_free(struct run_outcome *out);
 

@@ -134,9 +134,15 @@ static bool read_word(struct sim *s, uint32_t addr, uint32_t *v)
     return true;
 }
 
+/* Does [addr, addr+len) reach into the guard below the main stack? */
+static bool in_stack_guard(const struct sim *s, uint32_t addr, uint32_t len)
+{
+    return s->stack_limit && addr < s->stack_limit && addr + len > s->stack_limit - STACK_GUARD_BYTES;
+}
+
 static void stacking_failed(struct sim *s, uint32_t frame, uint32_t pc)
 {
-    bool overflow = s->stack_limit && frame < s->stack_limit;
+    bool overflow = in_stack_guard(s, frame, 32);
     sim_set_fault(s, overflow ? FAULT_STACK_OVERFLOW : FAULT_LOCKUP, pc, frame,
                   overflow ? "stack overflow while stacking an exception frame at 0x%08x"
                            : "exception frame at 0x%08x is not in RAM (bad stack pointer)",
@@ -162,7 +168,7 @@ int exc_enter(struct sim *s, int num, uint32_t return_addr)
     } else {
         xpsr &= ~(1u << 9);
     }
-    if (s->stack_limit && frame < s->stack_limit) {
+    if (!on_psp && in_stack_guard(s, frame, words * 4)) {
         stacking_failed(s, frame, return_addr);
         return -1;
     }
@@ -317,8 +323,11 @@ int exc_fault(struct sim *s, int num, uint32_t pc)
         target = EXC_HARDFAULT;
     if (target == EXC_HARDFAULT && current <= -1) {
         /* A fault in HardFault or NMI cannot be handled: lockup. */
-        snprintf(s->message, sizeof s->message, "lockup: %s at %s while handling a fault: %s",
-                 sim_fault_name(s->fault.kind), s->fault.symbol, s->fault.detail);
+        char where[128];
+        elf_image_format_addr(s->img, pc, where, sizeof where);
+        snprintf(s->message, sizeof s->message,
+                 "lockup: fault at %s inside the fault handler; the first fault was %s at %s: %s",
+                 where, sim_fault_name(s->fault.kind), s->fault.symbol, s->fault.detail);
         s->fault.kind = FAULT_LOCKUP;
         return -1;
     }

@@ -246,7 +246,10 @@ void semihost_call(struct sim *s)
         ret = arg(s, a1, 0, &v0) && file_of(s, v0) && !h->owned[v0] ? 1 : 0;
         break;
     case SYS_SEEK:
-        if (arg(s, a1, 0, &v0) && arg(s, a1, 1, &v1) && file_of(s, v0))
+        if (arg(s, a1, 0, &v0) && arg(s, a1, 1, &v1) && v0 == FEATURES_HANDLE) {
+            h->features_pos = v1;
+            ret = 0;
+        } else if (arg(s, a1, 0, &v0) && arg(s, a1, 1, &v1) && file_of(s, v0))
             ret = fseek(file_of(s, v0), (long)v1, SEEK_SET) ? (uint32_t)-1 : 0;
         break;
     case SYS_FLEN:

@@ -70,6 +70,7 @@ const char *sim_fault_name(enum sim_fault_kind k)
     case FAULT_LOCKUP: return "lockup";
     case FAULT_HARDFAULT_LOOP: return "hardfault";
     case FAULT_DEADLOCK: return "deadlock";
+    case FAULT_BREAKPOINT: return "breakpoint";
     }
     return "?";
 }
@@ -263,7 +264,14 @@ static bool events(struct sim *s, uint32_t addr)
 static void check_dead_loop(struct sim *s, uint32_t addr)
 {
     if (s->scs.nvic.n_active > 0 && exc_current_priority(s) < 0) {
-        sim_set_fault(s, FAULT_HARDFAULT_LOOP, addr, 0, "fault handler loops forever");
+        char where[128];
+        elf_image_format_addr(s->img, addr, where, sizeof where);
+        if (s->fault.kind == FAULT_NONE)
+            sim_set_fault(s, FAULT_HARDFAULT_LOOP, addr, 0, "fault handler loops forever");
+        else
+            snprintf(s->message, sizeof s->message,
+                     "%s at %s: %s; the fault handler then looped forever at %s",
+                     sim_fault_name(s->fault.kind), s->fault.symbol, s->fault.detail, where);
         sim_stop(s, SIM_FAULT);
         return;
     }
@@ -376,7 +384,7 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *user)
         }
         if (s->cur)
             complete_partial(s, s->cur->n_insns - 1);
-        sim_set_fault(s, FAULT_UNDEFINED, pc, 0, "breakpoint (BKPT 0x%02x) with no debugger attached",
+        sim_set_fault(s, FAULT_BREAKPOINT, pc, 0, "breakpoint (BKPT 0x%02x) with no debugger attached",
                       insn ? insn[0] : 0);
         take_fault(s, EXC_HARDFAULT, pc);
         return;
@@ -443,6 +451,13 @@ static void handle_engine_error(struct sim *s, uc_err e)
     }
     case UC_ERR_FETCH_UNMAPPED:
     case UC_ERR_FETCH_PROT:
+        if (e == UC_ERR_FETCH_UNMAPPED && addr >= 0xFFFFFF00u && (s->scs.nvic.n_active > 0)) {
+            /* ARMv6-M cores report a branch to EXC_RETURN as a fetch fault. */
+            if (s->cur)
+                sim_complete_block(s, addr | 1);
+            exc_return(s, addr | 1);
+            return;
+        }
         complete_partial(s, s->cur ? s->cur->n_insns : 0);
         sim_set_fault(s, e == UC_ERR_FETCH_PROT ? FAULT_FETCH_NX : FAULT_FETCH_UNMAPPED, addr ? addr : pc,
                       addr ? addr : pc, "instruction fetch from 0x%08x: %s", addr ? addr : pc,
@@ -606,6 +621,69 @@ static int load_range(struct sim *s, uint32_t addr, const void *bytes, uint32_t 
     return 0;
 }
 
+/* Any access to the guard below the main stack is a stack overflow: the
+ * run stops there with the depth the stack reached. */
+static uint64_t guard_read(uc_engine *uc, uint64_t offset, unsigned size, void *user);
+static void guard_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user);
+
+static void guard_hit(struct sim *s, uint32_t addr, bool write)
+{
+    int idx = s->cur ? locate_access(s, s->cur, addr, write) : -1;
+    uint32_t pc = idx >= 0 ? s->cur->insn_addr[idx] : (s->cur ? s->cur->addr : 0);
+    const struct board_region *ram = board_main_region(&s->board, REGION_RAM);
+    uint32_t top = ram->base + ram->size;
+    uint32_t top_sym;
+    if (!elf_image_symbol_addr(s->img, "__stack_top", &top_sym))
+        top = top_sym;
+    sim_set_fault(s, FAULT_STACK_OVERFLOW, pc, addr,
+                  "stack overflow: %s at 0x%08x, %u bytes below the stack top (stack is %u bytes)",
+                  write ? "write" : "read", addr, top - addr, top - s->stack_limit);
+    s->stop_index = idx;
+    sim_stop(s, SIM_FAULT);
+}
+
+static uint64_t guard_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    struct sim *s = user;
+    (void)uc;
+    (void)size;
+    guard_hit(s, s->stack_limit - STACK_GUARD_BYTES + (uint32_t)offset, false);
+    return 0;
+}
+
+static void guard_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
+{
+    struct sim *s = user;
+    (void)uc;
+    (void)size;
+    (void)value;
+    guard_hit(s, s->stack_limit - STACK_GUARD_BYTES + (uint32_t)offset, true);
+}
+
+/* Remaps the main RAM as [base, guard) + guard (MMIO) + [limit, end), the
+ * two RAM parts still backed by the same host buffer. */
+static int map_stack_guard(struct sim *s, uint32_t limit, char *err, size_t errlen)
+{
+    uint32_t guard = limit - STACK_GUARD_BYTES;
+    struct mem_map *m = NULL;
+    for (int i = 0; i < s->n_mem; i++)
+        if (s->mem[i].kind == REGION_RAM && guard - s->mem[i].base < s->mem[i].size &&
+            limit - s->mem[i].base <= s->mem[i].size)
+            m = &s->mem[i];
+    if (!m || (guard & 0x3FF) || guard <= m->base)
+        return 0; /* no room for a guard: run without one */
+    if (uc_mem_unmap(s->uc, m->base, m->size) ||
+        uc_mem_map_ptr(s->uc, m->base, guard - m->base, UC_PROT_ALL, m->host) ||
+        uc_mmio_map(s->uc, guard, STACK_GUARD_BYTES, guard_read, s, guard_write, s) ||
+        (m->base + m->size > limit &&
+         uc_mem_map_ptr(s->uc, limit, m->base + m->size - limit, UC_PROT_ALL, m->host + (limit - m->base)))) {
+        snprintf(err, errlen, "cannot map the stack guard at 0x%08x", guard);
+        return -1;
+    }
+    s->stack_limit = limit;
+    return 0;
+}
+
 int sim_load_elf(struct sim *s, const struct elf_image *img, char *err, size_t errlen)
 {
     s->img = img;
@@ -623,7 +701,7 @@ int sim_load_elf(struct sim *s, const struct elf_image *img, char *err, size_t e
     }
     uint32_t limit;
     if (!elf_image_symbol_addr(img, "__stack_limit", &limit))
-        s->stack_limit = limit;
+        return map_stack_guard(s, limit, err, errlen);
     return 0;
 }
 
@@ -668,6 +746,7 @@ int sim_run(struct sim *s, struct sim_result *res)
 {
     memset(res, 0, sizeof *res);
     s->status = SIM_RUNNING;
+    s->stop_index = -1;
     s->wall_start = sim_wall_now();
     if (reset(s, res)) {
         res->status = SIM_ERROR;
@@ -685,7 +764,9 @@ int sim_run(struct sim *s, struct sim_result *res)
         else
             sleep_until_event(s);
     }
-    if (s->cur)
+    if (s->cur && s->status == SIM_FAULT && s->stop_index >= 0)
+        complete_partial(s, (uint32_t)s->stop_index);
+    else if (s->cur)
         sim_complete_block(s, read_pc(s));
 
     res->status = s->status;

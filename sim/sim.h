@@ -107,6 +107,7 @@ enum sim_fault_kind {
     FAULT_LOCKUP,           /* fault while in HardFault or NMI */
     FAULT_HARDFAULT_LOOP,   /* a fault handler that loops forever */
     FAULT_DEADLOCK,         /* WFI/infinite loop with nothing that can wake it */
+    FAULT_BREAKPOINT,       /* BKPT other than semihosting, no debugger */
 };
 
 enum sim_limit_kind { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_WALL_CLOCK };

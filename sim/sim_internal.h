@@ -18,6 +18,7 @@
 
 #define NUM_EXCEPTIONS (16 + 64) /* system exceptions + 64 external IRQs */
 #define SEMIHOST_MAX_FILES 32
+#define STACK_GUARD_BYTES 1024u /* below __stack_limit; see ldscript.h */
 
 /* Exception numbers (ARMv7-M ARM B1.5.2). */
 enum {
@@ -113,6 +114,7 @@ struct sim {
     uint32_t stack_limit;   /* __stack_limit of the image, 0 if unknown */
     uint32_t bad_access_addr; /* last faulting access, for the diagnostic */
     int bad_access_size;
+    int stop_index;         /* instruction of `cur` the run stopped at, or -1 */
 
     struct block_cache blocks;
     struct timing *timing;

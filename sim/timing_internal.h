@@ -32,13 +32,14 @@ struct insn_facts {
     uint16_t regs_read;       /* core registers read, bit per register */
     uint16_t regs_written;    /* core registers written */
     uint32_t fp_read, fp_written; /* S registers, bit per register */
+    bool dual_issued;         /* set by a dual-issue core: issued with the one before */
 };
 
 struct timing_core {
     const char *name;
     /* Cycles of one instruction given the one before it (NULL at block
      * start).  May declare a dynamic site. */
-    unsigned (*cost)(const struct timing *t, const struct insn_facts *f,
+    unsigned (*cost)(const struct timing *t, struct insn_facts *f,
                      const struct insn_facts *prev, struct timing_dyn *dyn);
     /* Pipeline refill when a taken branch lands on f. */
     unsigned (*refill)(const struct timing *t, const struct insn_facts *f);

@@ -5,7 +5,7 @@
  */
 #include "timing_internal.h"
 
-static unsigned m0p_cost(const struct timing *t, const struct insn_facts *f,
+static unsigned m0p_cost(const struct timing *t, struct insn_facts *f,
                          const struct insn_facts *prev, struct timing_dyn *dyn)
 {
     (void)prev;

@@ -33,7 +33,7 @@ static bool address_depends_on(const struct insn_facts *f, const struct insn_fac
     return (addr_regs & produced) != 0;
 }
 
-static unsigned m4_cost(const struct timing *t, const struct insn_facts *f,
+static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
                         const struct insn_facts *prev, struct timing_dyn *dyn)
 {
     (void)t;

@@ -11,7 +11,7 @@ static bool single_alu(const struct insn_facts *f)
     return f->cls == CLASS_ALU && !f->writes_pc && f->id != ARM_INS_IT;
 }
 
-static unsigned m7_cost(const struct timing *t, const struct insn_facts *f,
+static unsigned m7_cost(const struct timing *t, struct insn_facts *f,
                         const struct insn_facts *prev, struct timing_dyn *dyn)
 {
     (void)t;
@@ -40,9 +40,11 @@ static unsigned m7_cost(const struct timing *t, const struct insn_facts *f,
         return 14;
     /* Dual issue: an ALU or load/store following a single-issued ALU
      * instruction with no dependency between them issues in the same cycle. */
-    if (prev && single_alu(prev) && (single_alu(f) || f->is_single_ldst) &&
-        !(prev->regs_written & (f->regs_read | f->regs_written)))
+    if (prev && !prev->dual_issued && single_alu(prev) && (single_alu(f) || f->is_single_ldst) &&
+        !(prev->regs_written & (f->regs_read | f->regs_written))) {
+        f->dual_issued = true;
         return 0;
+    }
     return 1;
 }
 

@@ -4,9 +4,9 @@
  * Boots as Cortex-M hardware does: the core loads SP and PC from the vector
  * table at the start of flash (linker script: section .vectors).  The reset
  * handler enables the FPU where there is one (the core resets with it off),
- * then either hands over to newlib's crt0 (_start, present when linking
- * with --specs=rdimon.specs) or initialises .data and .bss itself and calls
- * main(), passing main's return value to port_exit().
+ * initialises .data and .bss, then either hands over to newlib's crt0
+ * (_start, present when linking with --specs=rdimon.specs) or calls main()
+ * itself, passing main's return value to port_exit().
  *
  * Handlers are weak aliases of Default_Handler (an infinite loop the
  * simulator recognises), so firmware overrides one by defining it.
@@ -75,10 +75,12 @@ static void fpu_enable(void)
 void Reset_Handler(void)
 {
     fpu_enable();
-    if (_start)
-        _start(); /* newlib's crt0 does the rest (rdimon.specs) */
+    /* .data is copied here even for newlib's crt0, which expects a loader
+     * to have put it in RAM already. */
     memcpy(__data_start, __data_load, (size_t)(__data_end - __data_start));
     memset(__bss_start__, 0, (size_t)(__bss_end__ - __bss_start__));
+    if (_start)
+        _start(); /* newlib's crt0 does the rest (rdimon.specs) */
     static char cmdline[256];
     static char *argv[16];
     int argc = port_args(cmdline, sizeof cmdline, argv, 16);
