@@ -1,0 +1,28 @@
+/*
+ * calibrate.h — turning randomly initialized layers into a well-conditioned
+ * network and measuring its activation ranges.
+ *
+ * A trained TinyML network has batch normalization folded into its
+ * convolutions: every output channel has its own mean and spread, which is
+ * what makes per-channel weight scales matter.  Random weights alone give
+ * activations that grow, shrink or collapse with depth.  So, layer by layer
+ * on the calibration inputs (inputs.h), each weighted layer is normalized as
+ * a folded batch norm would be: channel c's pre-activation values get mean
+ * beta[c] and standard deviation gamma[c] (drawn by graph.c), by scaling
+ * the channel's weights and setting its bias.
+ *
+ * A second pass then records, for every tensor, the min and max over all
+ * MG_CALIBRATION_INPUTS calibration inputs — what the TFLite converter does
+ * with its representative dataset — for quantize.c.  It needs more inputs
+ * than normalization: a range set by a few dozen inputs is exceeded by many
+ * new ones, which are then clipped.
+ */
+#ifndef MCUSIM_MG_CALIBRATE_H
+#define MCUSIM_MG_CALIBRATE_H
+
+#include "graph.h"
+
+/* Returns 0, or -1 with g->error set. */
+int mg_calibrate(struct mg_graph *g);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * ref_kernels.h — the `ref` kernel family: portable C that follows TFLite's
+ * reference int8 arithmetic exactly, one kernel per file, named
+ * <op>_<type>_ref.c like CMSIS-NN's arm_<op>_<type>.c.  family_ref.c lists
+ * them in the family's dispatch table.  An optimized family is tested
+ * against this one and falls back to it for the ops it does not implement.
+ */
+#ifndef RT_REF_KERNELS_H
+#define RT_REF_KERNELS_H
+
+#include "rt_fixedpoint.h"
+#include "rt_kernel.h"
+#include "rt_op_params.h"
+
+extern const struct rt_kernel rt_kernel_conv_s8_ref;
+extern const struct rt_kernel rt_kernel_depthwise_conv_s8_ref;
+extern const struct rt_kernel rt_kernel_fully_connected_s8_ref;
+extern const struct rt_kernel rt_kernel_fully_connected_f32_ref;
+extern const struct rt_kernel rt_kernel_avgpool_s8_ref;
+extern const struct rt_kernel rt_kernel_maxpool_s8_ref;
+extern const struct rt_kernel rt_kernel_add_s8_ref;
+extern const struct rt_kernel rt_kernel_mul_s8_ref;
+extern const struct rt_kernel rt_kernel_reshape_ref;
+extern const struct rt_kernel rt_kernel_softmax_s8_ref;
+extern const struct rt_kernel rt_kernel_logistic_s8_ref;
+extern const struct rt_kernel rt_kernel_tanh_s8_ref;
+extern const struct rt_kernel rt_kernel_quantize_f32_s8_ref;
+extern const struct rt_kernel rt_kernel_quantize_s8_s8_ref;
+extern const struct rt_kernel rt_kernel_dequantize_s8_f32_ref;
+extern const struct rt_kernel rt_kernel_pad_s8_ref;
+extern const struct rt_kernel rt_kernel_mean_s8_ref;
+extern const struct rt_kernel rt_kernel_concatenation_ref;
+
+extern const struct rt_kernel_family rt_family_ref;
+
+static inline int32_t rt_clamp(int32_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+#endif

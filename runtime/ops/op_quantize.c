@@ -1,0 +1,64 @@
+/*
+ * op_quantize.c — prepare steps of QUANTIZE (float32 -> int8, and int8 ->
+ * int8 requantization) and DEQUANTIZE (int8 -> float32), as TFLite's.
+ */
+#include "rt_ops.h"
+#include "rt_quant.h"
+
+static enum rt_status same_shape_io(struct rt_prepare_ctx *ctx, const struct rt_node *node, struct rt_tensor **in,
+                                    struct rt_tensor **out)
+{
+    enum rt_status st;
+    if ((st = rt_get_input(ctx, node, 0, in)) != RT_OK || (st = rt_get_output(ctx, node, 0, out)) != RT_OK)
+        return st;
+    if (!rt_same_shape(*in, *out))
+        return rt_fail(ctx->err, RT_BAD_MODEL, "input and output shapes differ");
+    return RT_OK;
+}
+
+enum rt_status rt_prepare_quantize(struct rt_prepare_ctx *ctx, struct rt_node *node)
+{
+    struct rt_tensor *in, *out;
+    enum rt_status st;
+    struct rt_quantize_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    if (!p)
+        return RT_NO_MEMORY;
+    if ((st = same_shape_io(ctx, node, &in, &out)) != RT_OK ||
+        (st = rt_check_int8_tensor(ctx, out, "output")) != RT_OK)
+        return st;
+    if (out->num_scales > 1)
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "per-channel quantize is not supported");
+    p->scale = out->scale;
+    p->zero_point = out->zero_point;
+    if (in->type == TFLITE_TYPE_INT8) {
+        if ((st = rt_check_int8_tensor(ctx, in, "input")) != RT_OK)
+            return st;
+        p->input_zero_point = in->zero_point;
+        rt_quantize_multiplier((double)in->scale / (double)out->scale, &p->multiplier, &p->shift);
+    } else if (in->type != TFLITE_TYPE_FLOAT32) {
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "quantize input must be float32 or int8");
+    }
+    node->params = p;
+    node->macs = rt_tensor_elements(in);
+    return RT_OK;
+}
+
+enum rt_status rt_prepare_dequantize(struct rt_prepare_ctx *ctx, struct rt_node *node)
+{
+    struct rt_tensor *in, *out;
+    enum rt_status st;
+    struct rt_quantize_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    if (!p)
+        return RT_NO_MEMORY;
+    if ((st = same_shape_io(ctx, node, &in, &out)) != RT_OK || (st = rt_check_int8_tensor(ctx, in, "input")) != RT_OK)
+        return st;
+    if (out->type != TFLITE_TYPE_FLOAT32)
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "dequantize output must be float32");
+    if (in->num_scales > 1)
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "per-channel dequantize is not supported");
+    p->scale = in->scale;
+    p->zero_point = in->zero_point;
+    node->params = p;
+    node->macs = rt_tensor_elements(in);
+    return RT_OK;
+}

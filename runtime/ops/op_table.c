@@ -1,0 +1,38 @@
+/*
+ * op_table.c — which TFLite builtins the runtime knows: their op-level
+ * prepare step and whether the output may alias the input.  Kernels for
+ * them live in the families (kernels/<family>/family_<family>.c).
+ */
+#include "rt_ops.h"
+
+static const struct rt_op_def op_defs[] = {
+    {TFLITE_OP_ADD, rt_prepare_add, false},
+    {TFLITE_OP_AVERAGE_POOL_2D, rt_prepare_pool_2d, false},
+    {TFLITE_OP_CONCATENATION, rt_prepare_concatenation, false},
+    {TFLITE_OP_CONV_2D, rt_prepare_conv_2d, false},
+    {TFLITE_OP_DEPTHWISE_CONV_2D, rt_prepare_depthwise_conv_2d, false},
+    {TFLITE_OP_DEQUANTIZE, rt_prepare_dequantize, false},
+    {TFLITE_OP_FULLY_CONNECTED, rt_prepare_fully_connected, false},
+    {TFLITE_OP_LOGISTIC, rt_prepare_logistic, false},
+    {TFLITE_OP_MAX_POOL_2D, rt_prepare_pool_2d, false},
+    {TFLITE_OP_MUL, rt_prepare_mul, false},
+    {TFLITE_OP_RESHAPE, rt_prepare_reshape, true},
+    {TFLITE_OP_SOFTMAX, rt_prepare_softmax, false},
+    {TFLITE_OP_TANH, rt_prepare_tanh, false},
+    {TFLITE_OP_PAD, rt_prepare_pad, false},
+    {TFLITE_OP_MEAN, rt_prepare_mean, false},
+    {TFLITE_OP_QUANTIZE, rt_prepare_quantize, false},
+};
+
+const struct rt_op_def *rt_op_def_find(int32_t op)
+{
+    for (size_t i = 0; i < sizeof op_defs / sizeof op_defs[0]; i++)
+        if (op_defs[i].op == op)
+            return &op_defs[i];
+    return NULL;
+}
+
+bool rt_op_supported(int32_t op, uint8_t input_type)
+{
+    return rt_op_def_find(op) && rt_kernel_find(rt_family_default(), op, input_type);
+}

@@ -1,0 +1,111 @@
+/*
+ * rt_op_params.h — the parameters each op's prepare step computes once and
+ * every kernel family reads at invoke time.  Offsets follow TFLite's
+ * convention: input_offset = -input_zero_point, output_offset =
+ * output_zero_point; act_min/act_max are the fused activation's bounds in
+ * the output's quantized domain.
+ */
+#ifndef RT_OP_PARAMS_H
+#define RT_OP_PARAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* CONV_2D and DEPTHWISE_CONV_2D, int8 with per-channel (or per-tensor) weights. */
+struct rt_conv_params {
+    int32_t stride_w, stride_h, dilation_w, dilation_h;
+    int32_t pad_w, pad_h;        /* leading padding (SAME puts the odd extra at the end) */
+    int32_t depth_multiplier;    /* depthwise only */
+    int32_t input_offset, output_offset;
+    int32_t act_min, act_max;
+    const int32_t *multiplier;   /* one per output channel */
+    const int8_t *shift;         /* in [-31, 30]: a byte is enough, and saves arena */
+};
+
+/* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
+struct rt_fc_params {
+    int32_t batches, in_depth, out_depth;
+    int32_t input_offset, filter_offset, output_offset;
+    int32_t act_min, act_max;
+    const int32_t *multiplier;   /* one per output, or a single entry when per-tensor */
+    const int8_t *shift;         /* in [-31, 30]: a byte is enough, and saves arena */
+    bool per_channel;
+    float act_min_f, act_max_f;  /* float32 */
+};
+
+/* AVERAGE_POOL_2D and MAX_POOL_2D, int8. */
+struct rt_pool_params {
+    int32_t stride_w, stride_h, filter_w, filter_h, pad_w, pad_h;
+    int32_t act_min, act_max;
+};
+
+/* Broadcast description for two-input elementwise ops, up to 4-D:
+ * output index (n,h,w,c) reads input k at sum(index[d] * stride_k[d]). */
+struct rt_broadcast {
+    int32_t out_dims[4];
+    int32_t in1_strides[4], in2_strides[4];
+};
+
+struct rt_add_params {
+    int32_t input1_offset, input2_offset, output_offset;
+    int32_t left_shift;
+    int32_t input1_multiplier, input2_multiplier, output_multiplier;
+    int input1_shift, input2_shift, output_shift;
+    int32_t act_min, act_max;
+    struct rt_broadcast bc;
+};
+
+struct rt_mul_params {
+    int32_t input1_offset, input2_offset, output_offset;
+    int32_t output_multiplier;
+    int output_shift;
+    int32_t act_min, act_max;
+    struct rt_broadcast bc;
+};
+
+/* SOFTMAX int8 -> int8 (output scale 1/256, zero point -128). */
+struct rt_softmax_params {
+    int32_t input_multiplier, input_left_shift, diff_min;
+    int32_t outer, depth;
+};
+
+/* LOGISTIC and TANH int8: input rescaled to a Q4 fixed-point number. */
+struct rt_sigmoid_params {
+    int32_t input_zero_point, input_range_radius, input_multiplier, input_left_shift;
+};
+
+/* QUANTIZE (float32 -> int8, or int8 -> int8 requantize) and DEQUANTIZE. */
+struct rt_quantize_params {
+    float scale;               /* output scale (quantize) or input scale (dequantize) */
+    int32_t zero_point;
+    int32_t input_zero_point;  /* requantize */
+    int32_t multiplier;        /* requantize */
+    int shift;
+};
+
+/* PAD int8, up to 4-D (leading dimensions padded with 1). */
+struct rt_pad_params {
+    int32_t in_dims[4], out_dims[4];
+    int32_t before[4];
+    int32_t pad_value;
+};
+
+/* MEAN int8 over any set of axes, up to 4-D. */
+struct rt_mean_params {
+    int32_t in_dims[4];
+    bool reduced[4];
+    int32_t num_elements_in_axis;
+    int32_t num_outputs;
+    bool same_quantization;    /* TFLite then averages raw values with integer division */
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier;        /* input_scale / output_scale, with 1/num folded in */
+    int shift;
+};
+
+/* CONCATENATION int8 (all inputs quantized like the output, as TFLite requires). */
+struct rt_concat_params {
+    int32_t outer;             /* product of dimensions before the axis */
+    const uint32_t *copy_bytes;  /* per input: axis dim * inner size * element size */
+};
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * test_modelgen_spec.c — the spec grammar, its one-line errors, models that
+ * cannot be built, and 'mcusim model build' on the command line (exit
+ * codes, --help, --list, the summary line, the file it writes).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "modelgen.h"
+
+static void parse_ok(const char *text, const char *canonical)
+{
+    struct mg_spec s;
+    char err[256] = "";
+    cr_assert_eq(mg_spec_parse(text, &s, err, sizeof err), 0, "'%s': %s", text, err);
+    cr_assert_str_eq(s.canonical, canonical, "'%s'", text);
+}
+
+/* The spec is refused with a message containing `needle`. */
+static void parse_bad(const char *text, const char *needle)
+{
+    struct mg_spec s;
+    char err[256] = "";
+    cr_assert_neq(mg_spec_parse(text, &s, err, sizeof err), 0, "'%s' was accepted", text);
+    cr_assert(strstr(err, needle), "'%s': message '%s' should mention '%s'", text, err, needle);
+    cr_assert_null(strchr(err, '\n'), "one line");
+}
+
+Test(modelgen_spec, defaults_and_canonical_forms)
+{
+    parse_ok("cnn", "cnn:res=32,ch=3,width=1,classes=10");
+    parse_ok("cnn:width=0.5", "cnn:res=32,ch=3,width=0.5,classes=10");
+    parse_ok("cnn:classes=4,res=48x40", "cnn:res=48x40,ch=3,width=1,classes=4");
+    parse_ok("cnn:width=.25", "cnn:res=32,ch=3,width=0.25,classes=10");
+    parse_ok("cnn:width=1.2500,res=64x64", "cnn:res=64,ch=3,width=1.25,classes=10");
+    parse_ok("dscnn", "dscnn:width=1,blocks=4,classes=12");
+    parse_ok("autoencoder", "autoencoder:input=640,hidden=128,bottleneck=8,layers=4");
+    parse_ok("mobilenet", "mobilenet:alpha=0.25,res=96,ch=3,classes=2");
+    parse_ok("resnet:width=0.0625", "resnet:res=32,ch=3,width=0.0625,classes=10");
+    parse_ok("mlp:layers=1", "mlp:input=64,hidden=32,layers=1,classes=10");
+}
+
+Test(modelgen_spec, bad_specs_name_the_problem)
+{
+    parse_bad("", "empty");
+    parse_bad("resnet50", "unknown architecture 'resnet50'");
+    parse_bad("resnet50", "cnn, dscnn");
+    parse_bad("cnn:", "nothing after ':'");
+    parse_bad("cnn:width", "'width' is not key=value");
+    parse_bad("cnn:depth=3", "unknown key 'depth'");
+    parse_bad("cnn:depth=3", "res, ch, width, classes");
+    parse_bad("cnn:width=0.5,width=1", "given twice");
+    parse_bad("cnn:width=", "width=''");
+    parse_bad("cnn:width=abc", "not a number");
+    parse_bad("cnn:width=0.12345", "at most 4 decimals");
+    parse_bad("cnn:width=-1", "width='-1'");
+    parse_bad("cnn:width=1.", "width='1.'");
+    parse_bad("cnn:classes=2.5", "not an integer");
+    parse_bad("cnn:classes=1", "out of range [2, 1000]");
+    parse_bad("cnn:res=4", "res=4 is out of range [8, 512]");
+    parse_bad("cnn:res=32x", "not a size");
+    parse_bad("cnn:res=32x4", "out of range");
+    parse_bad("cnn:width=100", "out of range [0.0625, 8]");
+    parse_bad("dscnn:blocks=0", "blocks=0 is out of range");
+    parse_bad("cnn:classes=10,", "stray ','");
+    parse_bad("cnn:classes=99999999999999", "not an integer");
+    char long_spec[400];
+    memset(long_spec, 'a', sizeof long_spec - 1);
+    long_spec[sizeof long_spec - 1] = 0;
+    parse_bad(long_spec, "longer than");
+}
+
+/* Specs that parse but ask for a model modelgen will not make. */
+Test(modelgen_spec, impossible_models_are_errors_not_crashes)
+{
+    const struct {
+        const char *spec, *needle;
+    } cases[] = {
+        {"cnn:res=512,width=8", "limit"},   /* a 512x512x128 activation */
+        {"autoencoder:input=65536,hidden=4096", "parameters"},
+        {"dscnn:width=8,blocks=16", "MACs"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        char err[256] = "";
+        int rc = modelgen_build(cases[i].spec, 1, &out, &len, NULL, err, sizeof err);
+        cr_assert_eq(rc, MG_ERR_SPEC, "%s gave %d (%s)", cases[i].spec, rc, err);
+        cr_assert_null(out);
+        cr_assert(strstr(err, cases[i].needle), "%s: '%s'", cases[i].spec, err);
+    }
+}
+
+/* Runs the mcusim program; returns its exit status, output in *out. */
+static int run_cli(const char *args, char *out, size_t outlen)
+{
+    const char *exe = getenv("MCUSIM_EXE");
+    cr_assert_not_null(exe, "run through meson test (MCUSIM_EXE)");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", exe, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = 0;
+    int status = pclose(p);
+    cr_assert(WIFEXITED(status), "'%s' did not exit normally", cmd);
+    return WEXITSTATUS(status);
+}
+
+static char tmpdir[256];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mgtest-spec-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(model_build_cli, .init = make_tmpdir, .fini = remove_tmpdir);
+
+Test(model_build_cli, builds_a_file_and_prints_one_summary_line)
+{
+    char out[4096], args[512], path[300];
+    snprintf(path, sizeof path, "%s/m.tflite", tmpdir);
+    snprintf(args, sizeof args, "model build cnn:width=0.5 -o '%s' --seed 3", path);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(strchr(out, '\n') - out + 1, (long)strlen(out), "one line: %s", out);
+    cr_assert(strstr(out, "cnn:res=32,ch=3,width=0.5,classes=10 seed=3"), "%s", out);
+    cr_assert(strstr(out, " layers"), "%s", out);
+    cr_assert(strstr(out, " params"), "%s", out);
+    cr_assert(strstr(out, " MACs"), "%s", out);
+
+    /* The file is the library's bytes for the same spec and seed. */
+    uint8_t *mem;
+    size_t len;
+    struct mg_summary sum;
+    char err[256];
+    cr_assert_eq(modelgen_build("cnn:width=0.5", 3, &mem, &len, &sum, err, sizeof err), 0);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq((size_t)st.st_size, len);
+    FILE *f = fopen(path, "rb");
+    uint8_t *disk = malloc(len);
+    cr_assert_eq(fread(disk, 1, len, f), len);
+    fclose(f);
+    cr_assert_eq(memcmp(disk, mem, len), 0);
+    char expect[128];
+    snprintf(expect, sizeof expect, "%llu MACs", (unsigned long long)sum.macs);
+    cr_assert(strstr(out, expect), "summary reports %s: %s", expect, out);
+    snprintf(expect, sizeof expect, "%zu bytes", len);
+    cr_assert(strstr(out, expect), "summary reports %s: %s", expect, out);
+    free(disk);
+    free(mem);
+}
+
+Test(model_build_cli, bad_input_exits_2_with_one_line)
+{
+    const char *bad[] = {
+        "model build nosuch -o /dev/null",
+        "model build cnn:width=9 -o /dev/null",
+        "model build cnn",
+        "model build -o /dev/null",
+        "model build cnn -o /dev/null --seed -4",
+        "model build cnn -o /dev/null --seed x",
+        "model build cnn -o",
+        "model build cnn dscnn -o /dev/null",
+        "model build cnn --frobnicate -o /dev/null",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char out[4096];
+        cr_assert_eq(run_cli(bad[i], out, sizeof out), 2, "'%s': %s", bad[i], out);
+        cr_assert(strncmp(out, "mcusim model build: ", 20) == 0, "'%s': %s", bad[i], out);
+        cr_assert_eq(strchr(out, '\n') - out + 1, (long)strlen(out), "'%s' one line: %s", bad[i],
+                     out);
+    }
+}
+
+Test(model_build_cli, unwritable_output_is_an_internal_error)
+{
+    char out[4096];
+    cr_assert_eq(run_cli("model build mlp -o /nonexistent-dir/x.tflite", out, sizeof out), 5,
+                 "%s", out);
+    cr_assert(strstr(out, "/nonexistent-dir/x.tflite"), "%s", out);
+}
+
+Test(model_build_cli, help_lists_every_architecture_and_key_with_defaults)
+{
+    char out[16384];
+    cr_assert_eq(run_cli("model build --help", out, sizeof out), 0);
+    int n;
+    const struct mg_arch *const *archs = mg_archs(&n);
+    for (int i = 0; i < n; i++) {
+        cr_assert(strstr(out, archs[i]->name), "--help names %s", archs[i]->name);
+        for (int k = 0; k < archs[i]->num_keys; k++) {
+            char def[48], assign[64];
+            mg_format_value(&archs[i]->keys[k], archs[i]->keys[k].def, archs[i]->keys[k].def,
+                            def, sizeof def);
+            snprintf(assign, sizeof assign, "%s=%s", archs[i]->keys[k].name, def);
+            cr_assert(strstr(out, assign), "--help shows %s for %s", assign, archs[i]->name);
+        }
+    }
+    cr_assert(strstr(out, "--seed"));
+}
+
+Test(model_build_cli, list_shows_default_specs)
+{
+    char out[8192];
+    cr_assert_eq(run_cli("model build --list", out, sizeof out), 0);
+    cr_assert(strstr(out, "cnn:res=32,ch=3,width=1,classes=10"), "%s", out);
+    cr_assert(strstr(out, "dscnn:width=1,blocks=4,classes=12"), "%s", out);
+    cr_assert(strstr(out, "autoencoder:input=640,hidden=128,bottleneck=8,layers=4"), "%s", out);
+}
