@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "profiling.h"
 #include "run_support.h"
 #include "sim.h"
 
@@ -33,6 +34,12 @@ static void usage(FILE *out)
             "      --vector-faults        deliver faults to the firmware's fault handlers\n"
             "                             (default: stop at the faulting instruction)\n"
             "  -v, --verbose              on a fault, add registers and the last executed blocks\n"
+            "  -p, --profile              measure the run (regions the firmware marks on ITM,\n"
+            "                             functions from the ELF symbols) and store it\n"
+            "      --db FILE              run database for --profile (default: mcusim.db)\n"
+            "      --tag TEXT             label the profiled run\n"
+            "      --trace FILE.json      with --profile: Chrome trace of regions and functions\n"
+            "      --folded FILE          with --profile: folded stacks (flamegraph.pl, speedscope)\n"
             "  -q, --quiet                no summary on stderr\n"
             "  -h, --help                 this help\n\n"
             "exit status: the firmware's own exit status when it exits; otherwise\n"
@@ -41,12 +48,50 @@ static void usage(FILE *out)
             (unsigned long long)RUN_DEFAULT_MAX_INSNS, RUN_DEFAULT_TIMEOUT_S);
 }
 
+static int run_profiled(const struct run_request *req, int argc, char **argv, const char *db_path,
+                        const char *tag, const char *trace, const char *folded, const char *json_path, bool quiet)
+{
+    struct profile_job job;
+    profile_job_init(&job);
+    job.firmware = req->firmware;
+    job.board = req->board;
+    job.args = req->args;
+    job.n_args = req->n_args;
+    job.max_instructions = req->max_instructions;
+    job.timeout_s = req->timeout_s;
+    job.verbose = req->verbose;
+    job.vector_faults = req->vector_faults;
+    job.db_path = db_path;
+    job.tag = tag;
+    job.trace_path = trace;
+    job.folded_path = folded;
+    char *cmdline = join_command_line(argc, argv);
+    job.cmdline = cmdline;
+    struct profile_outcome out;
+    int rc = profile_execute(&job, &out);
+    free(cmdline);
+    if (rc) {
+        fprintf(stderr, "mcusim: %s\n", out.error);
+        profile_outcome_free(&out);
+        return out.exit_status ? out.exit_status : EXIT_INTERNAL;
+    }
+    if (!quiet) {
+        profile_print_table(&out.run, stderr);
+        fprintf(stderr, "stored as run %lld in %s\n", (long long)out.run_id, db_path);
+    }
+    int status = out.exit_status;
+    if (json_path && profile_write_json(&out, json_path))
+        status = EXIT_INTERNAL;
+    profile_outcome_free(&out);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_request req;
     run_request_init(&req);
-    const char *json_path = NULL;
-    bool quiet = false;
+    const char *json_path = NULL, *db_path = "mcusim.db", *tag = NULL, *trace = NULL, *folded = NULL;
+    bool quiet = false, profile = false;
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'},
         {"max-instructions", required_argument, 0, 'n'},
@@ -55,12 +100,17 @@ int cmd_run(int argc, char **argv)
         {"vector-faults", no_argument, 0, 'F'},
         {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},
+        {"profile", no_argument, 0, 'p'},
+        {"db", required_argument, 0, 'D'},
+        {"tag", required_argument, 0, 'T'},
+        {"trace", required_argument, 0, 'R'},
+        {"folded", required_argument, 0, 'L'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:n:t:vqh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:n:t:vqph", opts, NULL)) != -1) {
         switch (c) {
         case 'b': req.board = optarg; break;
         case 'n':
@@ -79,6 +129,11 @@ int cmd_run(int argc, char **argv)
         case 'F': req.vector_faults = true; break;
         case 'v': req.verbose = true; break;
         case 'q': quiet = true; break;
+        case 'p': profile = true; break;
+        case 'D': db_path = optarg; break;
+        case 'T': tag = optarg; break;
+        case 'R': trace = optarg; break;
+        case 'L': folded = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
@@ -92,6 +147,8 @@ int cmd_run(int argc, char **argv)
     req.firmware = argv[optind++];
     req.args = argv + optind;
     req.n_args = argc - optind;
+    if (profile)
+        return run_profiled(&req, argc, argv, db_path, tag, trace, folded, json_path, quiet);
 
     struct run_outcome out;
     if (run_firmware(&req, &out)) {

@@ -9,9 +9,13 @@
 #define MCUSIM_CLI_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_boards(int argc, char **argv);
 int cmd_model(int argc, char **argv);      /* model build | model info */
 int cmd_model_build(int argc, char **argv);
 int cmd_model_info(int argc, char **argv);
+/* "mcusim" followed by the arguments, for the run record (malloc'd). */
+char *join_command_line(int argc, char **argv);
 
 #endif

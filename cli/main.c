@@ -4,6 +4,7 @@
  * Every subcommand lives in cmd_<verb>.c and parses its own options; this
  * file only knows the table below and prints the overview for --help.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run, "run a firmware ELF on a simulated board"},
+    {"profile", cmd_profile, "profile one inference of a .tflite model, per layer"},
+    {"bench", cmd_bench, "measure simulation speed against the engine and QEMU"},
     {"boards", cmd_boards, "list the boards mcusim knows"},
     {"model", cmd_model, "build a synthetic .tflite model, or describe one"},
 };
@@ -33,6 +36,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* Past a file size limit (ulimit -f, as some CI runners set), a write
+     * should fail with EFBIG and be reported like a full disk, not kill
+     * the process with SIGXFSZ half way through storing a run. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EXIT_BAD_INPUT;

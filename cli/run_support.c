@@ -113,6 +113,7 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
         .out = req->out,
         .err = req->err,
         .vector_faults = req->vector_faults,
+        .bare = req->bare,
         .trace_depth = req->verbose ? 16 : 0,
     };
     struct sim *s = sim_create(&out->board, &opt, err, sizeof err);
@@ -127,6 +128,8 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     if (req->observer)
         sim_set_observer(s, req->observer);
     sim_run(s, &out->result);
+    if (req->finish)
+        req->finish(req->prepare_ctx, s, &out->result);
     if (req->verbose && out->result.status != SIM_EXITED)
         dump_state(s, &out->image, out->regs_dump, sizeof out->regs_dump);
     sim_destroy(s);

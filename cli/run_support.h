@@ -26,9 +26,13 @@ struct run_request {
     double timeout_s;
     bool vector_faults;
     bool verbose;
+    bool bare;                    /* engine only, see sim_options.bare */
     const struct sim_observer *observer;
     /* Called after loading, before running: place a model, paint memory. */
     int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);
+    /* Called after the run while the simulation still exists (to read
+     * memory and state before it is freed). */
+    void (*finish)(void *ctx, struct sim *s, const struct sim_result *res);
     void *prepare_ctx;
     FILE *out, *err;              /* firmware console (default stdout/stderr) */
 };

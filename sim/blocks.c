@@ -30,6 +30,7 @@ int blocks_init(struct block_cache *c)
 static void block_free(struct sim_block *b)
 {
     locate_free(b);
+    timing_block_free(b);
     free(b->insn_addr);
     free(b->insn_class);
     free(b->prefix_cycles);
@@ -41,8 +42,8 @@ void blocks_free(struct block_cache *c)
     if (!c->slots)
         return;
     for (uint32_t i = 0; i <= c->mask; i++)
-        if (c->slots[i])
-            block_free(c->slots[i]);
+        if (c->slots[i].block)
+            block_free(c->slots[i].block);
     free(c->slots);
     c->slots = NULL;
 }
@@ -50,17 +51,16 @@ void blocks_free(struct block_cache *c)
 static int grow(struct block_cache *c)
 {
     uint32_t new_mask = c->mask * 2 + 1;
-    struct sim_block **slots = calloc(new_mask + 1, sizeof *slots);
+    struct block_slot *slots = calloc(new_mask + 1, sizeof *slots);
     if (!slots)
         return -1;
     for (uint32_t i = 0; i <= c->mask; i++) {
-        struct sim_block *b = c->slots[i];
-        if (!b)
+        if (!c->slots[i].block)
             continue;
-        uint32_t j = slot_of(b->addr, b->size, new_mask);
-        while (slots[j])
+        uint32_t j = slot_of(c->slots[i].addr, c->slots[i].size, new_mask);
+        while (slots[j].block)
             j = (j + 1) & new_mask;
-        slots[j] = b;
+        slots[j] = c->slots[i];
     }
     free(c->slots);
     c->slots = slots;
@@ -70,6 +70,12 @@ static int grow(struct block_cache *c)
 
 static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
+    /* r0-r12, SP, LR: the registers a divide may take its operands from. */
+    static const int ids[15] = {
+        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+        UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+        UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+    };
     struct dyn_site *d = user;
     struct sim *s = d->sim;
     (void)address;
@@ -78,8 +84,8 @@ static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void
                             .extra = d->extra};
     uint32_t rn = 0, rm = 0;
     if (d->kind == DYN_SDIV || d->kind == DYN_UDIV) {
-        uc_reg_read(uc, UC_ARM_REG_R0 + d->rn, &rn);
-        uc_reg_read(uc, UC_ARM_REG_R0 + d->rm, &rm);
+        uc_reg_read(uc, ids[d->rn < 15 ? d->rn : 0], &rn);
+        uc_reg_read(uc, ids[d->rm < 15 ? d->rm : 0], &rm);
     }
     s->cur_dyn += timing_dyn_cost(s->timing, &td, rn, rm);
 }
@@ -121,6 +127,28 @@ static int add_dynamic_sites(struct sim *s, const struct timing_dyn *dyn, int n)
     return added;
 }
 
+/* Whether an instruction moves SP: PUSH/POP, arithmetic on SP, MOV to SP,
+ * or a load/store that writes its SP base back.  Such blocks get their SP
+ * checked against the stack limit once they complete (sim.c). */
+static bool writes_sp(csh cs, const cs_insn *in)
+{
+    const cs_arm *arm = &in->detail->arm;
+    cs_regs rr, rw;
+    uint8_t nr = 0, nw = 0;
+    if (cs_regs_access(cs, in, rr, &nr, rw, &nw) == CS_ERR_OK)
+        for (int k = 0; k < nw; k++)
+            if (rw[k] == ARM_REG_SP)
+                return true;
+    for (int k = 0; k < arm->op_count; k++) {
+        const cs_arm_op *op = &arm->operands[k];
+        if (op->type == ARM_OP_REG && op->reg == ARM_REG_SP && (op->access & CS_AC_WRITE))
+            return true;
+        if (op->type == ARM_OP_MEM && op->mem.base == ARM_REG_SP && arm->writeback)
+            return true;
+    }
+    return false;
+}
+
 static struct sim_block *decode(struct sim *s, uint32_t addr, uint32_t size, bool *restart)
 {
     struct sim_block *b = calloc(1, sizeof *b);
@@ -128,6 +156,8 @@ static struct sim_block *decode(struct sim *s, uint32_t addr, uint32_t size, boo
         return NULL;
     b->addr = addr;
     b->size = size;
+    /* An observer that looks at blocks before they run sees new ones first. */
+    b->sample = s->has_obs && s->obs.block_start;
     const uint8_t *code = sim_host_ptr(s, addr, size);
     cs_insn *insn = NULL;
     size_t n = code ? cs_disasm(s->cs, code, size, addr, 0, &insn) : 0;
@@ -138,6 +168,9 @@ static struct sim_block *decode(struct sim *s, uint32_t addr, uint32_t size, boo
         (uint32_t)insn[0].detail->arm.operands[0].imm == addr &&
         insn[0].detail->arm.cc == ARM_CC_AL)
         b->self_loop = 1;
+    for (size_t i = 0; i < n && i < 0xFFFF; i++)
+        if (writes_sp(s->cs, &insn[i]))
+            b->sp_write = (uint16_t)(i + 1);
     if (insn)
         cs_free(insn, n);
     if (n_dyn < 0) {
@@ -165,11 +198,11 @@ struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, boo
     struct block_cache *c = &s->blocks;
     uint32_t i = slot_of(addr, size, c->mask);
     for (;;) {
-        struct sim_block *b = c->slots[i];
-        if (!b)
+        struct block_slot *slot = &c->slots[i];
+        if (__builtin_expect(slot->addr == addr && slot->size == size && slot->block, 1))
+            return slot->block;
+        if (!slot->block)
             break;
-        if (b->addr == addr && b->size == size)
-            return b;
         i = (i + 1) & c->mask;
     }
     struct sim_block *b = decode(s, addr, size, restart);
@@ -181,10 +214,10 @@ struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, boo
             return NULL;
         }
         i = slot_of(addr, size, c->mask);
-        while (c->slots[i])
+        while (c->slots[i].block)
             i = (i + 1) & c->mask;
     }
-    c->slots[i] = b;
+    c->slots[i] = (struct block_slot){.addr = addr, .size = size, .block = b};
     c->count++;
     return b;
 }

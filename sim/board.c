@@ -50,15 +50,19 @@ static const struct key_spec keys[] = {
     {"timing", "icache_bytes", V_SIZE, B(timing.icache_bytes)},
     {"timing", "icache_line_bytes", V_SIZE, B(timing.icache_line_bytes)},
     {"timing", "icache_ways", V_U32, B(timing.icache_ways)},
+    {"timing", "icache_miss_cycles", V_U32, B(timing.icache_miss_cycles)},
     {"timing", "dcache", V_BOOL, B(timing.dcache)},
     {"timing", "dcache_bytes", V_SIZE, B(timing.dcache_bytes)},
     {"timing", "dcache_line_bytes", V_SIZE, B(timing.dcache_line_bytes)},
+    {"timing", "dcache_ways", V_U32, B(timing.dcache_ways)},
+    {"timing", "dcache_miss_cycles", V_U32, B(timing.dcache_miss_cycles)},
+    {"timing", "cache_unified", V_BOOL, B(timing.cache_unified)},
+    {"timing", "flash_data_reads", V_BOOL, B(timing.flash_data_reads)},
     {"timing", "muls_cycles", V_U32, B(timing.muls_cycles)},
     {"energy", "supply_v", V_DOUBLE, B(energy.supply_v)},
     {"energy", "run_ua_per_mhz", V_DOUBLE, B(energy.run_ua_per_mhz)},
     {"energy", "sleep_ua", V_DOUBLE, B(energy.sleep_ua)},
     {"energy", "flash_read_extra_ua_per_mhz", V_DOUBLE, B(energy.flash_read_extra_ua_per_mhz)},
-    {"energy", "ram_access_extra_ua_per_mhz", V_DOUBLE, B(energy.ram_access_extra_ua_per_mhz)},
     {"energy", "mul_extra_ua_per_mhz", V_DOUBLE, B(energy.mul_extra_ua_per_mhz)},
     {"energy", "fpu_extra_ua_per_mhz", V_DOUBLE, B(energy.fpu_extra_ua_per_mhz)},
 };
@@ -275,6 +279,15 @@ static int on_key(void *user, const char *section, const char *key, const char *
     return fail(st, lineno, "unknown section [%s]", section);
 }
 
+/* A cache the timing model can simulate: power-of-two lines, whole sets. */
+static bool cache_geometry_ok(uint32_t bytes, uint32_t line, uint32_t ways)
+{
+    if (!ways)
+        ways = 1;
+    return bytes && line && !(line & (line - 1)) && ways <= 255 &&
+           bytes % ((uint64_t)line * ways) == 0;
+}
+
 static int validate(struct parse_state *st)
 {
     struct board *b = st->b;
@@ -318,6 +331,18 @@ static int validate(struct parse_state *st)
         b->timing.muls_cycles = 1;
     if (!b->timing.flash_line_bytes)
         b->timing.flash_line_bytes = 16;
+    if (b->timing.flash_line_bytes & (b->timing.flash_line_bytes - 1))
+        return fail(st, 1, "[timing] flash_line_bytes must be a power of two");
+    if (b->timing.icache && !cache_geometry_ok(b->timing.icache_bytes, b->timing.icache_line_bytes,
+                                               b->timing.icache_ways))
+        return fail(st, 1, "[timing] icache needs icache_bytes and icache_line_bytes (a power of two) "
+                           "and icache_bytes a multiple of icache_line_bytes * icache_ways (at most 255)");
+    if (b->timing.dcache && !cache_geometry_ok(b->timing.dcache_bytes, b->timing.dcache_line_bytes,
+                                               b->timing.dcache_ways))
+        return fail(st, 1, "[timing] dcache needs dcache_bytes and dcache_line_bytes (a power of two) "
+                           "and dcache_bytes a multiple of dcache_line_bytes * dcache_ways (at most 255)");
+    if (b->timing.cache_unified && !b->timing.icache)
+        return fail(st, 1, "[timing] cache_unified needs an icache");
     return 1;
 }
 

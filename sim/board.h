@@ -34,7 +34,9 @@ struct board_region {
     uint32_t size;
 };
 
-/* Memory timing (flash wait states, caches): read by the cycle model. */
+/* Memory timing (flash wait states, caches): read by the cycle model.
+ * docs/cycle-model.md says how each key is used; every board file gives
+ * the source of its numbers. */
 struct board_timing {
     uint32_t flash_wait_states;   /* extra cycles per flash access that misses */
     uint32_t flash_line_bytes;    /* bytes fetched per flash access (prefetch width) */
@@ -42,9 +44,14 @@ struct board_timing {
     uint32_t icache_bytes;        /* cache capacity */
     uint32_t icache_line_bytes;   /* cache line size */
     uint32_t icache_ways;         /* associativity */
+    uint32_t icache_miss_cycles;  /* cycles per instruction cache miss (0: flash_wait_states) */
     bool dcache;                  /* data reads from flash cached too (e.g. ART) */
     uint32_t dcache_bytes;
     uint32_t dcache_line_bytes;
+    uint32_t dcache_ways;
+    uint32_t dcache_miss_cycles;  /* cycles per data cache miss (0: flash_wait_states) */
+    bool cache_unified;           /* one cache for instructions and data (RP2040 XIP) */
+    bool flash_data_reads;        /* charge loads through registers that point into flash */
     uint32_t muls_cycles;         /* Cortex-M0+ MULS: 1 (fast) or 32 (small) */
 };
 
@@ -53,10 +60,9 @@ struct board_energy {
     double supply_v;              /* supply voltage */
     double run_ua_per_mhz;        /* base run current from flash, per MHz */
     double sleep_ua;              /* current while waiting for an interrupt */
-    /* Extra charge per event, in picocoulombs-per-cycle units (pA·s/MHz);
-     * zero means "included in the base current". */
+    /* Extra current, in µA/MHz, that one such event per cycle would add;
+     * zero means "included in the base current" (see profiler/energy.h). */
     double flash_read_extra_ua_per_mhz;
-    double ram_access_extra_ua_per_mhz;
     double mul_extra_ua_per_mhz;
     double fpu_extra_ua_per_mhz;
     bool present;

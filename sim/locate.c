@@ -15,6 +15,7 @@
 #include "sim_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct mem_op {
     uint16_t index;        /* instruction index in the block */
@@ -24,11 +25,16 @@ struct mem_op {
     uint8_t bytes;         /* bytes transferred (lists: all of them) */
     uint8_t descending;    /* STMDB/PUSH: the range ends at the base */
     uint8_t post_indexed;  /* address is the base, offset applied after */
+    uint8_t is_store;
+    uint8_t writeback;     /* the base register is updated */
     int32_t disp;
+    int32_t wb_delta;      /* base change by write-back, when an immediate */
 };
 
 struct mem_ops {
     int n;
+    int n_insns;
+    uint16_t *written;     /* per instruction: core registers written */
     struct mem_op op[];
 };
 
@@ -59,20 +65,50 @@ static unsigned access_bytes(const cs_insn *in)
     return 4;
 }
 
+static bool is_store_insn(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STRT:
+    case ARM_INS_STRBT: case ARM_INS_STRHT: case ARM_INS_STREX: case ARM_INS_STREXB:
+    case ARM_INS_STREXH: case ARM_INS_STRD: case ARM_INS_STM: case ARM_INS_STMDB:
+    case ARM_INS_PUSH: case ARM_INS_VSTR: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
+    case ARM_INS_VPUSH:
+        return true;
+    }
+    return false;
+}
+
 static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
 {
     const uint8_t *code = sim_host_ptr(s, b->addr, b->size);
     cs_insn *insn = NULL;
     size_t n = code ? cs_disasm(s->cs, code, b->size, b->addr, 0, &insn) : 0;
     struct mem_ops *ops = calloc(1, sizeof *ops + (n ? n : 1) * sizeof ops->op[0]);
-    if (!ops) {
+    if (ops)
+        ops->written = calloc(n ? n : 1, sizeof *ops->written);
+    if (!ops || !ops->written) {
+        if (ops)
+            free(ops);
         if (insn)
             cs_free(insn, n);
         return NULL;
     }
+    ops->n_insns = (int)n;
     for (size_t i = 0; i < n; i++) {
         const cs_arm *arm = &insn[i].detail->arm;
+        cs_regs rr, rw;
+        uint8_t nr = 0, nw = 0;
+        if (cs_regs_access(s->cs, &insn[i], rr, &nr, rw, &nw) == CS_ERR_OK)
+            for (int k = 0; k < nw; k++)
+                if (regnum(rw[k]) >= 0)
+                    ops->written[i] |= (uint16_t)(1u << regnum(rw[k]));
+        for (int k = 0; k < arm->op_count; k++)
+            if (arm->operands[k].type == ARM_OP_REG && (arm->operands[k].access & CS_AC_WRITE) &&
+                regnum(arm->operands[k].reg) >= 0)
+                ops->written[i] |= (uint16_t)(1u << regnum(arm->operands[k].reg));
         struct mem_op *m = &ops->op[ops->n];
+        m->is_store = is_store_insn(insn[i].id);
+        m->writeback = arm->writeback;
         int list = 0;
         bool is_list = false;
         switch (insn[i].id) {
@@ -97,6 +133,7 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
             m->index = (uint16_t)i;
             m->index_reg = -1;
             m->bytes = (uint8_t)(list * 8 > 255 ? 255 : list * 8); /* D registers: 8 bytes each */
+            m->wb_delta = m->descending ? -4 * list : 4 * list; /* core registers */
             ops->n++;
             continue;
         }
@@ -107,12 +144,21 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
             m->index = (uint16_t)i;
             m->base = (int8_t)regnum(op->mem.base);
             m->index_reg = (int8_t)regnum(op->mem.index);
-            m->shift = (uint8_t)op->mem.lshift;
+            /* Capstone 4 keeps the index register's shift in op->shift,
+             * leaving mem.lshift at 0. */
+            m->shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : op->mem.lshift);
             m->subtract = op->subtracted;
             m->disp = op->mem.disp;
             m->bytes = (uint8_t)access_bytes(&insn[i]);
             /* Post-indexed forms carry the offset as a separate operand. */
             m->post_indexed = arm->writeback && k + 1 < arm->op_count;
+            if (m->post_indexed && arm->operands[k + 1].type == ARM_OP_IMM)
+                m->wb_delta = arm->operands[k + 1].subtracted ? -arm->operands[k + 1].imm
+                                                               : arm->operands[k + 1].imm;
+            else if (arm->writeback && !m->post_indexed && m->index_reg < 0)
+                m->wb_delta = m->disp;
+            else if (arm->writeback)
+                m->writeback = 2; /* by a register: unknown afterwards */
             ops->n++;
             break;
         }
@@ -185,6 +231,69 @@ int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write)
 
 void locate_free(struct sim_block *b)
 {
-    free(b->mem_ops);
+    struct mem_ops *ops = b->mem_ops;
+    if (ops)
+        free(ops->written);
+    free(ops);
     b->mem_ops = NULL;
+}
+
+static uint8_t region_kind(const struct sim *s, uint32_t addr, bool store)
+{
+    const struct board_region *r = board_region_of(&s->board, addr);
+    if (r && r->kind == REGION_FLASH)
+        return store ? ACCESS_FLASH_STORE : ACCESS_FLASH_LOAD;
+    if (r && r->kind == REGION_RAM)
+        return store ? ACCESS_RAM_STORE : ACCESS_RAM_LOAD;
+    return store ? ACCESS_OTHER_STORE : ACCESS_OTHER_LOAD;
+}
+
+int sim_classify_accesses(struct sim *s, struct sim_block *b, uint8_t *out)
+{
+    if (!b->mem_ops) {
+        b->mem_ops = decode_ops(s, b);
+        if (!b->mem_ops)
+            return -1;
+    }
+    struct mem_ops *ops = b->mem_ops;
+    memset(out, ACCESS_NONE, b->n_insns);
+    uint32_t regs[16];
+    uint16_t known = 0; /* registers whose current value is known */
+    for (int r = 0; r < 15; r++)
+        regs[r] = sim_reg(s, r);
+    known = 0x7FFF;
+    int next_op = 0;
+    for (int i = 0; i < ops->n_insns && i < (int)b->n_insns; i++) {
+        uint32_t pc_value = (b->insn_addr[i] + 4) & ~3u;
+        regs[15] = pc_value;
+        known |= 1u << 15;
+        uint16_t wb_reg = 0;
+        if (next_op < ops->n && ops->op[next_op].index == i) {
+            const struct mem_op *m = &ops->op[next_op++];
+            bool base_known = m->base >= 0 && (known >> m->base & 1);
+            bool index_known = m->index_reg < 0 || (known >> m->index_reg & 1);
+            if (base_known && index_known) {
+                uint32_t base = regs[m->base], addr;
+                if (m->descending)
+                    addr = base - m->bytes;
+                else if (m->index_reg >= 0)
+                    addr = m->post_indexed ? base
+                                           : (m->subtract ? base - (regs[m->index_reg] << m->shift)
+                                                          : base + (regs[m->index_reg] << m->shift));
+                else
+                    addr = m->post_indexed ? base : base + (uint32_t)m->disp;
+                out[i] = region_kind(s, addr, m->is_store);
+                if (m->writeback == 1 && m->base >= 0) {
+                    regs[m->base] = base + (uint32_t)m->wb_delta;
+                    wb_reg = (uint16_t)(1u << m->base);
+                }
+            } else {
+                /* The address came from a value produced in this block
+                 * (pointer chasing): data lives in RAM far more often. */
+                out[i] = m->is_store ? ACCESS_RAM_STORE : ACCESS_RAM_LOAD;
+            }
+        }
+        known &= (uint16_t)~(ops->written[i] & ~wb_reg);
+    }
+    return 0;
 }

@@ -22,6 +22,7 @@ enum {
     SYS_TIME = 0x11, SYS_SYSTEM = 0x12, SYS_ERRNO = 0x13, SYS_GET_CMDLINE = 0x15,
     SYS_HEAPINFO = 0x16, SYS_EXIT = 0x18, SYS_EXIT_EXTENDED = 0x20, SYS_ELAPSED = 0x30,
     SYS_TICKFREQ = 0x31,
+    SYS_MCUSIM_MARKER = 0x100, /* mcusim.h on cores without an ITM */
 };
 
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
@@ -255,6 +256,8 @@ void semihost_call(struct sim *s)
     case SYS_FLEN:
         if (arg(s, a1, 0, &v0) && v0 == FEATURES_HANDLE) {
             ret = sizeof features;
+        } else if (arg(s, a1, 0, &v0) && file_of(s, v0) && !h->owned[v0]) {
+            ret = 0; /* the console has no length (QEMU answers the same) */
         } else if (arg(s, a1, 0, &v0) && file_of(s, v0) && h->owned[v0]) {
             FILE *f = file_of(s, v0);
             long here = ftell(f);
@@ -312,6 +315,15 @@ void semihost_call(struct sim *s)
         break;
     }
     case SYS_TICKFREQ: ret = s->board.clock_hz; break;
+    case SYS_MCUSIM_MARKER:
+        /* A profiling marker: what an ITM stimulus write carries, timed at
+         * the BKPT, the last instruction of the running block. */
+        if (arg(s, a1, 0, &v0) && arg(s, a1, 1, &v1) && s->has_obs && s->obs.itm) {
+            uint32_t idx = s->cur && s->cur->n_insns ? s->cur->n_insns - 1 : 0;
+            s->obs.itm(s->obs.ctx, v0, v1, sim_now_at(s, (int)idx), s->insns + idx, s->cur, idx);
+            ret = 0;
+        }
+        break;
     default:
         snprintf(s->message, sizeof s->message, "unsupported semihosting operation 0x%x", op);
         ret = (uint32_t)-1;

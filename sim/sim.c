@@ -92,6 +92,14 @@ const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len)
     return sim_host_ptr((struct sim *)s, addr, len);
 }
 
+uint8_t *sim_ram_writable(struct sim *s, uint32_t addr, uint32_t len)
+{
+    const struct board_region *r = board_region_of(&s->board, addr);
+    if (!r || r->kind != REGION_RAM)
+        return NULL;
+    return sim_host_ptr(s, addr, len);
+}
+
 int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i++) {
@@ -234,7 +242,7 @@ static void poll(struct sim *s)
 {
     if (s->opt.max_wall_s > 0 && sim_wall_now() - s->wall_start > s->opt.max_wall_s) {
         s->limit = LIMIT_WALL_CLOCK;
-        snprintf(s->message, sizeof s->message, "wall-clock limit of %.0f s reached",
+        snprintf(s->message, sizeof s->message, "wall-clock limit of %g s reached",
                  s->opt.max_wall_s);
         sim_stop(s, SIM_LIMIT);
     }
@@ -247,6 +255,7 @@ static bool events(struct sim *s, uint32_t addr)
     scs_tick(s);
     if (s->poll_due) {
         s->poll_due = false;
+        timing_tick(s->timing);
         poll(s);
     }
     if (s->status != SIM_RUNNING)
@@ -283,6 +292,39 @@ static void check_dead_loop(struct sim *s, uint32_t addr)
     }
 }
 
+/* Where the main stack starts: __stack_top, else the end of the main RAM. */
+static uint32_t stack_top(const struct sim *s)
+{
+    const struct board_region *ram = board_main_region(&s->board, REGION_RAM);
+    uint32_t top = ram->base + ram->size;
+    uint32_t top_sym;
+    if (!elf_image_symbol_addr(s->img, "__stack_top", &top_sym))
+        top = top_sym;
+    return top;
+}
+
+/* After a block that moved SP: MSP below __stack_limit is a stack overflow
+ * whether or not anything touched the guard yet.  A frame larger than the
+ * 1 KB guard jumps over it: its first stores land in the RAM below (the
+ * arena, static data), unnoticed, and the guard would catch the overflow
+ * only later, if at all, at a shallower address.  Checked once per such
+ * block, before the next one runs; MSP only, the stack the limit bounds. */
+static bool stack_overflowed(struct sim *s, const struct sim_block *prev)
+{
+    uint32_t msp;
+    uc_reg_read(s->uc, UC_ARM_REG_MSP, &msp);
+    if (msp >= s->stack_limit)
+        return false;
+    uint32_t top = stack_top(s);
+    uint32_t pc = prev->insn_addr && prev->sp_write <= prev->n_insns ? prev->insn_addr[prev->sp_write - 1]
+                                                                      : prev->addr;
+    sim_set_fault(s, FAULT_STACK_OVERFLOW, pc, msp,
+                  "stack overflow: SP moved to 0x%08x, %u bytes below the stack top (stack is %u bytes)", msp,
+                  top - msp, top - s->stack_limit);
+    sim_stop(s, SIM_FAULT);
+    return true;
+}
+
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     struct sim *s = user;
@@ -301,6 +343,9 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         sim_complete_block(s, addr);
         if (__builtin_expect(b == prev && b->self_loop, 0))
             check_dead_loop(s, addr);
+        if (__builtin_expect(prev->sp_write != 0, 0) && s->stack_limit && s->status == SIM_RUNNING &&
+            stack_overflowed(s, prev))
+            return;
     }
     if (restart) {
         uint32_t pc = addr | 1;
@@ -324,6 +369,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         take_fault(s, EXC_USAGEFAULT, addr);
         return;
     }
+    if (__builtin_expect(b->sample, 0) && s->has_obs && s->obs.block_start)
+        s->obs.block_start(s->obs.ctx, b);
     s->cur = b;
     s->cur_dyn = 0;
     s->cur_last_access = -1;
@@ -333,8 +380,10 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         if (s->trace_len < s->opt.trace_depth)
             s->trace_len++;
     }
-    if (timing_has_fetch_model(s->timing))
-        s->cur_dyn += timing_fetch(s->timing, b);
+    if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
+        s->cur_dyn += timing_block_run(s->timing, uc, b);
+    else
+        s->cur_dyn += b->mem_charge;
 }
 
 static uint32_t read_pc(struct sim *s)
@@ -558,6 +607,8 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
     }
     cs_option(s->cs, CS_OPT_DETAIL, CS_OPT_ON);
     s->timing = timing_create(board);
+    if (s->timing)
+        timing_bind_epoch(s->timing, &s->mem_epoch);
     if (!s->timing || blocks_init(&s->blocks) || semihost_init(s) || map_memory(s, err, errlen)) {
         if (!err[0])
             snprintf(err, errlen, "out of memory");
@@ -572,7 +623,7 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
             return NULL;
         }
     }
-    if (uc_hook_add(s->uc, &s->hooks[0], UC_HOOK_BLOCK, (void *)on_block, s, 1, 0) ||
+    if ((!s->opt.bare && uc_hook_add(s->uc, &s->hooks[0], UC_HOOK_BLOCK, (void *)on_block, s, 1, 0)) ||
         uc_hook_add(s->uc, &s->hooks[1], UC_HOOK_INTR, (void *)on_interrupt, s, 1, 0) ||
         uc_hook_add(s->uc, &s->hooks[2], UC_HOOK_MEM_INVALID, (void *)on_bad_access, s, 1, 0)) {
         snprintf(err, errlen, "cannot install the simulator's hooks");
@@ -630,11 +681,7 @@ static void guard_hit(struct sim *s, uint32_t addr, bool write)
 {
     int idx = s->cur ? locate_access(s, s->cur, addr, write) : -1;
     uint32_t pc = idx >= 0 ? s->cur->insn_addr[idx] : (s->cur ? s->cur->addr : 0);
-    const struct board_region *ram = board_main_region(&s->board, REGION_RAM);
-    uint32_t top = ram->base + ram->size;
-    uint32_t top_sym;
-    if (!elf_image_symbol_addr(s->img, "__stack_top", &top_sym))
-        top = top_sym;
+    uint32_t top = stack_top(s);
     sim_set_fault(s, FAULT_STACK_OVERFLOW, pc, addr,
                   "stack overflow: %s at 0x%08x, %u bytes below the stack top (stack is %u bytes)",
                   write ? "write" : "read", addr, top - addr, top - s->stack_limit);
@@ -801,15 +848,29 @@ uint64_t sim_cycles(const struct sim *s)
     return s->cycles;
 }
 
+uint64_t sim_instructions(const struct sim *s)
+{
+    return s->insns;
+}
+
+static const int reg_ids[16] = {
+    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
+    UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC,
+};
+
+uint32_t sim_reg(struct sim *s, int r)
+{
+    uint32_t v = 0;
+    if (r >= 0 && r < 16)
+        uc_reg_read(s->uc, reg_ids[r], &v);
+    return v;
+}
+
 void sim_registers(struct sim *s, uint32_t regs[16], uint32_t *xpsr, uint32_t *msp, uint32_t *psp)
 {
-    static const int ids[16] = {
-        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
-        UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC,
-    };
     for (int i = 0; i < 16; i++)
-        uc_reg_read(s->uc, ids[i], &regs[i]);
+        uc_reg_read(s->uc, reg_ids[i], &regs[i]);
     uc_reg_read(s->uc, UC_ARM_REG_XPSR, xpsr);
     uc_reg_read(s->uc, UC_ARM_REG_MSP, msp);
     uc_reg_read(s->uc, UC_ARM_REG_PSP, psp);

@@ -56,25 +56,46 @@ struct sim_block {
     uint32_t cycles;           /* static cycles, falling through, no dynamic terms */
     uint32_t taken_cycles;     /* extra cycles when the final branch is taken */
     uint32_t refill;           /* pipeline refill when a taken branch lands here */
+    uint32_t mem_epoch;        /* timing.c: memory timing settled while equal to its epoch */
+    uint32_t mem_charge;       /* timing.c: memory cycles per execution while settled */
     uint8_t end;               /* enum block_end */
     uint8_t has_fp;            /* contains floating-point instructions */
     uint8_t has_dynamic;       /* contains instructions timed at run time */
     uint8_t self_loop;         /* a lone branch to itself ("b .") */
+    uint8_t has_mem_timing;    /* mem_timing is set: caches or flash data reads to evaluate */
+    uint8_t sample;            /* observer wants block_start before it runs */
     uint16_t class_count[CLASS_COUNT];
     uint16_t flash_fetch_lines;  /* flash lines fetched by the block (no cache) */
     uint16_t flash_literal_loads;/* PC-relative loads from flash */
+    uint16_t sp_write;         /* 1 + index of the last instruction that writes SP, 0: none */
     uint32_t *insn_addr;       /* n_insns addresses */
     uint8_t *insn_class;       /* n_insns classes */
     uint32_t *prefix_cycles;   /* n_insns+1: static cycles before insn i */
     void *mem_ops;             /* lazily decoded memory operands (sim_locate.c) */
+    void *mem_timing;          /* run-time memory timing (timing.c), NULL when none */
     void *user;                /* the observer's data for this block */
+};
+
+/* Where a memory instruction's access went, as seen at block start. */
+enum access_region {
+    ACCESS_NONE,        /* not a memory instruction */
+    ACCESS_FLASH_LOAD,
+    ACCESS_RAM_LOAD,
+    ACCESS_FLASH_STORE, /* faults at run time; counted for completeness */
+    ACCESS_RAM_STORE,
+    ACCESS_OTHER_LOAD,  /* peripherals, the PPB */
+    ACCESS_OTHER_STORE,
 };
 
 struct sim_observer {
     void *ctx;
     /* A block finished: `cycles` is what it cost, dynamic terms included;
-     * `next` is the address execution continues at. */
-    void (*block)(void *ctx, const struct sim_block *b, uint32_t cycles, uint32_t next);
+     * `next` is the address execution continues at.  b->user is the
+     * observer's to use. */
+    void (*block)(void *ctx, struct sim_block *b, uint32_t cycles, uint32_t next);
+    /* A block is about to run and the observer set b->sample: registers are
+     * those at the block's start (see sim_classify_accesses). */
+    void (*block_start)(void *ctx, struct sim_block *b);
     /* A word written to ITM stimulus port `port`.  cycles/instructions are
      * exact at the writing instruction, which is instruction `index` of block
      * `b` (instructions before it already executed). */
@@ -131,7 +152,7 @@ struct sim_result {
     double sim_time_s;       /* cycles at the board's clock */
     double wall_s;
     double mips;
-    char message[512];       /* one-line diagnostic for non-exit outcomes */
+    char message[1024];      /* one-line diagnostic for non-exit outcomes */
 };
 
 struct sim_options {
@@ -142,7 +163,9 @@ struct sim_options {
     FILE *err;                   /* firmware stderr (default stderr) */
     FILE *in;                    /* firmware stdin (default: empty) */
     bool vector_faults;          /* enter the firmware's fault handlers */
-    bool cycle_model;            /* false: count instructions only (bench) */
+    bool bare;                   /* no block hook: the engine's own speed, for
+                                  * `mcusim bench` (no cycles, no instruction
+                                  * count, no SysTick, no profiling) */
     uint32_t stack_guard;        /* bytes below the stack that are a guard (0: none) */
     int trace_depth;             /* last executed block addresses kept for -v */
 };
@@ -171,11 +194,25 @@ int sim_run(struct sim *s, struct sim_result *res);
 /* Direct access to simulated memory, for the observer and tests.  Returns
  * a pointer to len readable bytes at addr, or NULL if not all mapped. */
 const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len);
+/* The same for RAM that an observer may write (painting unused memory). */
+uint8_t *sim_ram_writable(struct sim *s, uint32_t addr, uint32_t len);
 int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len);
 
 const struct board *sim_board(const struct sim *s);
 const struct elf_image *sim_image(const struct sim *s);
-uint64_t sim_cycles(const struct sim *s);
+uint64_t sim_cycles(const struct sim *s);        /* completed blocks, exceptions */
+uint64_t sim_instructions(const struct sim *s);
+
+/* Register r (0-15) now.  Inside observer callbacks it is the value the
+ * current instruction sees. */
+uint32_t sim_reg(struct sim *s, int r);
+
+/* For each instruction of b (about to run, registers at its start), where
+ * its memory access goes: out[i] is an enum access_region.  Addresses are
+ * computed from the registers, following base-register write-back through
+ * the block; an address that depends on a value loaded or computed inside
+ * the block counts as RAM.  Returns 0, or -1 when out of memory. */
+int sim_classify_accesses(struct sim *s, struct sim_block *b, uint8_t *out);
 
 /* The core's registers for diagnostics (r0-r15, xpsr, msp, psp). */
 void sim_registers(struct sim *s, uint32_t regs[16], uint32_t *xpsr, uint32_t *msp, uint32_t *psp);

@@ -32,8 +32,15 @@ struct mem_map {
     uint8_t *host;          /* NULL for stub (MMIO) regions */
 };
 
+/* Keys live in the slot, so a probe reads one cache line and dereferences
+ * only the block it finds. */
+struct block_slot {
+    uint32_t addr, size;
+    struct sim_block *block;  /* NULL: empty */
+};
+
 struct block_cache {
-    struct sim_block **slots; /* open addressing on (addr, size) */
+    struct block_slot *slots; /* open addressing on (addr, size) */
     uint32_t mask;
     uint32_t count;
 };
@@ -118,6 +125,8 @@ struct sim {
 
     struct block_cache blocks;
     struct timing *timing;
+    uint32_t mem_epoch;        /* memory-timing epoch (timing_bind_epoch): blocks whose
+                                * mem_epoch equals it cost just their mem_charge */
     struct dyn_site **dyn;
     int n_dyn, cap_dyn;
 
@@ -129,7 +138,7 @@ struct sim {
     enum sim_limit_kind limit;
     struct sim_fault fault;
     bool fault_pending;     /* a fault was taken into a handler */
-    char message[512];
+    char message[1024];
     double wall_start;
 
     uint32_t *trace;        /* ring of the last block addresses */

@@ -4,9 +4,16 @@
  * Extracts what every per-core table needs from Capstone's decoding
  * (instruction class, registers, addressing, branch shape), assembles a
  * block's static description (cycles, prefix sums for exact mid-block
- * DWT CYCCNT reads, class mix, how it ends), and simulates the instruction
- * cache in front of flash when the board has one.  The per-core cost of
- * each instruction comes from timing_m0plus.c, timing_m4.c or timing_m7.c.
+ * DWT CYCCNT reads, class mix, how it ends), and models the memory system
+ * in front of the core: flash wait states, the instruction cache or
+ * prefetch buffer, and data reads from flash (literal pools, weights),
+ * through a data cache when the board has one.  The per-core cost of each
+ * instruction comes from timing_m0plus.c, timing_m4.c or timing_m7.c.
+ *
+ * Memory timing that depends on run time (cache state, where a register
+ * points) is gathered per block into a struct block_mem, and evaluated
+ * once per block execution by timing_block_run(): there is never a
+ * per-access memory hook, which would cost most of the simulator's speed.
  */
 #include "timing_internal.h"
 
@@ -80,19 +87,46 @@ static bool is_store_id(unsigned id)
     return false;
 }
 
-static bool is_single_ldst_id(unsigned id)
+/* How an instruction uses the load/store unit (see enum lsu_kind). */
+static uint8_t lsu_of(unsigned id)
 {
     switch (id) {
     case ARM_INS_LDR: case ARM_INS_LDRB: case ARM_INS_LDRH: case ARM_INS_LDRSB:
     case ARM_INS_LDRSH: case ARM_INS_LDRT: case ARM_INS_LDRBT: case ARM_INS_LDRHT:
     case ARM_INS_LDRSBT: case ARM_INS_LDRSHT: case ARM_INS_LDREX: case ARM_INS_LDREXB:
     case ARM_INS_LDREXH:
+        return LSU_LOAD;
     case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STRT:
     case ARM_INS_STRBT: case ARM_INS_STRHT: case ARM_INS_STREX: case ARM_INS_STREXB:
     case ARM_INS_STREXH:
-        return true;
+        return LSU_STORE;
+    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_LDM: case ARM_INS_LDMDB:
+    case ARM_INS_STM: case ARM_INS_STMDB: case ARM_INS_PUSH: case ARM_INS_POP:
+        return LSU_MULTI;
+    case ARM_INS_VLDR: case ARM_INS_VSTR:
+        return LSU_FP;
+    case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
+    case ARM_INS_VPUSH: case ARM_INS_VPOP:
+        return LSU_FP_MULTI;
+    case ARM_INS_TBB: case ARM_INS_TBH:
+        return LSU_TABLE;
     }
-    return false;
+    return LSU_NONE;
+}
+
+static unsigned access_bytes_of(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_LDRB: case ARM_INS_STRB: case ARM_INS_LDRSB: case ARM_INS_LDRBT:
+    case ARM_INS_STRBT: case ARM_INS_LDRSBT: case ARM_INS_LDREXB: case ARM_INS_STREXB:
+    case ARM_INS_TBB:
+        return 1;
+    case ARM_INS_LDRH: case ARM_INS_STRH: case ARM_INS_LDRSH: case ARM_INS_LDRHT:
+    case ARM_INS_STRHT: case ARM_INS_LDRSHT: case ARM_INS_LDREXH: case ARM_INS_STREXH:
+    case ARM_INS_TBH:
+        return 2;
+    }
+    return 4;
 }
 
 static bool is_mul_dsp_id(unsigned id)
@@ -165,7 +199,15 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     f->in_it = f->conditional && f->id != ARM_INS_B;
     f->is_load = is_load_id(f->id);
     f->is_store = is_store_id(f->id);
-    f->is_single_ldst = is_single_ldst_id(f->id);
+    f->lsu = lsu_of(f->id);
+    f->access_bytes = (uint8_t)access_bytes_of(f->id);
+    f->writeback = arm->writeback;
+    switch (f->id) {
+    case ARM_INS_LDREX: case ARM_INS_LDREXB: case ARM_INS_LDREXH:
+    case ARM_INS_STREX: case ARM_INS_STREXB: case ARM_INS_STREXH:
+        f->exclusive = true;
+        break;
+    }
     f->is_fp = in->mnemonic[0] == 'v' && !f->is_load && !f->is_store &&
                f->id != ARM_INS_VMRS && f->id != ARM_INS_VMSR;
 
@@ -185,52 +227,79 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
         for (int i = 0; i < nr; i++) {
             int r = reg_num(rr[i]);
             if (r >= 0)
-                f->regs_read |= 1u << r;
+                f->regs_read |= (uint16_t)(1u << r);
             fp_mark(&f->fp_read, rr[i]);
         }
         for (int i = 0; i < nw; i++) {
             int r = reg_num(rw[i]);
             if (r >= 0)
-                f->regs_written |= 1u << r;
+                f->regs_written |= (uint16_t)(1u << r);
             fp_mark(&f->fp_written, rw[i]);
         }
     }
+    bool seen_mem = false;
     for (int i = 0; i < arm->op_count; i++) {
         const cs_arm_op *op = &arm->operands[i];
         if (op->type == ARM_OP_MEM) {
             f->mem_base = reg_num(op->mem.base);
             f->mem_index = reg_num(op->mem.index);
+            /* Capstone 4 gives the index shift in op->shift, not mem.lshift. */
+            f->mem_shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : (unsigned)op->mem.lshift);
+            f->mem_disp = op->mem.disp;
+            f->mem_subtract = op->subtracted;
             f->reg_offset = f->mem_index >= 0;
             f->pc_relative = f->mem_base == 15;
+            seen_mem = true;
         } else if (op->type == ARM_OP_REG) {
             /* Capstone's access info misses some writes (POP {pc}); the
              * operand list is authoritative for register destinations. */
             int r = reg_num(op->reg);
             if (r >= 0 && (op->access & CS_AC_WRITE))
-                f->regs_written |= 1u << r;
+                f->regs_written |= (uint16_t)(1u << r);
+            fp_mark(op->access & CS_AC_WRITE ? &f->fp_written : &f->fp_read, op->reg);
+            if (seen_mem && f->writeback)
+                f->post_indexed = true; /* [Rn], Rm */
+        } else if (op->type == ARM_OP_IMM && seen_mem && f->writeback) {
+            /* Post-indexed forms carry the offset as a separate operand. */
+            f->post_indexed = true;
+            f->mem_disp = (int32_t)op->imm;
         }
     }
+    if (f->writeback && f->mem_base >= 0 && f->lsu != LSU_NONE)
+        f->regs_written |= (uint16_t)(1u << f->mem_base);
     switch (f->id) {
     case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
-        f->n_list = arm->op_count > 0 ? arm->op_count - 1 : 0; /* minus the base */
+        f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0; /* minus the base */
+        if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
+            f->mem_base = reg_num(arm->operands[0].reg);
         break;
     case ARM_INS_POP: case ARM_INS_PUSH: case ARM_INS_VPUSH: case ARM_INS_VPOP:
         f->n_list = arm->op_count;
+        f->mem_base = 13;
         break;
     case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-        f->n_list = arm->op_count > 0 ? arm->op_count - 1 : 0;
+        f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0;
+        if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
+            f->mem_base = reg_num(arm->operands[0].reg);
         break;
     case ARM_INS_LDRD: case ARM_INS_STRD:
         f->n_list = 2;
+        f->access_bytes = 8;
         break;
     }
     /* Register lists of D registers move two words each. */
-    if ((f->id == ARM_INS_VPUSH || f->id == ARM_INS_VPOP || f->id == ARM_INS_VLDMIA ||
-         f->id == ARM_INS_VLDMDB || f->id == ARM_INS_VSTMIA || f->id == ARM_INS_VSTMDB) &&
-        arm->op_count > 0 && arm->operands[arm->op_count - 1].type == ARM_OP_REG &&
+    if (f->lsu == LSU_FP_MULTI && arm->op_count > 0 &&
+        arm->operands[arm->op_count - 1].type == ARM_OP_REG &&
         arm->operands[arm->op_count - 1].reg >= ARM_REG_D0 &&
         arm->operands[arm->op_count - 1].reg <= ARM_REG_D31)
         f->n_list *= 2;
+    if (f->lsu == LSU_FP && arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG &&
+        arm->operands[0].reg >= ARM_REG_D0 && arm->operands[0].reg <= ARM_REG_D31) {
+        f->fp_double = true;
+        f->access_bytes = 8;
+    }
+    f->fp_touch = f->is_fp || f->fp_read || f->fp_written || f->id == ARM_INS_VMRS ||
+                  f->id == ARM_INS_VMSR;
 
     f->writes_pc = (f->regs_written & (1u << 15)) || is_branch_id(f->id);
 
@@ -258,7 +327,6 @@ static enum block_end classify_end(const struct insn_facts *f)
     case ARM_INS_SVC: case ARM_INS_BKPT: case ARM_INS_UDF:
         return END_TRAP;
     case ARM_INS_BL:
-        return END_CALL;
     case ARM_INS_BLX:
         return END_CALL;
     case ARM_INS_B:
@@ -277,6 +345,69 @@ static enum block_end classify_end(const struct insn_facts *f)
     return f->writes_pc ? END_INDIRECT : END_FALLTHROUGH;
 }
 
+void timing_div_operands(const struct insn_facts *f, struct timing_dyn *dyn)
+{
+    const cs_arm *arm = &f->in->detail->arm;
+    int rn = arm->op_count >= 3 ? arm->operands[1].reg : arm->operands[0].reg;
+    int rm = arm->operands[arm->op_count - 1].reg;
+    int n = reg_num(rn), m = reg_num(rm);
+    dyn->rn = (uint8_t)(n >= 0 && n <= 14 ? n : 0);
+    dyn->rm = (uint8_t)(m >= 0 && m <= 14 ? m : 0);
+}
+
+/* ---- caches ---- */
+
+static int cache_init(struct cache *c, uint32_t bytes, uint32_t line, uint32_t ways, uint32_t miss_cycles,
+                      uint32_t *epoch)
+{
+    c->epoch = epoch;
+    uint32_t lines = bytes / line;
+    c->ways = ways ? ways : 1;
+    c->sets = lines / c->ways ? lines / c->ways : 1;
+    c->line_shift = (uint32_t)__builtin_ctz(line);
+    c->set_mask = (c->sets & (c->sets - 1)) ? UINT32_MAX : c->sets - 1;
+    c->miss_cycles = miss_cycles;
+    c->tags = calloc((size_t)c->sets * c->ways, sizeof *c->tags);
+    c->victim = calloc(c->sets, 1);
+    c->last_hit = calloc(c->sets, 1);
+    return c->tags && c->victim && c->last_hit ? 0 : -1;
+}
+
+static void cache_free(struct cache *c)
+{
+    free(c->tags);
+    free(c->victim);
+    free(c->last_hit);
+}
+
+/* Looks up every line of [lo, hi] (inclusive), filling the misses;
+ * returns how many missed. */
+static uint32_t cache_access(struct cache *c, uint32_t lo, uint32_t hi)
+{
+    uint32_t misses = 0;
+    for (uint32_t line = lo >> c->line_shift; line <= hi >> c->line_shift; line++) {
+        uint32_t set = c->set_mask != UINT32_MAX ? line & c->set_mask : line % c->sets;
+        uint32_t *ways = &c->tags[(size_t)set * c->ways];
+        /* The way that hit last in this set is tried first: a speed-up
+         * only, the cache's state does not depend on it. */
+        bool hit = ways[c->last_hit[set]] == line + 1;
+        for (uint32_t w = 0; w < c->ways && !hit; w++) {
+            if (ways[w] == line + 1) {
+                hit = true;
+                c->last_hit[set] = (uint8_t)w;
+            }
+        }
+        if (!hit) {
+            ways[c->victim[set]] = line + 1;
+            c->victim[set] = (uint8_t)((c->victim[set] + 1) % c->ways);
+            c->fills++;
+            *c->epoch = *c->epoch + 1 ? *c->epoch + 1 : 1;
+            misses++;
+        }
+    }
+    return misses;
+}
+
 struct timing *timing_create(const struct board *b)
 {
     struct timing *t = calloc(1, sizeof *t);
@@ -293,18 +424,23 @@ struct timing *timing_create(const struct board *b)
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
     t->flash_base = flash->base;
     t->flash_size = flash->size;
-    if (t->bt.icache && t->bt.icache_bytes && t->bt.icache_line_bytes) {
-        uint32_t lines = t->bt.icache_bytes / t->bt.icache_line_bytes;
-        t->ic.ways = t->bt.icache_ways ? t->bt.icache_ways : 1;
-        t->ic.sets = lines / t->ic.ways ? lines / t->ic.ways : 1;
-        t->ic.line_shift = (uint32_t)__builtin_ctz(t->bt.icache_line_bytes);
-        t->ic.tags = calloc((size_t)t->ic.sets * t->ic.ways, sizeof *t->ic.tags);
-        t->ic.lru = calloc(t->ic.sets, 1);
-        if (!t->ic.tags || !t->ic.lru) {
-            timing_destroy(t);
-            return NULL;
-        }
+    const struct board_timing *bt = &t->bt;
+    if (bt->icache && bt->icache_bytes && bt->icache_line_bytes &&
+        cache_init(&t->ic, bt->icache_bytes, bt->icache_line_bytes, bt->icache_ways,
+                   bt->icache_miss_cycles ? bt->icache_miss_cycles : bt->flash_wait_states, &t->own_epoch)) {
+        timing_destroy(t);
+        return NULL;
     }
+    if (bt->dcache && bt->dcache_bytes && bt->dcache_line_bytes && !bt->cache_unified &&
+        cache_init(&t->dc, bt->dcache_bytes, bt->dcache_line_bytes, bt->dcache_ways,
+                   bt->dcache_miss_cycles ? bt->dcache_miss_cycles : bt->flash_wait_states, &t->own_epoch)) {
+        timing_destroy(t);
+        return NULL;
+    }
+    t->unified = bt->cache_unified && t->ic.tags;
+    t->flash_line_shift = (uint32_t)__builtin_ctz(bt->flash_line_bytes ? bt->flash_line_bytes : 16);
+    t->own_epoch = 1;
+    t->epoch = &t->own_epoch;
     return t;
 }
 
@@ -312,8 +448,8 @@ void timing_destroy(struct timing *t)
 {
     if (!t)
         return;
-    free(t->ic.tags);
-    free(t->ic.lru);
+    cache_free(&t->ic);
+    cache_free(&t->dc);
     free(t);
 }
 
@@ -322,13 +458,311 @@ const char *timing_name(const struct timing *t)
     return t->core->name;
 }
 
+/* ---- memory timing decided per block, evaluated per execution ---- */
+
+/* A data read from flash: a literal at a fixed address (base < 0), or an
+ * address computed from registers as they were when the block started. */
+struct mem_read {
+    int8_t base, index;        /* 0-14, -1 */
+    uint8_t shift;
+    uint8_t subtract;
+    uint16_t bytes;            /* bytes read (lists: all of them) */
+    int32_t disp;              /* fixed address, or offset from the entry value */
+};
+
+struct block_mem {
+    uint64_t fetch_fills;      /* ic.fills + 1 when the code was last seen resident */
+    uint32_t code_lo, code_hi; /* instruction bytes to fetch through the cache (hi < lo: none) */
+    uint16_t n_reads;
+    uint8_t n_regs;
+    uint8_t fetch_resident_ok; /* the block's lines cannot evict each other */
+    uint8_t has_literals;      /* literal loads looked up in a data cache each execution */
+    int reg_ids[15];           /* Unicorn ids of the registers to read */
+    uint8_t reg_of[15];        /* register number -> slot in the values read */
+    struct mem_read reads[];
+};
+
+static const int uc_gpr[15] = {
+    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
+    UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+};
+
+/* What a block's instructions did to each register so far: known[r] when
+ * r still equals its value at block entry plus delta[r]. */
+struct reg_track {
+    bool known[16];
+    int32_t delta[16];
+};
+
+static void track_init(struct reg_track *rt)
+{
+    for (int r = 0; r < 16; r++) {
+        rt->known[r] = r != 15;
+        rt->delta[r] = 0;
+    }
+}
+
+/* Updates the register knowledge after instruction f. */
+static void track_after(struct reg_track *rt, const struct insn_facts *f)
+{
+    const cs_arm *arm = &f->in->detail->arm;
+    uint16_t written = f->regs_written;
+    int base = f->mem_base;
+    /* Pointer walks: writeback by a load/store with an immediate offset. */
+    if (f->lsu != LSU_NONE && f->writeback && base >= 0 && base < 15 && !f->reg_offset) {
+        int32_t step;
+        if (f->lsu == LSU_MULTI || f->lsu == LSU_FP_MULTI) {
+            bool down = f->id == ARM_INS_STMDB || f->id == ARM_INS_LDMDB || f->id == ARM_INS_PUSH ||
+                        f->id == ARM_INS_VSTMDB || f->id == ARM_INS_VLDMDB || f->id == ARM_INS_VPUSH;
+            step = (int32_t)(4 * f->n_list) * (down ? -1 : 1);
+        } else {
+            step = f->mem_disp; /* signed in Capstone 4 */
+        }
+        rt->delta[base] += step;
+        written &= (uint16_t)~(1u << base);
+    }
+    /* ADD/SUB Rd, Rd, #imm keeps Rd known. */
+    if ((f->id == ARM_INS_ADD || f->id == ARM_INS_SUB) && !f->in_it) {
+        int rd = -1, rn = -1;
+        int64_t imm = 0;
+        bool ok = false;
+        if (arm->op_count == 3 && arm->operands[0].type == ARM_OP_REG &&
+            arm->operands[1].type == ARM_OP_REG && arm->operands[2].type == ARM_OP_IMM) {
+            rd = reg_num(arm->operands[0].reg);
+            rn = reg_num(arm->operands[1].reg);
+            imm = arm->operands[2].imm;
+            ok = true;
+        } else if (arm->op_count == 2 && arm->operands[0].type == ARM_OP_REG &&
+                   arm->operands[1].type == ARM_OP_IMM) {
+            rd = rn = reg_num(arm->operands[0].reg);
+            imm = arm->operands[1].imm;
+            ok = true;
+        }
+        if (ok && rd >= 0 && rd == rn && rd < 15 && rt->known[rd]) {
+            rt->delta[rd] += (int32_t)(f->id == ARM_INS_ADD ? imm : -imm);
+            written &= (uint16_t)~(1u << rd);
+        }
+    }
+    for (int r = 0; r < 16; r++)
+        if (written & (1u << r))
+            rt->known[r] = false;
+}
+
+/* Adds the data reads from flash that f makes, if any, to m.  Literal
+ * loads have fixed addresses; loads through registers are tracked only
+ * when the board asks for it (flash_data_reads). */
+static void note_reads(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt,
+                       struct mem_read *reads, uint16_t *n, uint16_t *regs)
+{
+    if (!f->is_load || f->mem_base < 0 || f->id == ARM_INS_POP || f->id == ARM_INS_VPOP)
+        return;
+    unsigned bytes = f->lsu == LSU_MULTI || f->lsu == LSU_FP_MULTI ? 4 * f->n_list : f->access_bytes;
+    struct mem_read r = {.base = -1, .index = -1, .bytes = (uint16_t)bytes};
+    if (f->mem_base == 15) {
+        if (f->lsu == LSU_TABLE)
+            return; /* TBB/TBH tables sit right after the branch: fetched with the code */
+        uint32_t lit = ((f->addr + 4) & ~3u) + (uint32_t)f->mem_disp;
+        if (!timing_in_flash(t, lit))
+            return;
+        r.disp = (int32_t)lit;
+    } else {
+        if (!t->bt.flash_data_reads || f->mem_base == 13 || !rt->known[f->mem_base])
+            return;
+        if (f->mem_index >= 0 && (f->mem_index >= 15 || !rt->known[f->mem_index] ||
+                                  rt->delta[f->mem_index] != 0))
+            return;
+        r.base = (int8_t)f->mem_base;
+        r.index = (int8_t)f->mem_index;
+        r.shift = f->mem_shift;
+        r.subtract = f->mem_subtract;
+        r.disp = rt->delta[f->mem_base];
+        if (!f->post_indexed && f->mem_index < 0 && f->lsu != LSU_MULTI && f->lsu != LSU_FP_MULTI)
+            r.disp += f->mem_disp;
+        if (f->id == ARM_INS_LDMDB || f->id == ARM_INS_VLDMDB)
+            r.disp -= (int32_t)bytes;
+        *regs |= (uint16_t)(1u << f->mem_base);
+        if (f->mem_index >= 0)
+            *regs |= (uint16_t)(1u << f->mem_index);
+    }
+    reads[(*n)++] = r;
+}
+
+/* Extra cycles of the data reads that must be decided per execution. */
+static uint32_t flash_read_cycles(struct timing *t, uint32_t addr, uint32_t bytes)
+{
+    if (!timing_in_flash(t, addr) || !bytes)
+        return 0;
+    if (t->dc.tags)
+        return cache_access(&t->dc, addr, addr + bytes - 1) * t->dc.miss_cycles;
+    if (t->unified)
+        return cache_access(&t->ic, addr, addr + bytes - 1) * t->ic.miss_cycles;
+    uint32_t sh = t->flash_line_shift;
+    return (((addr + bytes - 1) >> sh) - (addr >> sh) + 1) * t->bt.flash_wait_states;
+}
+
+/* Samples the registers and charges the block's flash data reads. */
+static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engine *uc,
+                                                       const struct block_mem *m, bool *reads_flash)
+{
+    uint32_t vals[15];
+    if (m->n_regs) {
+        void *ptrs[15];
+        for (int i = 0; i < m->n_regs; i++)
+            ptrs[i] = &vals[i];
+        uc_reg_read_batch(uc, (int *)m->reg_ids, ptrs, m->n_regs);
+    }
+    uint32_t c = 0;
+    bool in_flash = false;
+    for (int i = 0; i < m->n_reads; i++) {
+        const struct mem_read *r = &m->reads[i];
+        uint32_t addr = (uint32_t)r->disp;
+        if (r->base >= 0) {
+            addr += vals[m->reg_of[r->base]];
+            if (r->index >= 0) {
+                uint32_t off = vals[m->reg_of[r->index]] << r->shift;
+                addr = r->subtract ? addr - off : addr + off;
+            }
+        }
+        c += flash_read_cycles(t, addr, r->bytes);
+        if (r->base >= 0)
+            in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
+    }
+    *reads_flash = in_flash;
+    return c;
+}
+
+uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b)
+{
+    struct block_mem *m = b->mem_timing;
+    uint32_t c = 0;
+    /* The code's residency changes only with instruction-cache fills. */
+    if (m->code_hi >= m->code_lo && m->fetch_fills != t->ic.fills + 1) {
+        c += cache_access(&t->ic, m->code_lo, m->code_hi) * t->ic.miss_cycles;
+        if (m->fetch_resident_ok)
+            m->fetch_fills = t->ic.fills + 1;
+    }
+    bool reads_flash = false;
+    uint32_t rc = 0;
+    if (m->n_reads) {
+        rc = sample_reads(t, uc, m, &reads_flash);
+        c += rc;
+    }
+    /* Settled until the epoch changes (a fill of either cache, or
+     * timing_tick()): every line is resident now and hits leave a
+     * round-robin cache unchanged, and the register loads read RAM only
+     * (the block costs nothing more) or uncached flash (it costs the wait
+     * states sampled now, mem_charge).  Register loads that read flash
+     * through a data cache are evaluated at every execution, exactly. */
+    bool resident = m->fetch_resident_ok || m->code_hi < m->code_lo;
+    bool cached = t->dc.tags || t->unified;
+    if (resident && (cached ? !reads_flash && rc == 0 : true)) {
+        /* Uncached flash reads cost the same while the sampled addresses
+         * stay in flash: settled with that charge.  Through a cache, only
+         * hits (literals) settle: a miss has started a new epoch. */
+        b->mem_epoch = *t->epoch;
+        b->mem_charge = cached ? 0 : rc;
+    }
+    return c;
+}
+
+void timing_tick(struct timing *t)
+{
+    *t->epoch = *t->epoch + 1 ? *t->epoch + 1 : 1;
+}
+
+void timing_bind_epoch(struct timing *t, uint32_t *epoch)
+{
+    *epoch = *t->epoch;
+    t->epoch = epoch;
+    if (t->ic.tags)
+        t->ic.epoch = epoch;
+    if (t->dc.tags)
+        t->dc.epoch = epoch;
+}
+
+void timing_block_free(struct sim_block *b)
+{
+    free(b->mem_timing);
+    b->mem_timing = NULL;
+}
+
+/* Builds the block's run-time memory timing; NULL (and 0) when the block
+ * needs none.  Returns -1 when out of memory. */
+static int build_block_mem(struct timing *t, struct sim_block *b, const struct insn_facts *facts,
+                           size_t n, uint32_t *static_cycles, uint32_t *prefix_extra)
+{
+    struct mem_read *reads = malloc((n ? n : 1) * sizeof *reads);
+    if (!reads)
+        return -1;
+    struct reg_track rt;
+    track_init(&rt);
+    uint16_t n_reads = 0, regs = 0;
+    bool cached_data = t->dc.tags || t->unified;
+    for (size_t i = 0; i < n; i++) {
+        const struct insn_facts *f = &facts[i];
+        uint16_t before = n_reads;
+        note_reads(t, f, &rt, reads, &n_reads, &regs);
+        /* Literal loads from uncached flash cost their wait states every
+         * time: charged statically, so mid-block CYCCNT reads see them. */
+        if (n_reads > before && reads[before].base < 0 && !cached_data) {
+            uint32_t lit = (uint32_t)reads[before].disp;
+            uint32_t line = t->bt.flash_line_bytes;
+            uint32_t ws = ((lit + reads[before].bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
+            b->flash_literal_loads++;
+            *static_cycles += ws;
+            for (size_t k = i + 1; k <= n; k++)
+                prefix_extra[k] += ws;
+            n_reads = before;
+        } else if (n_reads > before && reads[before].base < 0) {
+            b->flash_literal_loads++;
+        }
+        track_after(&rt, f);
+    }
+    bool fetch = t->ic.tags && n && timing_in_flash(t, b->addr);
+    if (!fetch && !n_reads) {
+        free(reads);
+        b->mem_timing = NULL;
+        b->has_mem_timing = 0;
+        return 0;
+    }
+    struct block_mem *m = calloc(1, sizeof *m + n_reads * sizeof *reads);
+    if (!m) {
+        free(reads);
+        return -1;
+    }
+    m->code_lo = 1;
+    m->code_hi = 0;
+    if (fetch) {
+        m->code_lo = b->addr;
+        m->code_hi = b->addr + b->size - 1;
+        uint32_t lines = (m->code_hi >> t->ic.line_shift) - (m->code_lo >> t->ic.line_shift) + 1;
+        m->fetch_resident_ok = lines <= t->ic.sets;
+    }
+    memcpy(m->reads, reads, n_reads * sizeof *reads);
+    b->has_mem_timing = 1;
+    b->mem_epoch = 0;
+    m->n_reads = n_reads;
+    for (int i = 0; i < n_reads; i++)
+        m->has_literals |= reads[i].base < 0;
+    for (int r = 0; r < 15; r++) {
+        if (regs & (1u << r)) {
+            m->reg_of[r] = m->n_regs;
+            m->reg_ids[m->n_regs++] = uc_gpr[r];
+        }
+    }
+    free(reads);
+    b->mem_timing = m;
+    return 0;
+}
+
 int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct sim_block *b,
                  struct timing_dyn *dyn, int max_dyn)
 {
     b->n_insns = (uint32_t)n;
-    b->insn_addr = malloc(n * sizeof *b->insn_addr);
+    b->insn_addr = malloc((n ? n : 1) * sizeof *b->insn_addr);
     b->insn_class = malloc(n ? n : 1);
-    b->prefix_cycles = malloc((n + 1) * sizeof *b->prefix_cycles);
+    b->prefix_cycles = calloc(n + 1, sizeof *b->prefix_cycles);
     struct insn_facts *facts = malloc((n ? n : 1) * sizeof *facts);
     if (!b->insn_addr || !b->insn_class || !b->prefix_cycles || !facts) {
         free(facts);
@@ -350,34 +784,33 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
             dyn[n_dyn++] = d;
             b->has_dynamic = 1;
         }
-        if (f->pc_relative && f->is_load && timing_in_flash(t, f->addr)) {
-            b->flash_literal_loads++;
-            c += t->bt.flash_wait_states;
-        }
         b->insn_addr[i] = f->addr;
         b->insn_class[i] = f->cls;
         b->class_count[f->cls]++;
-        if (f->is_fp || (f->fp_read | f->fp_written))
+        if (f->fp_touch)
             b->has_fp = 1;
         b->prefix_cycles[i] = total;
         total += c;
     }
     b->prefix_cycles[n] = total;
+    if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles)) {
+        free(facts);
+        return -1;
+    }
     b->cycles = total;
     b->end = n ? classify_end(&facts[n - 1]) : END_FALLTHROUGH;
-    b->taken_cycles = 0;
+    b->taken_cycles = n && t->core->taken ? t->core->taken(t, &facts[n - 1]) : 0;
     b->refill = n ? t->core->refill(t, &facts[0]) : 0;
 
-    /* Without a cache, each flash line the block spans is fetched once per
-     * execution; the prefetch buffer hides sequential fetches, so only the
-     * first line's wait states (after a jump) are charged statically. */
+    /* Flash without an instruction cache: the prefetch buffer streams
+     * sequential lines, so only the first line after a jump waits (added
+     * to the refill of a taken branch). */
     b->flash_fetch_lines = 0;
     if (n && timing_in_flash(t, b->addr)) {
-        uint32_t line = t->bt.flash_line_bytes ? t->bt.flash_line_bytes : 16;
+        uint32_t line = t->bt.flash_line_bytes;
         b->flash_fetch_lines = (uint16_t)((b->addr + b->size - 1) / line - b->addr / line + 1);
-        if (!t->ic.tags && t->bt.flash_wait_states) {
+        if (!t->ic.tags)
             b->refill += t->bt.flash_wait_states;
-        }
     }
     free(facts);
     return n_dyn;
@@ -388,39 +821,8 @@ uint32_t timing_dyn_cost(const struct timing *t, const struct timing_dyn *site, 
 {
     if (site->kind == DYN_EXECUTED)
         return site->extra;
-    return t->core->dyn_cost(t, site, rn_value, rm_value);
-}
-
-bool timing_has_fetch_model(const struct timing *t)
-{
-    return t->ic.tags != NULL && t->bt.flash_wait_states > 0;
-}
-
-uint32_t timing_fetch(struct timing *t, const struct sim_block *b)
-{
-    if (!timing_in_flash(t, b->addr))
-        return 0;
-    struct icache *ic = &t->ic;
-    uint32_t first = b->addr >> ic->line_shift;
-    uint32_t last = (b->addr + b->size - 1) >> ic->line_shift;
-    uint32_t misses = 0;
-    for (uint32_t line = first; line <= last; line++) {
-        uint32_t set = line % ic->sets;
-        uint32_t *ways = &ic->tags[(size_t)set * ic->ways];
-        bool hit = false;
-        for (uint32_t w = 0; w < ic->ways; w++) {
-            if (ways[w] == line + 1) {
-                hit = true;
-                break;
-            }
-        }
-        if (!hit) {
-            ways[ic->lru[set]] = line + 1;
-            ic->lru[set] = (uint8_t)((ic->lru[set] + 1) % ic->ways);
-            misses++;
-        }
-    }
-    return misses * t->bt.flash_wait_states;
+    unsigned c = t->core->div_cycles(t, site->kind == DYN_SDIV, rn_value, rm_value);
+    return c > site->extra ? c - site->extra : 0;
 }
 
 uint32_t timing_exception_entry(const struct timing *t, bool fp_context)

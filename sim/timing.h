@@ -3,13 +3,14 @@
  *
  * Costs are decided once per block when it is first seen (Capstone decodes
  * it) and cached in struct sim_block.  The few instructions whose cost
- * depends on run-time values (divides, conditional instructions in IT
- * blocks that are not plain 1-cycle ops) become dynamic sites: the
- * simulator hooks exactly those instructions and asks timing_dyn_cost().
- * A taken branch's pipeline refill is a property of its target, so it is
- * stored on the target block (sim_block.refill) and added when the branch
- * is seen to be taken.  Flash wait states and caches are applied per block
- * fetch by timing_fetch() when the board describes them.
+ * depends on run-time values (divides; conditional instructions in IT
+ * blocks that cost more than their one skipped cycle) become dynamic
+ * sites: the simulator hooks exactly those instructions and asks
+ * timing_dyn_cost().  A taken branch's pipeline refill is a property of
+ * its target, so it is stored on the target block (sim_block.refill) and
+ * added when the branch is seen to be taken.  Flash wait states, caches
+ * and flash data reads are applied once per block execution by
+ * timing_block_run() for the blocks that need it (sim_block.mem_timing).
  *
  * The rules and their sources are in docs/cycle-model.md.
  */
@@ -19,6 +20,7 @@
 #include <capstone/capstone.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <unicorn/unicorn.h>
 
 #include "board.h"
 
@@ -35,8 +37,9 @@ enum timing_dyn_kind {
 struct timing_dyn {
     uint32_t addr;
     uint8_t kind;
-    uint8_t rn, rm;       /* operand register numbers 0-15 (divides) */
-    uint8_t extra;        /* DYN_EXECUTED: cycles added when it executes */
+    uint8_t rn, rm;       /* divides: operand register numbers 0-14 */
+    uint8_t extra;        /* DYN_EXECUTED: cycles added when it executes;
+                           * divides: cycles already charged statically */
 };
 
 struct timing;
@@ -51,15 +54,30 @@ const char *timing_name(const struct timing *t);
 int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct sim_block *b,
                  struct timing_dyn *dyn, int max_dyn);
 
+/* Frees what timing_block() attached to the block. */
+void timing_block_free(struct sim_block *b);
+
 /* Cycles of a dynamic site given its operand values. */
 uint32_t timing_dyn_cost(const struct timing *t, const struct timing_dyn *site, uint32_t rn_value,
                          uint32_t rm_value);
 
-/* True when block fetches have a run-time cost (a cache to simulate). */
-bool timing_has_fetch_model(const struct timing *t);
+/* Memory cycles of one execution of a block that has sim_block.mem_timing:
+ * instruction cache misses, flash data reads (through the data cache when
+ * there is one).  Registers are read from uc when the block loads through
+ * registers that may point into flash. */
+uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b);
 
-/* Extra cycles to fetch the block now (cache misses), updating the cache. */
-uint32_t timing_fetch(struct timing *t, const struct sim_block *b);
+/* Where the memory-timing epoch lives (the caller's hot data; it is set
+ * to 1 here).  It changes whenever a cache fills a line.  A block with
+ * has_mem_timing whose mem_epoch equals it costs exactly its mem_charge
+ * (its code is resident and its flash reads are settled), so the caller
+ * adds that instead of calling timing_block_run(). */
+void timing_bind_epoch(struct timing *t, uint32_t *epoch);
+
+/* Starts a new epoch, so that every block is evaluated again once: called
+ * at a fixed cycle interval, it re-samples the registers of blocks that
+ * were seen reading RAM only (docs/cycle-model.md, "Flash data reads"). */
+void timing_tick(struct timing *t);
 
 /* Exception entry and return costs, with and without an FP context. */
 uint32_t timing_exception_entry(const struct timing *t, bool fp_context);

@@ -1,13 +1,30 @@
 /*
  * timing_internal.h — shared by timing.c (decoding facts common to every
- * core, block assembly, fetch model) and the per-core tables in
+ * core, block assembly, memory timing) and the per-core tables in
  * timing_m0plus.c, timing_m4.c and timing_m7.c.
+ *
+ * The per-core tables see one instruction at a time together with the one
+ * before it in the same block (`prev`, NULL at a block start): every rule
+ * the Technical Reference Manuals state about neighbouring instructions
+ * (load pipelining, address dependencies, IT folding, FP result hazards,
+ * dual issue) is decided from that pair, once per translated block.
  */
 #ifndef MCUSIM_TIMING_INTERNAL_H
 #define MCUSIM_TIMING_INTERNAL_H
 
 #include "sim.h"
 #include "timing.h"
+
+/* How an instruction uses the load/store unit. */
+enum lsu_kind {
+    LSU_NONE,
+    LSU_LOAD,       /* one register loaded: LDR/LDRB/LDRH/LDRSB/LDRSH/LDRT.., LDREX* */
+    LSU_STORE,      /* one register stored: STR/STRB/STRH/STRT.. (STREX is LSU_LOAD-like) */
+    LSU_MULTI,      /* LDRD/STRD, LDM/STM, PUSH/POP */
+    LSU_FP,         /* VLDR/VSTR */
+    LSU_FP_MULTI,   /* VLDM/VSTM, VPUSH/VPOP */
+    LSU_TABLE,      /* TBB/TBH: a load that feeds the PC */
+};
 
 /* What the per-core tables need to know about one instruction, extracted
  * once from Capstone's detail. */
@@ -17,17 +34,26 @@ struct insn_facts {
     uint32_t addr;
     unsigned size;            /* 2 or 4 */
     uint8_t cls;              /* enum insn_class */
+    uint8_t lsu;              /* enum lsu_kind */
     bool conditional;         /* has a condition (B<cc> or inside an IT block) */
-    bool in_it;               /* inside an IT block */
+    bool in_it;               /* inside an IT block (executes only if its condition holds) */
     bool writes_pc;           /* branches, loads to PC, ALU with Rd = PC */
-    bool is_single_ldst;      /* LDR/STR family, one register transferred */
     bool is_load, is_store;
+    bool exclusive;           /* LDREX/STREX family */
     bool reg_offset;          /* [Rn, Rm] addressing */
     bool pc_relative;         /* literal load [PC, #imm] */
+    bool writeback;           /* base register updated (pre/post-indexed, LDM!) */
+    bool post_indexed;        /* address is the base; offset applied after */
     bool is_fp;               /* floating-point data processing */
-    bool fp_mac;              /* VMLA/VMLS/VFMA/VFMS/VNMLA/VNMLS */
+    bool fp_mac;              /* VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS */
     bool fp_long;             /* VDIV/VSQRT */
-    unsigned n_list;          /* registers transferred by LDM/STM/PUSH/POP/VLDM */
+    bool fp_double;           /* VLDR/VSTR of a D register (two words) */
+    bool fp_touch;            /* reads or writes an S/D register, FPSCR */
+    uint8_t access_bytes;     /* bytes of one single load/store */
+    uint8_t mem_shift;        /* LSL of the index register */
+    bool mem_subtract;        /* [Rn, -Rm] */
+    int32_t mem_disp;         /* immediate offset */
+    unsigned n_list;          /* words transferred by LDM/STM/PUSH/POP/VLDM/LDRD */
     int mem_base, mem_index;  /* 0-15, or -1 */
     uint16_t regs_read;       /* core registers read, bit per register */
     uint16_t regs_written;    /* core registers written */
@@ -37,20 +63,33 @@ struct insn_facts {
 
 struct timing_core {
     const char *name;
-    /* Cycles of one instruction given the one before it (NULL at block
-     * start).  May declare a dynamic site. */
+    /* Cycles of one instruction given the one before it in the block
+     * (NULL at block start).  May declare a dynamic site. */
     unsigned (*cost)(const struct timing *t, struct insn_facts *f,
                      const struct insn_facts *prev, struct timing_dyn *dyn);
-    /* Pipeline refill when a taken branch lands on f. */
+    /* Pipeline refill P charged when a taken branch lands on f. */
     unsigned (*refill)(const struct timing *t, const struct insn_facts *f);
-    unsigned (*dyn_cost)(const struct timing *t, const struct timing_dyn *d, uint32_t rn, uint32_t rm);
+    /* Extra cycles of the block's last instruction when its branch is
+     * taken, beyond P (e.g. nothing on the M4: Table 3-1 is 1+P). */
+    unsigned (*taken)(const struct timing *t, const struct insn_facts *last);
+    /* SDIV/UDIV cycles from the operand values. */
+    unsigned (*div_cycles)(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm);
     unsigned exc_entry, exc_entry_fp, exc_return, exc_return_fp;
 };
 
-struct icache {
+/* A set-associative cache with round-robin (FIFO) replacement.  Hits do
+ * not change its state, which is what lets a block that was fully
+ * resident at its last execution skip the lookups while nothing has been
+ * evicted since (struct block_mem.epoch). */
+struct cache {
     uint32_t sets, ways, line_shift;
+    uint32_t set_mask;        /* sets - 1 when sets is a power of two, else UINT32_MAX */
     uint32_t *tags;           /* sets*ways, 0 = invalid (tags store line+1) */
-    uint8_t *lru;             /* round-robin victim per set */
+    uint8_t *victim;          /* next way to replace, per set */
+    uint8_t *last_hit;        /* way that hit last, per set (lookup order only) */
+    uint32_t miss_cycles;
+    uint64_t fills;           /* lines filled so far */
+    uint32_t *epoch;          /* struct timing.epoch: every fill starts a new one */
 };
 
 struct timing {
@@ -58,7 +97,12 @@ struct timing {
     struct board_timing bt;
     uint32_t flash_base, flash_size;
     bool has_fpu, has_dsp;
-    struct icache ic;
+    struct cache ic;          /* instruction cache in front of flash (ways 0: none) */
+    struct cache dc;          /* data cache in front of flash (ways 0: none) */
+    bool unified;             /* data reads from flash go through ic (one cache) */
+    uint32_t own_epoch;       /* the epoch until timing_bind_epoch() moves it */
+    uint32_t *epoch;          /* changes with every cache fill; never 0 */
+    uint32_t flash_line_shift; /* log2(flash_line_bytes), a power of two (board.c) */
 };
 
 extern const struct timing_core timing_core_m0plus;
@@ -69,5 +113,8 @@ static inline bool timing_in_flash(const struct timing *t, uint32_t addr)
 {
     return addr - t->flash_base < t->flash_size;
 }
+
+/* The operand registers of SDIV/UDIV as 0-14, for the dynamic site. */
+void timing_div_operands(const struct insn_facts *f, struct timing_dyn *dyn);
 
 #endif /* MCUSIM_TIMING_INTERNAL_H */

@@ -1,36 +1,83 @@
 /*
- * timing_m4.c — Cortex-M4 instruction timings (ARM DDI 0439B, Cortex-M4
- * Technical Reference Manual r0p1, §3.3 Table 3-1; FPU: §7.2 Table 7-1).
+ * timing_m4.c — Cortex-M4 instruction timings, from the Cortex-M4
+ * Technical Reference Manual (ARM DDI 0439B, r0p1): §3.3.1 Table 3-1
+ * (processor instructions), §3.3.2 (load/store timings) and, for the FPU,
+ * §7.2.3 Table 7-1.
  *
- * Every rule, with its source and the choices made where the manual is
- * ambiguous, is listed in docs/cycle-model.md.  Pipeline refill P for a
- * taken branch is charged on the branch target (refill()).
+ * docs/cycle-model.md lists every rule with its source and says where the
+ * manual is ambiguous and what was chosen; the comments here name the
+ * rule each branch implements.  Costs are for zero wait-state memory:
+ * flash wait states and caches are added by timing.c.  The pipeline
+ * refill P of a taken branch is charged on the branch target (refill()).
  */
 #include "timing_internal.h"
 
-static bool pipelines_after(const struct insn_facts *prev)
+/* A single load in the sense of §3.3.2: LDR/LDRB/LDRH/LDRSB/LDRSH/LDRT..,
+ * LDREX, and STREX, which "is treated more like an LDR". */
+static bool load_like(const struct insn_facts *f)
 {
-    /* Neighbouring single loads/stores overlap their address and data
-     * phases, except after a register-offset STR (TRM §3.3.2). */
-    return prev && prev->is_single_ldst && !(prev->is_store && prev->reg_offset) &&
-           !prev->writes_pc;
+    return f->lsu == LSU_LOAD || (f->lsu == LSU_STORE && f->exclusive);
 }
 
-static bool address_depends_on(const struct insn_facts *f, const struct insn_facts *prev)
+/* A single store that is not STREX. */
+static bool plain_store(const struct insn_facts *f)
 {
-    if (!prev)
-        return false;
-    uint16_t addr_regs = 0;
-    if (f->mem_base >= 0)
-        addr_regs |= (uint16_t)(1u << f->mem_base);
-    if (f->mem_index >= 0)
-        addr_regs |= (uint16_t)(1u << f->mem_index);
-    /* Writeback of the base register by the previous load/store does not
-     * stall: the AGU forwards it (post-increment pointer walks). */
-    uint16_t produced = prev->regs_written;
-    if (prev->is_single_ldst && prev->mem_base >= 0)
-        produced &= (uint16_t)~(1u << prev->mem_base);
-    return (addr_regs & produced) != 0;
+    return f->lsu == LSU_STORE && !f->exclusive;
+}
+
+/* Registers the instruction's address is computed from (not the PC). */
+static uint16_t address_regs(const struct insn_facts *f)
+{
+    uint16_t r = 0;
+    if (f->mem_base >= 0 && f->mem_base != 15)
+        r |= (uint16_t)(1u << f->mem_base);
+    if (f->mem_index >= 0 && f->mem_index != 15)
+        r |= (uint16_t)(1u << f->mem_index);
+    return r;
+}
+
+/* "If the destination of the first LDR is not used to compute the address
+ * for the next instruction" (§3.3.2): the loaded registers, not the base
+ * the load wrote back (the address unit updates that itself). */
+static bool address_uses_loaded(const struct insn_facts *f, const struct insn_facts *prev)
+{
+    uint16_t loaded = prev->regs_written;
+    if (prev->writeback && prev->mem_base >= 0)
+        loaded &= (uint16_t)~(1u << prev->mem_base);
+    return (address_regs(f) & loaded) != 0;
+}
+
+/* "Any load or store that generates an address dependent on the result of
+ * a preceding data processing operation stalls the pipeline for an
+ * additional cycle while the register bank is updated.  There is no
+ * forwarding path for this scenario." (§3.3.2).  Preceding = the
+ * instruction immediately before; data processing = anything that is not
+ * itself a load or store (loads are covered by the pipelining rule). */
+static bool address_uses_computed(const struct insn_facts *f, const struct insn_facts *prev)
+{
+    return prev && prev->lsu == LSU_NONE && (address_regs(f) & prev->regs_written) != 0;
+}
+
+/* LDR/STR of one register, §3.3.2 (see docs/cycle-model.md, "Loads and
+ * stores", for the reading of the manual these lines encode). */
+static unsigned single_ldst(const struct insn_facts *f, const struct insn_facts *prev)
+{
+    unsigned c;
+    if (f->writes_pc)
+        c = 2;  /* LDR PC,[any] is always blocking: 2 + P */
+    else if (prev && plain_store(prev))
+        c = 2;  /* "nothing can be pipelined after the store" */
+    else if (prev && load_like(prev) && address_uses_loaded(f, prev))
+        c = 2;  /* address needs the loaded value: no pipelining */
+    else if (plain_store(f) && !f->reg_offset)
+        c = 1;  /* "STR Rx,[Ry,#imm] is always one cycle" */
+    else if (prev && load_like(prev))
+        c = 1;  /* "LDR [any] are pipelined when possible" */
+    else
+        c = 2;  /* Table 3-1: LDR/STR 2 */
+    if (address_uses_computed(f, prev))
+        c++;
+    return c;
 }
 
 static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
@@ -40,71 +87,83 @@ static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
     unsigned c;
     switch (f->id) {
     case ARM_INS_IT:
-        /* Folded onto a preceding 16-bit instruction: 0 cycles. */
-        return prev && prev->size == 2 && !prev->writes_pc ? 0 : 1;
+        /* Table 3-1 note: "An IT instruction can be folded onto a preceding
+         * 16-bit Thumb instruction, enabling execution in zero cycles." */
+        return prev && prev->size == 2 ? 0 : 1;
     case ARM_INS_SDIV:
     case ARM_INS_UDIV:
+        /* 2 to 12, early termination on the operands: all of it dynamic. */
         dyn->kind = f->id == ARM_INS_SDIV ? DYN_SDIV : DYN_UDIV;
-        {
-            const cs_arm *arm = &f->in->detail->arm;
-            int rn = arm->op_count >= 3 ? arm->operands[1].reg : arm->operands[0].reg;
-            int rm = arm->operands[arm->op_count - 1].reg;
-            dyn->rn = (uint8_t)(rn - ARM_REG_R0 <= 12 ? rn - ARM_REG_R0 : rn == ARM_REG_SP ? 13 : 14);
-            dyn->rm = (uint8_t)(rm - ARM_REG_R0 <= 12 ? rm - ARM_REG_R0 : rm == ARM_REG_SP ? 13 : 14);
+        timing_div_operands(f, dyn);
+        if (f->in_it) {
+            dyn->extra = 1; /* the skipped cycle is charged statically */
+            return 1;
         }
-        return 0; /* all of it (2-12) is dynamic */
+        return 0;
     case ARM_INS_B: case ARM_INS_BL: case ARM_INS_BLX: case ARM_INS_BX:
     case ARM_INS_CBZ: case ARM_INS_CBNZ:
-        return 1; /* + P on the target when taken */
+        c = 1;  /* + P on the target when taken; B<cc>/CBZ not taken: 1 */
+        break;
     case ARM_INS_TBB: case ARM_INS_TBH:
-        return 2; /* + P */
+        c = 2;  /* Table 3-1: 2 + P */
+        if (address_uses_computed(f, prev))
+            c++;
+        break;
     case ARM_INS_LDRD: case ARM_INS_STRD:
     case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
     case ARM_INS_PUSH: case ARM_INS_POP:
+        /* 1 + N (N includes PC and LR; + P when the PC is loaded); never
+         * pipelined with neighbours (§3.3.2). */
         c = 1 + f->n_list;
-        if (address_depends_on(f, prev))
+        if (address_uses_computed(f, prev))
             c++;
         break;
     case ARM_INS_VLDR: case ARM_INS_VSTR:
-        c = 2;
-        if (address_depends_on(f, prev))
+        c = f->fp_double ? 3 : 2;  /* Table 7-1: .32 2, .64 3 */
+        if (address_uses_computed(f, prev))
             c++;
         break;
     case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
     case ARM_INS_VPUSH: case ARM_INS_VPOP:
-        c = 1 + f->n_list;
+        c = 1 + f->n_list;  /* Table 7-1: 1 + N words (.64: 1 + 2N) */
+        if (address_uses_computed(f, prev))
+            c++;
         break;
     case ARM_INS_VMOV:
-        /* Core <-> FP transfers take 2 cycles when two core registers move;
-         * register-to-register and immediate forms take 1. */
-        c = (__builtin_popcount(f->regs_written | f->regs_read) >= 2) ? 2 : 1;
+        /* Table 7-1: two floats or a double to/from two core registers 2;
+         * one register, immediates and FP-to-FP moves 1. */
+        c = __builtin_popcount(f->regs_written | f->regs_read) >= 2 ? 2 : 1;
         break;
-    case ARM_INS_DMB: case ARM_INS_DSB: case ARM_INS_ISB:
-        c = 4; /* 1 + B: the barrier drains the pipeline and write buffer */
+    case ARM_INS_ISB:
+        c = 3;  /* 1 + B, B for ISB at least a pipeline refill (P = 2) */
         break;
-    case ARM_INS_MRS: case ARM_INS_MSR:
-        c = 2;
+    case ARM_INS_DMB: case ARM_INS_DSB:
+        c = 1;  /* 1 + B, B = 0 with no outstanding memory transaction */
+        break;
+    case ARM_INS_MSR:
+        c = 2;  /* Table 3-1: 1 or 2; the upper bound (see the doc) */
+        break;
+    case ARM_INS_MRS: case ARM_INS_CPS:
+        c = 1;  /* Table 3-1: 1 or 2; the lower bound */
         break;
     default:
-        if (f->is_single_ldst) {
-            c = pipelines_after(prev) && !address_depends_on(f, prev) ? 1 : 2;
-            if (address_depends_on(f, prev))
-                c = 3;
-        } else if (f->fp_long) {
-            c = 14;
-        } else if (f->fp_mac) {
-            c = 3;
-        } else {
-            c = 1;
-        }
+        if (f->lsu == LSU_LOAD || f->lsu == LSU_STORE)
+            c = single_ldst(f, prev);
+        else if (f->fp_long)
+            c = 14;  /* Table 7-1: VDIV.F32, VSQRT.F32 */
+        else if (f->fp_mac)
+            c = 3;   /* Table 7-1: VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS */
+        else
+            c = 1;   /* ALU, MUL/MLA/MLS, long multiplies, DSP, other FP: 1 */
     }
-    /* An FP result consumed by the very next instruction costs a stall
-     * cycle after multi-cycle FP operations and loads to S registers. */
-    if (prev && (prev->fp_mac || prev->id == ARM_INS_VLDR) && (prev->fp_written & f->fp_read))
+    /* A result of a VLDR/VLDM or of a multiply-accumulate consumed by the
+     * very next instruction costs one stall cycle (see the doc). */
+    if (prev && (prev->fp_mac || (prev->is_load && (prev->lsu == LSU_FP || prev->lsu == LSU_FP_MULTI))) &&
+        (prev->fp_written & f->fp_read))
         c++;
     /* A conditional instruction that fails its condition still costs one
      * cycle; the rest is charged only when it executes (a hooked site). */
-    if (f->in_it && c > 1 && !f->writes_pc) {
+    if (f->in_it && c > 1) {
         dyn->kind = DYN_EXECUTED;
         dyn->extra = (uint8_t)(c - 1);
         return 1;
@@ -115,38 +174,45 @@ static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
 static unsigned m4_refill(const struct timing *t, const struct insn_facts *f)
 {
     (void)t;
-    /* P = 1..3: 2 for a 16-bit or word-aligned target, 3 when a 32-bit
-     * target straddles a word (two fetches needed). */
+    /* P (Table 3-1: "1 to 3 depending on the alignment and width of the
+     * target instruction, and whether the processor manages to speculate
+     * the address early"): 2, the fetch and decode of the target; 3 when
+     * the target is a 32-bit instruction that is not word-aligned and
+     * needs two fetches.  Early speculation (P = 1) is not modelled. */
     return (f->size == 4 && (f->addr & 2)) ? 3 : 2;
 }
 
-static unsigned m4_div_cycles(uint32_t n, uint32_t d)
+static unsigned m4_div_cycles(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm)
 {
-    /* Early termination: the divider retires about 4 quotient bits per
-     * cycle after a 2-cycle setup; cost grows with the quotient's width. */
+    (void)t;
+    uint32_t n = rn, d = rm;
+    if (is_signed) {
+        n = (int32_t)rn < 0 ? 0u - rn : rn;
+        d = (int32_t)rm < 0 ? 0u - rm : rm;
+    }
+    /* Table 3-1: "2 to 12", note: "Division operations use early
+     * termination to minimize the number of cycles required based on the
+     * number of leading ones and zeroes in the input operands."  Arm
+     * publishes no algorithm; this one terminates at once when the
+     * quotient is 0 (or the divisor is 0) and otherwise retires 3 quotient
+     * bits per cycle after one set-up cycle, which spans exactly 2..12. */
     if (d == 0 || n < d)
         return 2;
     unsigned qbits = (unsigned)(__builtin_clz(d) - __builtin_clz(n)) + 1;
-    unsigned c = 2 + (qbits + 3) / 4;
-    return c > 12 ? 12 : c;
-}
-
-static unsigned m4_dyn_cost(const struct timing *t, const struct timing_dyn *d, uint32_t rn, uint32_t rm)
-{
-    (void)t;
-    if (d->kind == DYN_SDIV) {
-        uint32_t an = (int32_t)rn < 0 ? 0u - rn : rn;
-        uint32_t am = (int32_t)rm < 0 ? 0u - rm : rm;
-        return m4_div_cycles(an, am);
-    }
-    return m4_div_cycles(rn, rm);
+    unsigned c = 1 + (qbits + 2) / 3;
+    return c < 2 ? 2 : c > 12 ? 12 : c;
 }
 
 const struct timing_core timing_core_m4 = {
     .name = "cortex-m4 (TRM r0p1 Table 3-1, FPU Table 7-1)",
     .cost = m4_cost,
     .refill = m4_refill,
-    .dyn_cost = m4_dyn_cost,
+    .taken = NULL,
+    .div_cycles = m4_div_cycles,
+    /* Arm's published interrupt latency for the Cortex-M3/M4 is 12 cycles
+     * with zero wait states; return 10 (the figure Arm and Yiu's Definitive
+     * Guide give; the TRM has no table for it).  Stacking or unstacking the
+     * FP context (S0-S15, FPSCR: 17 more words) adds 17 each way. */
     .exc_entry = 12,
     .exc_entry_fp = 29,
     .exc_return = 10,

@@ -56,3 +56,47 @@ Test(qemu, compute_loop_same_checksum, .timeout = 180)
 {
     compare("loop", "2000", NULL);
 }
+
+/* The inference runtime with a model placed in its flash slot by QEMU's
+ * loader, as a flashing tool would: the same output line as mcusim. */
+Test(qemu, runtime_inference_same_output, .timeout = 300)
+{
+    if (!have_qemu())
+        cr_skip_test("qemu-system-arm is not installed");
+    char elf[1024], model[1024], blob[256], cmd[4096], *q = NULL, *m = NULL;
+    snprintf(elf, sizeof elf, "%s/runtime/firmware/runtime-mps2-an386-ref.elf", build_root());
+    snprintf(model, sizeof model, "%s/workloads/dscnn.tflite", build_root());
+    snprintf(blob, sizeof blob, "/tmp/mcusim-qblob-%d.bin", (int)getpid());
+    FILE *in = fopen(model, "rb"), *out = fopen(blob, "wb");
+    cr_assert(in && out);
+    fseek(in, 0, SEEK_END);
+    uint32_t size = (uint32_t)ftell(in);
+    rewind(in);
+    uint8_t header[16] = {'M', 'D', 'L', '1'};
+    memcpy(header + 4, &size, 4);
+    fwrite(header, 1, sizeof header, out);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    fclose(out);
+    snprintf(cmd, sizeof cmd, "arm-none-eabi-nm %s | sed -n 's/ . __model_slot_start$//p'", elf);
+    char *addr = NULL;
+    cr_assert_eq(run_command_capture(cmd, &addr), 0);
+    addr[strcspn(addr, "\n")] = '\0';
+    snprintf(cmd, sizeof cmd,
+             "timeout 240 qemu-system-arm -M mps2-an386 -display none -nographic -monitor none "
+             "-semihosting-config enable=on,target=native,arg=rt,arg=--kernels,arg=ref "
+             "-device loader,file=%s,addr=0x%s -kernel %s",
+             blob, addr, elf);
+    cr_expect_eq(run_command_capture(cmd, &q), 0);
+    snprintf(cmd, sizeof cmd, "%s/mcusim profile -q --no-db --board mps2-an386 %s", build_root(), model);
+    cr_expect_eq(run_command_capture(cmd, &m), 0);
+    cr_expect(strncmp(m, "output: ", 8) == 0, "%s", m);
+    cr_expect_str_eq(q, m);
+    free(addr);
+    free(q);
+    free(m);
+    unlink(blob);
+}

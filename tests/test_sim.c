@@ -40,7 +40,7 @@ Test(sim, semihosting_calls)
     cr_assert_not(r.setup_failed, "%s", r.outcome.error);
     cr_expect_eq(r.outcome.result.status, SIM_EXITED);
     cr_expect_eq(r.outcome.result.exit_code, 7, "exit status passes through");
-    cr_expect(strstr(r.out, "!\nwrite0\nargc 3\nfile ok\nheapinfo ok\n") != NULL, "stdout: %s", r.out);
+    cr_expect(strstr(r.out, "!\nwrite0\nargc 3\nitm port 0\nfile ok\nheapinfo ok\n") != NULL, "stdout: %s", r.out);
     cr_expect_str_eq(r.err, "to stderr\n");
     FILE *f = fopen(path, "r");
     char buf[32] = "";

@@ -23,6 +23,7 @@
 #include "port.h"
 #include "rt_interp.h"
 #include "rt_model.h"
+#include "rt_port.h"
 
 #define MAX_ARGS 16
 
@@ -48,9 +49,9 @@ static void read_input(const char *path, struct rt_tensor *input)
         port_eputs("error: input file ");
         port_eputs(path);
         port_eputs(" has ");
-        port_puti((int32_t)len);
+        port_eputu(len < 0 ? 0u : (uint32_t)len);
         port_eputs(" bytes, the model input needs ");
-        port_putu(input->bytes);
+        port_eputu(input->bytes);
         port_eputs("\n");
         port_exit(APP_EXIT_BAD_INPUT);
     }
@@ -117,11 +118,15 @@ int main(void)
     size_t capacity = (size_t)(__arena_end - __arena_start);
     enum rt_status st = rt_interp_init(&interp, &model, family, __arena_start, capacity, &err);
     if (st == RT_NO_MEMORY) {
-        port_eputs("error: model does not fit: arena needs ");
-        port_putu((uint32_t)interp.arena_needed);
+        /* The plan that did not fit, for the profiler (numbers in reports). */
+        struct mcusim_info info = {MCUSIM_INFO_MAGIC, MCUSIM_INFO_ARENA, (uint32_t)(uintptr_t)__arena_start,
+                                   (uint32_t)interp.arena_needed, (uint32_t)capacity};
+        rt_info(&info);
+        port_eputs("error: model does not fit in RAM: the tensor arena needs ");
+        port_eputu((uint32_t)interp.arena_needed);
         port_eputs(" bytes, ");
-        port_putu((uint32_t)capacity);
-        port_eputs(" available\n");
+        port_eputu((uint32_t)capacity);
+        port_eputs(" are free after the runtime's static data and stack\n");
         port_exit(APP_EXIT_NO_FIT);
     }
     if (st != RT_OK)

@@ -50,7 +50,7 @@ int ldscript_write(const struct board *b, FILE *out)
           "    *(.bss .bss.*) *(COMMON)\n"
           "    . = ALIGN(8);\n"
           "    __bss_end__ = .;\n"
-          "  } > RAM\n"
+          "  } > RAM AT > RAM\n"
           "  end = .; _end = .; __end__ = .;\n"
           "  __arena_start = ALIGN(16);\n"
           "  __arena_end = __stack_guard;\n"

@@ -13,6 +13,10 @@
  * Marker protocol (read by profiler/, decoded from simulated memory):
  *   ITM port 0  console text, one byte per write (optional; semihosting is
  *               the primary console).
+ * ARMv6-M cores (Cortex-M0+) have no ITM: there the same port/value pair
+ * goes through semihosting operation 0x100 (r1 -> {port, value}), from the
+ * range Arm reserves for applications; QEMU and debug probes answer it
+ * with -1 and carry on.
  *   ITM port 1  region begin: the address of a struct mcusim_region.
  *   ITM port 2  region end: the address of the same struct.
  *   ITM port 3  information record: the address of a struct mcusim_info.
@@ -36,6 +40,8 @@
 #define MCUSIM_ITM_TER (*(volatile uint32_t *)0xE0000E00u)
 #define MCUSIM_ITM_TCR (*(volatile uint32_t *)0xE0000E80u)
 
+#define MCUSIM_SYS_MARKER 0x100
+
 static inline int mcusim_itm_enabled(uint32_t port)
 {
 #if defined(__ARM_ARCH_6M__)
@@ -48,11 +54,18 @@ static inline int mcusim_itm_enabled(uint32_t port)
 
 static inline void mcusim_itm_write(uint32_t port, uint32_t value)
 {
+#if defined(__ARM_ARCH_6M__)
+    uint32_t block[2] = {port, value};
+    register uint32_t r0 __asm__("r0") = MCUSIM_SYS_MARKER;
+    register const void *r1 __asm__("r1") = block;
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+#else
     if (!mcusim_itm_enabled(port))
         return;
     while (MCUSIM_ITM_PORT(port) == 0) /* FIFO full on real SWO */
         ;
     MCUSIM_ITM_PORT(port) = value;
+#endif
 }
 
 static inline void mcusim_region_begin(const struct mcusim_region *r)

@@ -35,6 +35,7 @@ void port_puts(const char *s);
 void port_eputs(const char *s);
 void port_putu(uint32_t value); /* decimal, no newline */
 void port_puti(int32_t value);
+void port_eputu(uint32_t value); /* decimal on standard error */
 
 /* The command line given to the simulator after '--', argv[0] included.
  * Splits in place into at most max_args arguments; returns argc. */

@@ -49,36 +49,47 @@ long port_flen(int fd)
     return semihost(SYS_FLEN, block);
 }
 
-static int console(int mode)
+/* ":tt" opened for writing is stdout, for appending is stderr
+ * (semihosting v2); each is opened once. */
+static int console(int is_stderr)
 {
-    /* ":tt" opened for writing is stdout, for appending is stderr. */
     static int fds[2] = {-1, -1};
-    int *fd = &fds[mode == PORT_OPEN_WRITE ? 0 : 1];
-    if (*fd < 0)
-        *fd = port_open(":tt", mode == PORT_OPEN_WRITE ? 4 : 8);
-    return *fd;
+    if (fds[is_stderr] < 0)
+        fds[is_stderr] = port_open(":tt", is_stderr ? 8 : 4);
+    return fds[is_stderr];
 }
 
 void port_puts(const char *s)
 {
-    port_write(console(PORT_OPEN_WRITE), s, strlen(s));
+    port_write(console(0), s, strlen(s));
 }
 
 void port_eputs(const char *s)
 {
-    port_write(console(8), s, strlen(s));
+    port_write(console(1), s, strlen(s));
 }
 
-void port_putu(uint32_t value)
+static const char *decimal(uint32_t value, char buf[11])
 {
-    char buf[11];
-    int i = sizeof buf - 1;
+    int i = 10;
     buf[i] = '\0';
     do {
         buf[--i] = (char)('0' + value % 10);
         value /= 10;
     } while (value);
-    port_puts(&buf[i]);
+    return &buf[i];
+}
+
+void port_putu(uint32_t value)
+{
+    char buf[11];
+    port_puts(decimal(value, buf));
+}
+
+void port_eputu(uint32_t value)
+{
+    char buf[11];
+    port_eputs(decimal(value, buf));
 }
 
 void port_puti(int32_t value)

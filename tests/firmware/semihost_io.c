@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mcusim.h"
 #include "port.h"
 
 static int semihost(int op, void *arg)
@@ -32,6 +33,12 @@ int main(int argc, char **argv)
     port_puti(argc);
     port_puts("\n");
     port_eputs("to stderr\n");
+#if !defined(__ARM_ARCH_6M__)
+    /* ITM stimulus port 0 is console text too (byte writes, as CMSIS's
+     * ITM_SendChar does). */
+    for (const char *p = "itm port 0\n"; *p; p++)
+        *(volatile uint8_t *)0xE0000000u = (uint8_t)*p;
+#endif
     if (argc > 2) {
         const char *path = argv[2];
         int fd = port_open(path, PORT_OPEN_WRITE);

@@ -1,0 +1,410 @@
+/*
+ * cmd_bench.c — 'mcusim bench': how fast the simulator is, measured side
+ * by side in one run.
+ *
+ * For each workload (a compute-bound firmware loop, and one inference of
+ * each project model with ref and opt kernels) it times the same ELF four
+ * ways: Unicorn with no block hook (the engine's ceiling), mcusim with the
+ * cycle model, mcusim with full profiling, and QEMU (when installed and
+ * the board is QEMU's machine, mps2-an386).  Each is the best of a few
+ * repetitions (these machines are shared and noisy).  Then cost growth:
+ * the loop at two lengths, comparing host time, peak memory (in a child
+ * process) and the database's size.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "profiling.h"
+#include "run_support.h"
+
+#ifndef MCUSIM_BUILD_ROOT
+#define MCUSIM_BUILD_ROOT "."
+#endif
+
+struct bench_row {
+    char name[96];
+    char kernels[8];
+    uint64_t instructions;
+    double engine_s, cycles_s, full_s, qemu_s;   /* best wall times; qemu 0 when absent */
+    double qemu_startup_s;
+};
+
+struct bench_opts {
+    const char *board;
+    int reps;
+    bool qemu;
+    bool quick;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mcusim bench [options]\n\n"
+            "Measures simulation speed in one run: for each workload, MIPS of the bare\n"
+            "Unicorn engine on the ELF (the ceiling), of mcusim with the cycle model, of\n"
+            "full profiling, and QEMU's wall time on the same ELF; then how costs grow\n"
+            "with run length (host time, peak memory, database size).\n\n"
+            "options:\n"
+            "  -b, --board NAME   board (default: mps2-an386, QEMU's machine, so QEMU\n"
+            "                     runs the very same ELF; other boards: no QEMU column)\n"
+            "      --quick        fewer repetitions and smaller workloads\n"
+            "      --no-qemu      skip QEMU\n"
+            "      --json PATH    write the results as JSON\n"
+            "  -h, --help         this help\n");
+}
+
+/* Best-of-N wall time of one profile_execute. */
+static int time_mode(const struct profile_job *base, enum profile_mode mode, int reps, double *best,
+                     uint64_t *insns, char *err, size_t errlen)
+{
+    *best = 1e30;
+    for (int r = 0; r < reps; r++) {
+        struct profile_job job = *base;
+        job.mode = mode;
+        FILE *null = fopen("/dev/null", "w");
+        job.out = job.err = null;
+        struct profile_outcome out;
+        double t0 = now_s();
+        int rc = profile_execute(&job, &out);
+        double t = now_s() - t0;
+        fclose(null);
+        if (rc || strcmp(out.run.status, "ok")) {
+            snprintf(err, errlen, "%s", rc ? out.error : out.run.diagnostic);
+            profile_outcome_free(&out);
+            return -1;
+        }
+        if (mode != PROFILE_ENGINE && insns)
+            *insns = out.run.instructions;
+        profile_outcome_free(&out);
+        if (t < *best)
+            *best = t;
+    }
+    return 0;
+}
+
+static bool have_qemu(void)
+{
+    return system("qemu-system-arm --version >/dev/null 2>&1") == 0;
+}
+
+/* QEMU wall time for an ELF with optional model blob at addr. */
+static double time_qemu(const char *elf, const char *blob, uint32_t addr, char **args, int n_args, int reps)
+{
+    char cmd[8192];
+    int len = snprintf(cmd, sizeof cmd,
+                       "qemu-system-arm -M mps2-an386 -display none -nographic -monitor none "
+                       "-semihosting-config enable=on,target=native,arg=%s",
+                       elf);
+    for (int i = 0; i < n_args; i++)
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, ",arg=%s", args[i]);
+    if (blob)
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, " -device loader,file=%s,addr=0x%x", blob, addr);
+    snprintf(cmd + len, sizeof cmd - (size_t)len, " -kernel %s >/dev/null 2>&1", elf);
+    double best = 1e30;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        int rc = system(cmd);
+        double t = now_s() - t0;
+        if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
+            return 0;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+static const char *fw_path(const char *name, const char *board, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/workloads/firmware/%s-%s.elf", MCUSIM_BUILD_ROOT, name, board);
+    return buf;
+}
+
+/* Writes the model slot image (header + model) QEMU's loader places. */
+static int write_blob(const char *model, const char *blob)
+{
+    FILE *in = fopen(model, "rb"), *out = fopen(blob, "wb");
+    if (!in || !out) {
+        if (in)
+            fclose(in);
+        if (out)
+            fclose(out);
+        return -1;
+    }
+    fseek(in, 0, SEEK_END);
+    uint32_t size = (uint32_t)ftell(in);
+    rewind(in);
+    uint8_t header[16] = {'M', 'D', 'L', '1'};
+    memcpy(header + 4, &size, 4);
+    fwrite(header, 1, sizeof header, out);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    return fclose(out);
+}
+
+static int slot_address(const char *elf, uint32_t *addr)
+{
+    struct elf_image img;
+    char err[512];
+    if (elf_image_load(elf, &img, err, sizeof err))
+        return -1;
+    int rc = elf_image_symbol_addr(&img, "__model_slot_start", addr);
+    elf_image_free(&img);
+    return rc;
+}
+
+static double mips(uint64_t insns, double s)
+{
+    return s > 0 ? insns / s / 1e6 : 0;
+}
+
+static void print_row(const struct bench_row *r)
+{
+    double ceiling = mips(r->instructions, r->engine_s);
+    double cyc = mips(r->instructions, r->cycles_s), full = mips(r->instructions, r->full_s);
+    printf("%-26s %12llu %9.1f %9.1f %5.0f%% %9.1f %5.0f%%", r->name, (unsigned long long)r->instructions, ceiling,
+           cyc, 100 * cyc / ceiling, full, 100 * full / ceiling);
+    if (r->qemu_s > 0) {
+        double q = mips(r->instructions, r->qemu_s - r->qemu_startup_s);
+        printf(" %8.3f s %8.1f %5.2fx", r->qemu_s, q, cyc / q);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+static cJSON *row_json(const struct bench_row *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "workload", r->name);
+    cJSON_AddNumberToObject(o, "instructions", (double)r->instructions);
+    cJSON_AddNumberToObject(o, "engine_s", r->engine_s);
+    cJSON_AddNumberToObject(o, "cycle_model_s", r->cycles_s);
+    cJSON_AddNumberToObject(o, "full_profile_s", r->full_s);
+    cJSON_AddNumberToObject(o, "engine_mips", mips(r->instructions, r->engine_s));
+    cJSON_AddNumberToObject(o, "cycle_model_mips", mips(r->instructions, r->cycles_s));
+    cJSON_AddNumberToObject(o, "full_profile_mips", mips(r->instructions, r->full_s));
+    cJSON_AddNumberToObject(o, "cycle_model_vs_engine", r->engine_s / r->cycles_s);
+    cJSON_AddNumberToObject(o, "full_profile_vs_engine", r->engine_s / r->full_s);
+    cJSON_AddNumberToObject(o, "full_profile_vs_cycle_model", r->full_s / r->cycles_s);
+    if (r->qemu_s > 0) {
+        cJSON_AddNumberToObject(o, "qemu_wall_s", r->qemu_s);
+        cJSON_AddNumberToObject(o, "qemu_startup_s", r->qemu_startup_s);
+        cJSON_AddNumberToObject(o, "qemu_mips", mips(r->instructions, r->qemu_s - r->qemu_startup_s));
+    }
+    return o;
+}
+
+/* Peak RSS (KB) and wall time of `mcusim run --profile` in a child. */
+static int child_run(const char *elf, const char *board, const char *reps, const char *db, long *rss_kb, double *wall)
+{
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execl("/proc/self/exe", "mcusim", "run", elf, "--board", board, "--profile", "-q", "--db", db, "--",
+              reps, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+        return -1;
+    *wall = now_s() - t0;
+    *rss_kb = ru.ru_maxrss;
+    return 0;
+}
+
+static long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) ? 0 : (long)sb.st_size;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    struct bench_opts o = {.board = "mps2-an386", .reps = 3, .qemu = true};
+    const char *json_path = NULL;
+    static const struct option opts[] = {
+        {"board", required_argument, 0, 'b'}, {"quick", no_argument, 0, 'Q'},
+        {"no-qemu", no_argument, 0, 'N'},     {"json", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b': o.board = optarg; break;
+        case 'Q': o.quick = true; o.reps = 1; break;
+        case 'N': o.qemu = false; break;
+        case 'j': json_path = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    bool qemu = o.qemu && !strcmp(o.board, "mps2-an386") && have_qemu();
+    cJSON *root = cJSON_CreateObject();
+    cJSON *rows = cJSON_AddArrayToObject(root, "workloads");
+    cJSON_AddStringToObject(root, "board", o.board);
+    cJSON_AddNumberToObject(root, "repetitions", o.reps);
+    char err[1024];
+
+    printf("mcusim bench on %s (best of %d; MIPS = simulated instructions per host second)\n", o.board, o.reps);
+    printf("%-26s %12s %9s %9s %6s %9s %6s", "workload", "instructions", "engine", "cycles", "", "profile", "");
+    if (qemu)
+        printf(" %10s %8s %6s", "qemu wall", "qemu", "ratio");
+    printf("\n");
+
+    /* QEMU's fixed cost: start and exit with a trivial program. */
+    double qemu_startup = 0;
+    char path[1024];
+    if (qemu)
+        qemu_startup = time_qemu(fw_path("hello", o.board, path, sizeof path), NULL, 0, NULL, 0, o.reps);
+
+    /* 1. The compute-bound loop. */
+    char loop_elf[1024];
+    fw_path("loop", o.board, loop_elf, sizeof loop_elf);
+    const char *loop_reps = o.quick ? "2000" : "20000";
+    char *loop_args[] = {(char *)loop_reps};
+    struct profile_job base;
+    profile_job_init(&base);
+    base.firmware = loop_elf;
+    base.board = o.board;
+    base.args = loop_args;
+    base.n_args = 1;
+    base.timeout_s = 600;
+    struct bench_row row = {.qemu_startup_s = qemu_startup};
+    snprintf(row.name, sizeof row.name, "loop (%s)", loop_reps);
+    if (time_mode(&base, PROFILE_CYCLES, o.reps, &row.cycles_s, &row.instructions, err, sizeof err) ||
+        time_mode(&base, PROFILE_ENGINE, o.reps, &row.engine_s, NULL, err, sizeof err) ||
+        time_mode(&base, PROFILE_FULL, o.reps, &row.full_s, NULL, err, sizeof err)) {
+        fprintf(stderr, "mcusim bench: %s\n", err);
+        cJSON_Delete(root);
+        return EXIT_INTERNAL;
+    }
+    if (qemu)
+        row.qemu_s = time_qemu(loop_elf, NULL, 0, loop_args, 1, o.reps);
+    print_row(&row);
+    cJSON_AddItemToArray(rows, row_json(&row));
+
+    /* 2. One inference of each project workload, ref and opt. */
+    static const char *models[] = {"cnn", "dscnn", "autoencoder", "mobilenet", "resnet"};
+    size_t n_models = o.quick ? 2 : sizeof models / sizeof models[0];
+    for (size_t m = 0; m < n_models; m++) {
+        for (int k = 0; k < 2; k++) {
+            const char *kernels = k ? "opt" : "ref";
+            char model[1024], rt[1024];
+            snprintf(model, sizeof model, "%s/workloads/%s.tflite", MCUSIM_BUILD_ROOT, models[m]);
+            if (runtime_firmware_path(o.board, kernels, rt, sizeof rt))
+                continue; /* that family is not built */
+            struct profile_job job;
+            profile_job_init(&job);
+            job.model = model;
+            job.board = o.board;
+            job.kernels = kernels;
+            job.timeout_s = 600;
+            struct bench_row r = {.qemu_startup_s = qemu_startup};
+            snprintf(r.name, sizeof r.name, "%s %s", models[m], kernels);
+            snprintf(r.kernels, sizeof r.kernels, "%s", kernels);
+            if (time_mode(&job, PROFILE_CYCLES, o.reps, &r.cycles_s, &r.instructions, err, sizeof err) ||
+                time_mode(&job, PROFILE_ENGINE, o.reps, &r.engine_s, NULL, err, sizeof err) ||
+                time_mode(&job, PROFILE_FULL, o.reps, &r.full_s, NULL, err, sizeof err)) {
+                fprintf(stderr, "mcusim bench: %s %s: %s\n", models[m], kernels, err);
+                continue;
+            }
+            uint32_t slot;
+            char blob[256];
+            snprintf(blob, sizeof blob, "/tmp/mcusim-bench-%d.bin", (int)getpid());
+            if (qemu && !slot_address(rt, &slot) && !write_blob(model, blob)) {
+                char *args[] = {"--kernels", (char *)kernels};
+                r.qemu_s = time_qemu(rt, blob, slot, args, 2, o.reps);
+                unlink(blob);
+            }
+            print_row(&r);
+            cJSON_AddItemToArray(rows, row_json(&r));
+        }
+    }
+
+    /* 3. Cost growth with run length: loop at N and 10 N, profiled. */
+    const char *sizes[2] = {o.quick ? "500" : "2000", o.quick ? "5000" : "20000"};
+    long rss[2] = {0, 0}, dbsize[2] = {0, 0};
+    double wall[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        char db[256];
+        snprintf(db, sizeof db, "/tmp/mcusim-bench-%d-%d.db", (int)getpid(), i);
+        unlink(db);
+        if (child_run(loop_elf, o.board, sizes[i], db, &rss[i], &wall[i])) {
+            fprintf(stderr, "mcusim bench: profiling the loop in a child failed\n");
+            break;
+        }
+        /* Fold the WAL into the file so its size is the data's. */
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "sqlite3 %s 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null 2>&1", db);
+        if (system(cmd) != 0) { /* size then includes the WAL */ }
+        dbsize[i] = file_size(db);
+        char wal[300];
+        snprintf(wal, sizeof wal, "%s-wal", db);
+        dbsize[i] += file_size(wal);
+        unlink(db);
+        unlink(wal);
+        snprintf(wal, sizeof wal, "%s-shm", db);
+        unlink(wal);
+    }
+    printf("\ncost growth, loop profiled at %s and %s repetitions (10x the instructions):\n", sizes[0], sizes[1]);
+    printf("  host time %.3f s -> %.3f s (x%.2f)\n", wall[0], wall[1], wall[0] > 0 ? wall[1] / wall[0] : 0);
+    printf("  peak RSS  %ld KB -> %ld KB (x%.3f)\n", rss[0], rss[1], rss[0] ? (double)rss[1] / rss[0] : 0);
+    printf("  database  %ld B -> %ld B (x%.3f)\n", dbsize[0], dbsize[1], dbsize[0] ? (double)dbsize[1] / dbsize[0] : 0);
+    cJSON *growth = cJSON_AddObjectToObject(root, "growth");
+    cJSON_AddNumberToObject(growth, "wall_ratio", wall[0] > 0 ? wall[1] / wall[0] : 0);
+    cJSON_AddNumberToObject(growth, "rss_ratio", rss[0] ? (double)rss[1] / rss[0] : 0);
+    cJSON_AddNumberToObject(growth, "db_ratio", dbsize[0] ? (double)dbsize[1] / dbsize[0] : 0);
+    cJSON_AddNumberToObject(growth, "rss_small_kb", (double)rss[0]);
+    cJSON_AddNumberToObject(growth, "rss_large_kb", (double)rss[1]);
+    cJSON_AddNumberToObject(growth, "db_small_bytes", (double)dbsize[0]);
+    cJSON_AddNumberToObject(growth, "db_large_bytes", (double)dbsize[1]);
+
+    int status = 0;
+    if (json_path) {
+        char *text = cJSON_Print(root);
+        FILE *f = strcmp(json_path, "-") ? fopen(json_path, "w") : stdout;
+        if (!text || !f || fputs(text, f) < 0) {
+            fprintf(stderr, "mcusim bench: %s: cannot write: %s\n", json_path, strerror(errno));
+            status = EXIT_INTERNAL;
+        }
+        if (f && f != stdout)
+            fclose(f);
+        free(text);
+    }
+    cJSON_Delete(root);
+    return status;
+}

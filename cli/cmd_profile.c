@@ -1,0 +1,155 @@
+/*
+ * cmd_profile.c — 'mcusim profile': one inference of a .tflite model on a
+ * simulated board, measured per layer and stored in the run database.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "profiling.h"
+#include "run_support.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mcusim profile MODEL.tflite [options]\n\n"
+            "Runs one inference of an int8 .tflite model with mcusim's runtime firmware on a\n"
+            "simulated board and reports cycles, instructions, time, RAM, flash and estimated\n"
+            "energy per layer.  The run is stored in the database for reports, comparisons and\n"
+            "gates.  The firmware prints the output tensor ('output: ...').\n\n"
+            "options:\n"
+            "  -b, --board NAME|FILE     board (default: nano33ble; see 'mcusim boards')\n"
+            "  -k, --kernels ref|opt     kernel family (default: ref)\n"
+            "  -i, --input FILE          raw bytes of the input tensor (default: fixed pseudo-random data)\n"
+            "  -o, --output FILE         write the raw bytes of the output tensor\n"
+            "      --db FILE             run database (default: mcusim.db)\n"
+            "      --no-db               do not store the run\n"
+            "      --tag TEXT            label the run (reports and gates select by tag)\n"
+            "      --json PATH           write the run summary and layers as JSON ('-': stdout)\n"
+            "      --trace FILE.json     Chrome trace of layers and functions (Perfetto, chrome://tracing)\n"
+            "      --folded FILE         folded stacks for flamegraph.pl and speedscope\n"
+            "      --firmware FILE.elf   use this runtime image instead of the built one\n"
+            "  -n, --max-instructions N  stop after N instructions\n"
+            "  -t, --timeout SECONDS     stop after this much host time\n"
+            "  -q, --quiet               no per-layer table\n"
+            "  -v, --verbose             registers and last blocks on a fault\n"
+            "  -h, --help                this help\n\n"
+            "exit status: 0 ok, 2 bad input (model, input, board), 3 firmware fault,\n"
+            "  4 limit reached, 5 internal error, 6 the model does not fit the board\n");
+}
+
+char *join_command_line(int argc, char **argv)
+{
+    size_t len = 8;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    strcpy(s, "mcusim");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+    struct profile_job job;
+    profile_job_init(&job);
+    job.db_path = "mcusim.db";
+    const char *json_path = NULL;
+    bool quiet = false;
+    static const struct option opts[] = {
+        {"board", required_argument, 0, 'b'},
+        {"kernels", required_argument, 0, 'k'},
+        {"input", required_argument, 0, 'i'},
+        {"output", required_argument, 0, 'o'},
+        {"db", required_argument, 0, 'D'},
+        {"no-db", no_argument, 0, 'N'},
+        {"tag", required_argument, 0, 'T'},
+        {"json", required_argument, 0, 'j'},
+        {"trace", required_argument, 0, 'R'},
+        {"folded", required_argument, 0, 'F'},
+        {"firmware", required_argument, 0, 'W'},
+        {"max-instructions", required_argument, 0, 'n'},
+        {"timeout", required_argument, 0, 't'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "b:k:i:o:n:t:qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b': job.board = optarg; break;
+        case 'k':
+            if (strcmp(optarg, "ref") && strcmp(optarg, "opt")) {
+                fprintf(stderr, "mcusim profile: --kernels is ref or opt, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            job.kernels = optarg;
+            break;
+        case 'i': job.input = optarg; break;
+        case 'o': job.output = optarg; break;
+        case 'D': job.db_path = optarg; break;
+        case 'N': job.db_path = NULL; break;
+        case 'T': job.tag = optarg; break;
+        case 'j': json_path = optarg; break;
+        case 'R': job.trace_path = optarg; break;
+        case 'F': job.folded_path = optarg; break;
+        case 'W': job.firmware = optarg; break;
+        case 'n':
+            if (parse_count(optarg, &job.max_instructions)) {
+                fprintf(stderr, "mcusim profile: --max-instructions needs a number, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case 't':
+            if (parse_seconds(optarg, &job.timeout_s)) {
+                fprintf(stderr, "mcusim profile: --timeout needs seconds, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case 'q': quiet = true; break;
+        case 'v': job.verbose = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    job.model = argv[optind];
+    char *cmdline = join_command_line(argc, argv);
+    job.cmdline = cmdline;
+    struct profile_outcome out;
+    int rc = profile_execute(&job, &out);
+    free(cmdline);
+    if (rc) {
+        fprintf(stderr, "mcusim: %s\n", out.error);
+        profile_outcome_free(&out);
+        return out.exit_status ? out.exit_status : EXIT_INTERNAL;
+    }
+    if (!quiet)
+        profile_print_table(&out.run, stdout);
+    /* A run that did not succeed says so on stderr, table or not, in one
+     * line naming the model (the table goes to stdout, often a file). */
+    if (strcmp(out.run.status, "ok"))
+        fprintf(stderr, "mcusim: %s: %s: %s\n", job.model, out.run.status, out.run.diagnostic);
+    if (out.run_id && !quiet)
+        printf("stored as run %lld in %s\n", (long long)out.run_id, job.db_path);
+    int status = out.exit_status;
+    if (json_path && profile_write_json(&out, json_path)) {
+        fprintf(stderr, "mcusim: %s: cannot write JSON\n", json_path);
+        status = EXIT_INTERNAL;
+    }
+    profile_outcome_free(&out);
+    return status;
+}
