@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# quickstart.sh — the README's two commands.
+#
+#   bash quickstart.sh demo   install what is missing, build, and profile the
+#                             project's default workload on the default board
+#   bash quickstart.sh test   install what is missing, build, run all tests
+#
+# Debian 12 (bookworm), as root or with sudo.  Safe to run again: installed
+# packages are skipped, the build directory is reused.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${MCUSIM_BUILD_DIR:-"$here/build"}
+
+packages=(
+  meson ninja-build pkg-config gcc
+  libunicorn-dev libcapstone-dev libsqlite3-dev libcriterion-dev
+  libelf-dev libdw-dev libinih-dev libcjson-dev libmd-dev
+  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  qemu-system-arm python3-pyarmnn libarmnn-cpuref-backend22
+  chromium libclang-rt-14-dev clang
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "quickstart: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+build_all() {
+  if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" "$here"
+  fi
+  ninja -C "$build"
+}
+
+case "${1:-}" in
+  demo)
+    install_missing
+    build_all
+    cd "$here"
+    echo
+    echo "quickstart: profiling the default workload (workloads/cnn) on nano33ble"
+    "$build/mcusim" profile "$build/workloads/cnn.tflite" --board nano33ble --db "$here/mcusim.db" --tag quickstart
+    ;;
+  test)
+    install_missing
+    build_all
+    meson test -C "$build" --print-errorlogs
+    ;;
+  *)
+    echo "usage: bash quickstart.sh demo|test" >&2
+    exit 2
+    ;;
+esac
