@@ -15,6 +15,12 @@ int cmd_boards(int argc, char **argv);
 int cmd_model(int argc, char **argv);      /* model build | model info */
 int cmd_model_build(int argc, char **argv);
 int cmd_model_info(int argc, char **argv);
+int cmd_report(int argc, char **argv);     /* report, compare, gate, runs: read the database */
+int cmd_compare(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
+int cmd_runs(int argc, char **argv);       /* runs | runs rm */
+
+
 /* "mcusim" followed by the arguments, for the run record (malloc'd). */
 char *join_command_line(int argc, char **argv);
 

@@ -16,6 +16,8 @@
 #include "collector.h"
 #include "db.h"
 #include "exitcodes.h"
+#include "render.h"
+#include "rundata.h"
 #include "rt_interp.h"
 #include "rt_model.h"
 #include "run_support.h"
@@ -348,16 +350,24 @@ int profile_execute(const struct profile_job *job, struct profile_outcome *out)
     /* Firmware arguments: the runtime's options, then the caller's. */
     char *args[64];
     int n = 0;
+    /* Input and output go by fixed names (":input", ":output") that the
+     * simulator maps to the files: their paths must not change the cycles. */
+    const char *aliases[5] = {NULL};
+    int n_alias = 0;
     if (job->model) {
         args[n++] = "--kernels";
         args[n++] = (char *)job->kernels;
         if (job->input) {
             args[n++] = "--input";
-            args[n++] = (char *)job->input;
+            args[n++] = ":input";
+            aliases[n_alias++] = ":input";
+            aliases[n_alias++] = job->input;
         }
         if (job->output) {
             args[n++] = "--output";
-            args[n++] = (char *)job->output;
+            args[n++] = ":output";
+            aliases[n_alias++] = ":output";
+            aliases[n_alias++] = job->output;
         }
     }
     for (int i = 0; i < job->n_args && n < 64; i++)
@@ -373,6 +383,7 @@ int profile_execute(const struct profile_job *job, struct profile_outcome *out)
     req.board = job->board;
     req.args = args;
     req.n_args = n;
+    req.file_alias = aliases;
     req.max_instructions = job->max_instructions;
     req.timeout_s = job->timeout_s;
     req.verbose = job->verbose;
@@ -475,56 +486,27 @@ void profile_outcome_free(struct profile_outcome *out)
     prof_run_free(&out->run);
 }
 
-static void shape_text(const struct prof_layer *L, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    for (int d = 0; d < L->dims; d++)
-        snprintf(buf + strlen(buf), len - strlen(buf), d ? "x%d" : "%d", L->shape[d]);
-}
-
 void profile_print_table(const struct prof_run *run, FILE *f)
 {
-    uint64_t total = run->inference_cycles ? run->inference_cycles : run->cycles;
-    double ms_per_cycle = 1e3 / (run->clock_hz ? run->clock_hz : 1);
-    int layers = 0;
-    for (int i = 0; i < run->n_layers; i++)
-        layers += run->layers[i].kind == 2;
-    if (layers) {
-        fprintf(f, "%4s %-18s %-24s %-14s %12s %12s %6s %8s %9s %9s %9s\n", "#", "op", "kernel", "output",
-                "MACs", "cycles", "%", "cyc/MAC", "ms", "RAM KB", "energy uJ");
-        for (int i = 0; i < run->n_layers; i++) {
-            const struct prof_layer *L = &run->layers[i];
-            if (L->kind != 2)
-                continue;
-            char shape[48];
-            shape_text(L, shape, sizeof shape);
-            char cpm[16] = "-";
-            if (L->macs)
-                snprintf(cpm, sizeof cpm, "%.2f", (double)L->cycles / (double)L->macs);
-            fprintf(f, "%4d %-18.18s %-24.24s %-14.14s %12" PRIu64 " %12" PRIu64 " %5.1f%% %8s %9.3f %9.1f %9.2f\n",
-                    L->index, L->name, L->kernel, shape, L->macs, L->cycles,
-                    total ? 100.0 * (double)L->cycles / (double)total : 0, cpm, L->cycles * ms_per_cycle,
-                    L->ram_peak / 1024.0, L->energy_uj);
-        }
+    /* One renderer for 'profile' and 'report': the run goes into an
+     * in-memory database and is read back like any stored run (also with
+     * --no-db), so both print the same report from the same rows. */
+    char err[1024] = "";
+    sqlite3 *db = db_open(":memory:", true, err, sizeof err);
+    int64_t id = 0;
+    struct rep_run stored;
+    if (!db || db_store_run(db, run, &id, err, sizeof err) || rep_load_run(db, id, true, &stored, err, sizeof err)) {
+        fprintf(f, "(no report: %s)\n", err);
+        if (db)
+            db_close(db);
+        return;
     }
-    if (run->inference_cycles)
-        fprintf(f, "inference: %" PRIu64 " cycles, %" PRIu64 " instructions, %.3f ms at %.0f MHz, "
-                   "%.2f uJ (estimate)\n",
-                run->inference_cycles, run->inference_instructions, run->inference_cycles * ms_per_cycle,
-                run->clock_hz / 1e6, run->inference_energy_uj);
-    fprintf(f, "run: %s, %" PRIu64 " cycles, %" PRIu64 " instructions, %.3f ms simulated, %.2f uJ (estimate)\n",
-            run->status, run->cycles, run->instructions, run->sim_time_s * 1e3, run->energy_uj);
-    uint32_t flash_used = run->flash_code + run->flash_rodata + run->flash_data + run->flash_model;
-    fprintf(f, "flash: %.1f KB of %.0f KB (%.1f%%): code %.1f, rodata %.1f, model %.1f, data init %.1f KB\n",
-            flash_used / 1024.0, run->flash_capacity / 1024.0,
-            run->flash_capacity ? 100.0 * flash_used / run->flash_capacity : 0, run->flash_code / 1024.0,
-            run->flash_rodata / 1024.0, run->flash_model / 1024.0, run->flash_data / 1024.0);
-    fprintf(f, "RAM peak: %.1f KB of %.0f KB (%.1f%%): static %.1f, arena %.1f (planned %.1f), stack %.1f KB\n",
-            run->ram_peak / 1024.0, run->ram_capacity / 1024.0,
-            run->ram_capacity ? 100.0 * run->ram_peak / run->ram_capacity : 0, run->ram_static / 1024.0,
-            run->ram_arena_used / 1024.0, run->ram_arena_planned / 1024.0, run->ram_stack_peak / 1024.0);
-    if (strcmp(run->status, "ok"))
-        fprintf(f, "status %s: %s\n", run->status, run->diagnostic);
+    db_close(db);
+    /* Its id in the scratch database means nothing; the caller says where
+     * the run was stored. */
+    stored.id = 0;
+    rep_render_report(&stored, FMT_TEXT, NULL, f);
+    rep_run_free(&stored);
 }
 
 int profile_write_json(const struct profile_outcome *out, const char *path)

@@ -103,13 +103,17 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     if (elf_image_load(req->firmware, &out->image, err, sizeof err))
         return setup_error(out, EXIT_BAD_INPUT, err);
     out->image_loaded = true;
-    char *cmdline = join_cmdline(req->firmware, req->args, req->n_args);
+    /* argv[0] is the image's file name, not its path: the firmware parses
+     * its command line, and where the file lives must not change cycles. */
+    const char *slash = strrchr(req->firmware, '/');
+    char *cmdline = join_cmdline(slash ? slash + 1 : req->firmware, req->args, req->n_args);
     if (!cmdline)
         return setup_error(out, EXIT_INTERNAL, "out of memory");
     struct sim_options opt = {
         .max_instructions = req->max_instructions,
         .max_wall_s = req->timeout_s,
         .cmdline = cmdline,
+        .file_alias = req->file_alias,
         .out = req->out,
         .err = req->err,
         .vector_faults = req->vector_faults,

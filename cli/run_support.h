@@ -21,6 +21,7 @@ struct run_request {
     const char *firmware;
     const char *board;            /* name or file, default "nano33ble" */
     char **args;                  /* firmware arguments after argv[0] */
+    const char *const *file_alias;/* see sim_options.file_alias */
     int n_args;
     uint64_t max_instructions;
     double timeout_s;

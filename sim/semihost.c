@@ -98,6 +98,12 @@ static uint32_t sys_open(struct sim *s, uint32_t block)
     }
     if (!strcmp(name, ":semihosting-features"))
         return mode < 4 ? FEATURES_HANDLE : (uint32_t)-1;
+    for (const char *const *a = s->opt.file_alias; a && a[0] && a[1]; a += 2) {
+        if (!strcmp(name, a[0])) {
+            name = a[1];
+            break;
+        }
+    }
     static const char *const modes[12] = {"r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b",
                                            "a", "ab", "a+", "a+b"};
     FILE *f = fopen(name, modes[mode]);

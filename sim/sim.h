@@ -159,6 +159,10 @@ struct sim_options {
     uint64_t max_instructions;   /* 0: unlimited */
     double max_wall_s;           /* 0: unlimited */
     const char *cmdline;         /* semihosting command line, argv[0] first */
+    /* Host files the firmware opens by a fixed name (":input" and the
+     * like), so that the firmware's own work does not depend on where the
+     * files are: same inputs, same cycles, on every machine. */
+    const char *const *file_alias; /* name, path, name, path, ..., NULL */
     FILE *out;                   /* firmware stdout (default stdout) */
     FILE *err;                   /* firmware stderr (default stderr) */
     FILE *in;                    /* firmware stdin (default: empty) */

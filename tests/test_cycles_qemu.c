@@ -98,12 +98,14 @@ static uint64_t compare_counts(const char *elf, const char *arg1, const char *ar
     char log[128], cmd[4096], *out = NULL;
     snprintf(log, sizeof log, "/tmp/mcusim-qemu-%d.log", (int)getpid());
     unlink(log);
-    /* argv[0] is the ELF path on both, so the command lines are equal. */
+    /* argv[0] is the ELF's file name on both (mcusim passes the name, not
+     * the path), so the command lines are equal. */
+    const char *base = strrchr(elf, '/') ? strrchr(elf, '/') + 1 : elf;
     snprintf(cmd, sizeof cmd,
              "timeout 120 qemu-system-arm -M mps2-an386 -display none -nographic -monitor none "
              "-semihosting-config enable=on,target=native,arg=%s%s%s%s%s -kernel %s "
              "-d in_asm,exec,nochain -D %s",
-             elf, arg1 ? ",arg=" : "", arg1 ? arg1 : "", arg2 ? ",arg=" : "", arg2 ? arg2 : "", elf, log);
+             base, arg1 ? ",arg=" : "", arg1 ? arg1 : "", arg2 ? ",arg=" : "", arg2 ? arg2 : "", elf, log);
     int qrc = run_command_capture(cmd, &out);
     free(out);
     cr_assert_neq(qrc, -1, "qemu did not run");

@@ -427,3 +427,30 @@ Test(profile, energy_calibrated_to_the_datasheet_run_current)
     cr_expect(ma > 3.3 * 0.9 && ma < 3.3 * 1.15, "average current %.3f mA", ma);
     sqlite3_close(db);
 }
+
+Test(profile, numbers_do_not_depend_on_file_locations, .timeout = 300)
+{
+    /* The same model and input, from a short and a long path: the firmware
+     * parses its command line, so paths must not reach it. */
+    fresh_db();
+    char dir[512], model[700], input[700], args[2048], *out = NULL;
+    snprintf(dir, sizeof dir, "/tmp/mcusim-a-rather-long-directory-name-to-move-things-around-%d", (int)getpid());
+    snprintf(args, sizeof args, "mkdir -p %s && cp %s %s/m.tflite && head -c 3072 /dev/zero > %s/in.bin && "
+                                "cp %s/in.bin /tmp/i%d.bin",
+             dir, workload("cnn_half"), dir, dir, dir, (int)getpid());
+    cr_assert_eq(system(args), 0);
+    snprintf(model, sizeof model, "%s/m.tflite", dir);
+    snprintf(input, sizeof input, "--input %s/in.bin", dir);
+    profile_ok(model, input);
+    snprintf(input, sizeof input, "--input /tmp/i%d.bin", (int)getpid());
+    profile_ok(workload("cnn_half"), input);
+    sqlite3 *db = open_db();
+    cr_expect_eq(q_int(db, "SELECT count(DISTINCT cycles || '/' || instructions) FROM runs"), 1,
+                 "whole-run cycles independent of paths");
+    cr_expect_eq(q_int(db, "SELECT count(DISTINCT run_key) FROM runs"), 1, "same firmware, model and input");
+    sqlite3_close(db);
+    snprintf(args, sizeof args, "rm -rf %s /tmp/i%d.bin", dir, (int)getpid());
+    if (system(args) != 0)
+        cr_log_warn("cleanup failed");
+    free(out);
+}

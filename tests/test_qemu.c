@@ -28,11 +28,13 @@ static void compare(const char *name, const char *arg1, const char *arg2)
     char elf_copy[1024];
     snprintf(elf_copy, sizeof elf_copy, "%s", elf);
     char cmd[4096], *qemu_out = NULL, *sim_out = NULL;
-    /* argv[0] is the same for both: QEMU's first semihosting arg. */
+    /* argv[0] is the same for both: mcusim passes the image's file name,
+     * QEMU its first semihosting arg. */
+    const char *base = strrchr(elf_copy, '/') ? strrchr(elf_copy, '/') + 1 : elf_copy;
     snprintf(cmd, sizeof cmd,
              "timeout 120 qemu-system-arm -M mps2-an386 -display none -nographic -monitor none "
              "-semihosting-config enable=on,target=native,arg=%s%s%s%s%s -kernel %s",
-             elf_copy, arg1 ? ",arg=" : "", arg1 ? arg1 : "", arg2 ? ",arg=" : "", arg2 ? arg2 : "", elf_copy);
+             base, arg1 ? ",arg=" : "", arg1 ? arg1 : "", arg2 ? ",arg=" : "", arg2 ? arg2 : "", elf_copy);
     int qrc = run_command_capture(cmd, &qemu_out);
     snprintf(cmd, sizeof cmd, "%s/mcusim run -q --board mps2-an386 %s -- %s %s", build_root(), elf_copy,
              arg1 ? arg1 : "", arg2 ? arg2 : "");

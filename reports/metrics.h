@@ -1,0 +1,49 @@
+/*
+ * metrics.h — the numbers every report, comparison and gate derives from a
+ * stored run, defined once so that a table and a gate never disagree.
+ *
+ * Latency is the firmware's INFERENCE region when it marked one (the
+ * runtime does), otherwise the whole run; energy likewise, and energy is
+ * always an estimate from the board's energy model.  Flash is everything
+ * the image places in flash: code, read-only data, .data initializers and
+ * the model.  RAM is the measured peak (static + arena + stack).
+ */
+#ifndef MCUSIM_REPORTS_METRICS_H
+#define MCUSIM_REPORTS_METRICS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rundata.h"
+
+/* The run completed and measured everything ("ok"). */
+bool rep_run_ok(const struct rep_run *r);
+
+uint64_t rep_latency_cycles(const struct rep_run *r);
+uint64_t rep_latency_instructions(const struct rep_run *r);
+double rep_latency_ms(const struct rep_run *r);
+double rep_latency_energy_uj(const struct rep_run *r);
+/* The board has an energy model: without one the profiler stores 0. */
+bool rep_has_energy(const struct rep_run *r);
+/* "inference" or "whole run": what the latency numbers cover. */
+const char *rep_latency_scope(const struct rep_run *r);
+
+uint64_t rep_flash_used(const struct rep_run *r);
+
+/* RAM the run needs: the measured peak; for a run that stopped because the
+ * model does not fit in RAM, static + the arena the runtime planned +
+ * the stack measured until it stopped (what the board would have needed).
+ * Sets *measured to false when that number comes from the plan. */
+uint64_t rep_ram_needed(const struct rep_run *r, bool *measured);
+
+/* Layer rows (kind 'layer'); when the firmware marked none, its regions
+ * (kind 'region').  Returns the count; *first_kind says which. */
+int rep_table_rows(const struct rep_run *r, const struct rep_layer **rows, int max, const char **kind);
+
+/* Multiply-accumulates of the run's layers. */
+uint64_t rep_total_macs(const struct rep_run *r);
+
+/* Cycles per millisecond at the run's clock (never 0). */
+double rep_cycles_per_ms(const struct rep_run *r);
+
+#endif
