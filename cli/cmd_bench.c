@@ -38,7 +38,7 @@ struct bench_row {
     char kernels[8];
     uint64_t instructions;
     /* Best simulation wall times (the engine running, no setup). */
-    double engine_s, cycles_s, full_s;
+    double engine_s, hook_s, cycles_s, full_s;
     /* Best whole-command wall times (ELF, symbols, DWARF, database). */
     double cycles_cmd_s, full_cmd_s;
     double qemu_s;            /* QEMU's whole command; 0 when absent */
@@ -98,7 +98,7 @@ static int time_mode(const struct profile_job *base, enum profile_mode mode, int
             profile_outcome_free(&out);
             return -1;
         }
-        if (mode != PROFILE_ENGINE && insns)
+        if (mode != PROFILE_ENGINE && mode != PROFILE_EMPTY_HOOK && insns)
             *insns = out.run.instructions;
         if (out.run.wall_s < *best)
             *best = out.run.wall_s;
@@ -189,13 +189,17 @@ static double mips(uint64_t insns, double s)
 
 static void print_row(const struct bench_row *r)
 {
-    double ceiling = mips(r->instructions, r->engine_s);
+    double ceiling = mips(r->instructions, r->engine_s), hook = mips(r->instructions, r->hook_s);
     double cyc = mips(r->instructions, r->cycles_s), full = mips(r->instructions, r->full_s);
-    printf("%-26s %12llu %9.1f %9.1f %5.0f%% %9.1f %5.0f%% %6.2fx", r->name, (unsigned long long)r->instructions,
-           ceiling, cyc, 100 * cyc / ceiling, full, 100 * full / ceiling, r->full_cmd_s / r->cycles_cmd_s);
+    printf("%-22s %11llu %8.1f %8.1f %4.0f%% %8.1f %4.0f%% %8.1f %4.0f%% %6.2fx", r->name,
+           (unsigned long long)r->instructions, ceiling, hook, 100 * hook / ceiling, cyc, 100 * cyc / ceiling, full,
+           100 * full / ceiling, r->full_cmd_s / r->cycles_cmd_s);
     if (r->qemu_s > 0) {
-        double q = mips(r->instructions, r->qemu_s - r->qemu_startup_s);
-        printf(" %8.3f s %8.1f %5.2fx", r->qemu_s, q, cyc / q);
+        double net = r->qemu_s - r->qemu_startup_s;
+        if (net > r->qemu_startup_s * 0.5)
+            printf(" %8.3f s %8.1f %5.2fx", r->qemu_s, mips(r->instructions, net), cyc / mips(r->instructions, net));
+        else
+            printf(" %8.3f s %8s %6s", r->qemu_s, "(short)", "-");
     }
     printf("\n");
     fflush(stdout);
@@ -210,6 +214,8 @@ static cJSON *row_json(const struct bench_row *r)
     cJSON_AddNumberToObject(o, "cycle_model_s", r->cycles_s);
     cJSON_AddNumberToObject(o, "full_profile_s", r->full_s);
     cJSON_AddNumberToObject(o, "engine_mips", mips(r->instructions, r->engine_s));
+    cJSON_AddNumberToObject(o, "empty_hook_s", r->hook_s);
+    cJSON_AddNumberToObject(o, "empty_hook_mips", mips(r->instructions, r->hook_s));
     cJSON_AddNumberToObject(o, "cycle_model_mips", mips(r->instructions, r->cycles_s));
     cJSON_AddNumberToObject(o, "full_profile_mips", mips(r->instructions, r->full_s));
     cJSON_AddNumberToObject(o, "cycle_model_vs_engine", r->engine_s / r->cycles_s);
@@ -290,12 +296,14 @@ int cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(root, "repetitions", o.reps);
     char err[1024];
 
-    printf("mcusim bench on %s, best of %d.  MIPS = simulated instructions per second of simulation;\n"
-           "%% = share of the bare engine's MIPS; cmd x = whole-command time of full profiling over a plain\n"
-           "cycle-model run; qemu = QEMU on the same ELF, MIPS net of its start-up (%s)\n",
-           o.board, o.reps, "measured with a trivial program");
-    printf("%-26s %12s %9s %9s %6s %9s %6s %7s", "workload", "instructions", "engine", "cycles", "", "profile", "",
-           "cmd x");
+    printf("mcusim bench on %s, best of %d.  MIPS = simulated instructions per second of simulation.\n"
+           "engine: Unicorn with no block hook (the ceiling); hook: Unicorn calling an empty block hook\n"
+           "(what any block-level accounting costs in Unicorn); cycles: mcusim with the cycle model;\n"
+           "profile: full profiling; %% = share of the engine's MIPS; cmd x = whole-command time of full\n"
+           "profiling over a cycle-model run; qemu: QEMU on the same ELF, MIPS net of its start-up\n",
+           o.board, o.reps);
+    printf("%-22s %11s %8s %8s %5s %8s %5s %8s %5s %7s", "workload", "instructions", "engine", "hook", "", "cycles",
+           "", "profile", "", "cmd x");
     if (qemu)
         printf(" %10s %8s %6s", "qemu wall", "qemu", "ratio");
     printf("\n");
@@ -323,6 +331,7 @@ int cmd_bench(int argc, char **argv)
     if (time_mode(&base, PROFILE_CYCLES, o.reps, &row.cycles_s, &row.cycles_cmd_s, &row.instructions, err,
                   sizeof err) ||
         time_mode(&base, PROFILE_ENGINE, o.reps, &row.engine_s, NULL, NULL, err, sizeof err) ||
+        time_mode(&base, PROFILE_EMPTY_HOOK, o.reps, &row.hook_s, NULL, NULL, err, sizeof err) ||
         time_mode(&base, PROFILE_FULL, o.reps, &row.full_s, &row.full_cmd_s, NULL, err, sizeof err)) {
         fprintf(stderr, "mcusim bench: %s\n", err);
         cJSON_Delete(root);
@@ -355,6 +364,7 @@ int cmd_bench(int argc, char **argv)
             if (time_mode(&job, PROFILE_CYCLES, o.reps, &r.cycles_s, &r.cycles_cmd_s, &r.instructions, err,
                           sizeof err) ||
                 time_mode(&job, PROFILE_ENGINE, o.reps, &r.engine_s, NULL, NULL, err, sizeof err) ||
+                time_mode(&job, PROFILE_EMPTY_HOOK, o.reps, &r.hook_s, NULL, NULL, err, sizeof err) ||
                 time_mode(&job, PROFILE_FULL, o.reps, &r.full_s, &r.full_cmd_s, NULL, err, sizeof err)) {
                 fprintf(stderr, "mcusim bench: %s %s: %s\n", models[m], kernels, err);
                 continue;

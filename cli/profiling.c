@@ -389,7 +389,8 @@ int profile_execute(const struct profile_job *job, struct profile_outcome *out)
     req.verbose = job->verbose;
     req.vector_faults = job->vector_faults;
     req.observer = ctx.collector ? &ctx.obs : NULL;
-    req.bare = job->mode == PROFILE_ENGINE;
+    req.bare = job->mode == PROFILE_ENGINE || job->mode == PROFILE_EMPTY_HOOK;
+    req.empty_hook = job->mode == PROFILE_EMPTY_HOOK;
     req.prepare = prepare;
     req.finish = finish;
     req.prepare_ctx = &ctx;

@@ -14,9 +14,10 @@
 
 #include "profile.h"
 
-/* How much is measured: everything, cycles only (no observer), or nothing
- * but the engine (no block hook): the three speeds `mcusim bench` compares. */
-enum profile_mode { PROFILE_FULL, PROFILE_CYCLES, PROFILE_ENGINE };
+/* How much is measured: everything, cycles only (no observer), nothing but
+ * the engine (no block hook), or the engine calling an empty block hook:
+ * the speeds `mcusim bench` compares. */
+enum profile_mode { PROFILE_FULL, PROFILE_CYCLES, PROFILE_ENGINE, PROFILE_EMPTY_HOOK };
 
 struct profile_job {
     enum profile_mode mode;

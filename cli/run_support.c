@@ -118,6 +118,7 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
         .err = req->err,
         .vector_faults = req->vector_faults,
         .bare = req->bare,
+        .empty_hook = req->empty_hook,
         .trace_depth = req->verbose ? 16 : 0,
     };
     struct sim *s = sim_create(&out->board, &opt, err, sizeof err);

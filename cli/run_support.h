@@ -28,6 +28,7 @@ struct run_request {
     bool vector_faults;
     bool verbose;
     bool bare;                    /* engine only, see sim_options.bare */
+    bool empty_hook;              /* with bare: an empty block hook */
     const struct sim_observer *observer;
     /* Called after loading, before running: place a model, paint memory. */
     int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);

@@ -146,7 +146,7 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
             m->index_reg = (int8_t)regnum(op->mem.index);
             /* Capstone 4 keeps the index register's shift in op->shift,
              * leaving mem.lshift at 0. */
-            m->shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : op->mem.lshift);
+            m->shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : (unsigned)op->mem.lshift);
             m->subtract = op->subtracted;
             m->disp = op->mem.disp;
             m->bytes = (uint8_t)access_bytes(&insn[i]);

@@ -325,22 +325,54 @@ static bool stack_overflowed(struct sim *s, const struct sim_block *prev)
     return true;
 }
 
-static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+/* The block at (addr, size): most blocks are followed by one of the two
+ * that followed them last time (loops, calls and returns to one caller),
+ * so the successor cache spares the hash probe. */
+static inline struct sim_block *next_block(struct sim *s, struct sim_block *prev, uint32_t addr, uint32_t size,
+                                           bool *restart)
+{
+    if (prev) {
+        struct sim_block *c = prev->succ[0];
+        if (c && c->addr == addr && c->size == size)
+            return c;
+        c = prev->succ[1];
+        if (c && c->addr == addr && c->size == size) {
+            prev->succ[1] = prev->succ[0];
+            prev->succ[0] = c;
+            return c;
+        }
+    }
+    struct sim_block *b = blocks_lookup(s, addr, size, restart);
+    if (prev && b && !*restart) {
+        prev->succ[1] = prev->succ[0];
+        prev->succ[0] = b;
+    }
+    return b;
+}
+
+/* Every case: new blocks, events, limits, faults, observers' samples. */
+static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     struct sim *s = user;
     uint32_t addr = (uint32_t)address;
     bool restart = false;
-    struct sim_block *b = blocks_lookup(s, addr, size, &restart);
+    struct sim_block *prev = s->cur;
+    struct sim_block *b = next_block(s, prev, addr, size, &restart);
     if (__builtin_expect(!b, 0)) {
         snprintf(s->message, sizeof s->message, "out of memory decoding the block at 0x%08x", addr);
         sim_stop(s, SIM_ERROR);
         return;
     }
-    if (s->cur) {
-        struct sim_block *prev = s->cur;
+    if (prev) {
+        uint32_t c = prev->cycles + s->cur_dyn;
         if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
-            s->cur_dyn += prev->taken_cycles + b->refill;
-        sim_complete_block(s, addr);
+            c += prev->taken_cycles + b->refill;
+        /* sim_complete_block(), inlined on the hot path. */
+        s->cur = NULL;
+        s->cycles += c;
+        s->insns += prev->n_insns;
+        if (s->has_obs)
+            s->obs.block(s->obs.ctx, prev, c, addr);
         if (__builtin_expect(b == prev && b->self_loop, 0))
             check_dead_loop(s, addr);
         if (__builtin_expect(prev->sp_write != 0, 0) && s->stack_limit && s->status == SIM_RUNNING &&
@@ -354,7 +386,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     }
     if (__builtin_expect(s->cycles >= s->next_event, 0) && events(s, addr))
         return;
-    if (__builtin_expect(s->opt.max_instructions && s->insns + b->n_insns > s->opt.max_instructions, 0)) {
+    if (__builtin_expect(s->insns + b->n_insns > s->insn_limit, 0)) {
         s->limit = LIMIT_INSTRUCTIONS;
         snprintf(s->message, sizeof s->message, "instruction limit of %llu reached",
                  (unsigned long long)s->opt.max_instructions);
@@ -384,6 +416,49 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         s->cur_dyn += timing_block_run(s->timing, uc, b);
     else
         s->cur_dyn += b->mem_charge;
+}
+
+/* The hot path, taken for nearly every block: the block is the one that
+ * followed the previous block last time, nothing is due, nothing is
+ * rare about either block.  Anything else goes to on_block_full(). */
+static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    struct sim *s = user;
+    uint32_t addr = (uint32_t)address;
+    struct sim_block *prev = s->cur, *b;
+    if (__builtin_expect(!prev || !(b = prev->succ[0]) || b->addr != addr || b->size != size ||
+                             (prev->sp_write | b->has_fp | b->sample | b->self_loop) || s->trace,
+                         0)) {
+        on_block_full(uc, address, size, user);
+        return;
+    }
+    uint32_t c = prev->cycles + s->cur_dyn;
+    if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
+        c += prev->taken_cycles + b->refill;
+    uint64_t cycles = s->cycles + c, insns = s->insns + prev->n_insns;
+    if (__builtin_expect(cycles >= s->next_event || insns + b->n_insns > s->insn_limit, 0)) {
+        on_block_full(uc, address, size, user);
+        return;
+    }
+    s->cycles = cycles;
+    s->insns = insns;
+    s->cur = b;
+    s->cur_dyn = 0;
+    s->cur_last_access = -1;
+    if (s->has_obs)
+        s->obs.block(s->obs.ctx, prev, c, addr);
+    if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
+        s->cur_dyn = timing_block_run(s->timing, uc, b);
+    else
+        s->cur_dyn = b->mem_charge;
+}
+
+static void on_block_empty(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    (void)uc;
+    (void)address;
+    (void)size;
+    (void)user;
 }
 
 static uint32_t read_pc(struct sim *s)
@@ -624,6 +699,8 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
         }
     }
     if ((!s->opt.bare && uc_hook_add(s->uc, &s->hooks[0], UC_HOOK_BLOCK, (void *)on_block, s, 1, 0)) ||
+        (s->opt.bare && s->opt.empty_hook &&
+         uc_hook_add(s->uc, &s->hooks[0], UC_HOOK_BLOCK, (void *)on_block_empty, s, 1, 0)) ||
         uc_hook_add(s->uc, &s->hooks[1], UC_HOOK_INTR, (void *)on_interrupt, s, 1, 0) ||
         uc_hook_add(s->uc, &s->hooks[2], UC_HOOK_MEM_INVALID, (void *)on_bad_access, s, 1, 0)) {
         snprintf(err, errlen, "cannot install the simulator's hooks");
@@ -794,6 +871,7 @@ int sim_run(struct sim *s, struct sim_result *res)
     memset(res, 0, sizeof *res);
     s->status = SIM_RUNNING;
     s->stop_index = -1;
+    s->insn_limit = s->opt.max_instructions ? s->opt.max_instructions : UINT64_MAX;
     s->wall_start = sim_wall_now();
     if (reset(s, res)) {
         res->status = SIM_ERROR;

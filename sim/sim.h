@@ -74,6 +74,7 @@ struct sim_block {
     void *mem_ops;             /* lazily decoded memory operands (sim_locate.c) */
     void *mem_timing;          /* run-time memory timing (timing.c), NULL when none */
     void *user;                /* the observer's data for this block */
+    struct sim_block *succ[2]; /* the blocks that last followed this one */
 };
 
 /* Where a memory instruction's access went, as seen at block start. */
@@ -170,6 +171,8 @@ struct sim_options {
     bool bare;                   /* no block hook: the engine's own speed, for
                                   * `mcusim bench` (no cycles, no instruction
                                   * count, no SysTick, no profiling) */
+    bool empty_hook;             /* with bare: an empty block hook, to measure
+                                  * what any block hook costs in Unicorn */
     uint32_t stack_guard;        /* bytes below the stack that are a guard (0: none) */
     int trace_depth;             /* last executed block addresses kept for -v */
 };

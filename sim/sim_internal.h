@@ -115,6 +115,7 @@ struct sim {
     uint32_t cur_dyn;       /* dynamic cycles of `cur` so far */
     int cur_last_access;    /* index of the last located access in `cur` */
     uint64_t next_event;    /* cycle of the next timed event (SysTick, poll) */
+    uint64_t insn_limit;    /* --max-instructions, UINT64_MAX when none */
     uint64_t next_poll;     /* cycle of the next wall-clock poll */
     bool poll_due;
     bool any_pending;       /* some exception is pending (maybe masked) */
