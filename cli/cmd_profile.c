@@ -105,16 +105,9 @@ int cmd_profile(int argc, char **argv)
         case 'F': job.folded_path = optarg; break;
         case 'W': job.firmware = optarg; break;
         case 'n':
-            if (parse_count(optarg, &job.max_instructions)) {
-                fprintf(stderr, "mcusim profile: --max-instructions needs a number, not '%s'\n", optarg);
-                return EXIT_BAD_INPUT;
-            }
-            break;
         case 't':
-            if (parse_seconds(optarg, &job.timeout_s)) {
-                fprintf(stderr, "mcusim profile: --timeout needs seconds, not '%s'\n", optarg);
+            if (parse_limit_option("profile", c, optarg, &job.max_instructions, &job.timeout_s))
                 return EXIT_BAD_INPUT;
-            }
             break;
         case 'q': quiet = true; break;
         case 'v': job.verbose = true; break;

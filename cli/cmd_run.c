@@ -114,16 +114,9 @@ int cmd_run(int argc, char **argv)
         switch (c) {
         case 'b': req.board = optarg; break;
         case 'n':
-            if (parse_count(optarg, &req.max_instructions)) {
-                fprintf(stderr, "mcusim run: --max-instructions needs a number, not '%s'\n", optarg);
-                return EXIT_BAD_INPUT;
-            }
-            break;
         case 't':
-            if (parse_seconds(optarg, &req.timeout_s)) {
-                fprintf(stderr, "mcusim run: --timeout needs a number of seconds, not '%s'\n", optarg);
+            if (parse_limit_option("run", c, optarg, &req.max_instructions, &req.timeout_s))
                 return EXIT_BAD_INPUT;
-            }
             break;
         case 'j': json_path = optarg; break;
         case 'F': req.vector_faults = true; break;

@@ -41,6 +41,19 @@ int parse_seconds(const char *s, double *out)
     return 0;
 }
 
+int parse_limit_option(const char *cmd, int opt, const char *value, uint64_t *max_instructions, double *timeout_s)
+{
+    if (opt == 'n' && parse_count(value, max_instructions)) {
+        fprintf(stderr, "mcusim %s: --max-instructions needs a number, not '%s'\n", cmd, value);
+        return -1;
+    }
+    if (opt == 't' && parse_seconds(value, timeout_s)) {
+        fprintf(stderr, "mcusim %s: --timeout needs a number of seconds, not '%s'\n", cmd, value);
+        return -1;
+    }
+    return 0;
+}
+
 /* The semihosting command line: argv[0] then the arguments, space separated. */
 static char *join_cmdline(const char *argv0, char **args, int n)
 {

@@ -66,4 +66,9 @@ int run_exit_status(const struct sim_result *r);
 int parse_count(const char *s, uint64_t *out);
 int parse_seconds(const char *s, double *out);
 
+/* The limit options every running command takes: -n/--max-instructions
+ * (opt 'n') and -t/--timeout (opt 't').  Returns 0, or -1 after a one-line
+ * message naming the command. */
+int parse_limit_option(const char *cmd, int opt, const char *value, uint64_t *max_instructions, double *timeout_s);
+
 #endif

@@ -666,6 +666,20 @@ uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b)
     return c;
 }
 
+unsigned timing_div_early_termination(bool is_signed, uint32_t rn, uint32_t rm)
+{
+    uint32_t n = rn, d = rm;
+    if (is_signed) {
+        n = (int32_t)rn < 0 ? 0u - rn : rn;
+        d = (int32_t)rm < 0 ? 0u - rm : rm;
+    }
+    if (d == 0 || n < d)
+        return 2;
+    unsigned qbits = (unsigned)(__builtin_clz(d) - __builtin_clz(n)) + 1;
+    unsigned c = 1 + (qbits + 2) / 3;
+    return c < 2 ? 2 : c > 12 ? 12 : c;
+}
+
 void timing_tick(struct timing *t)
 {
     *t->epoch = *t->epoch + 1 ? *t->epoch + 1 : 1;

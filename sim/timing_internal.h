@@ -105,6 +105,12 @@ struct timing {
     uint32_t flash_line_shift; /* log2(flash_line_bytes), a power of two (board.c) */
 };
 
+/* An early-terminating divider, 2 to 12 cycles (timing.c): Arm publishes
+ * no algorithm; this one stops at once when the quotient is 0 (or the
+ * divisor is) and otherwise retires 3 quotient bits per cycle after one
+ * set-up cycle, which spans exactly 2..12. */
+unsigned timing_div_early_termination(bool is_signed, uint32_t rn, uint32_t rm);
+
 extern const struct timing_core timing_core_m0plus;
 extern const struct timing_core timing_core_m4;
 extern const struct timing_core timing_core_m7;

@@ -185,22 +185,10 @@ static unsigned m4_refill(const struct timing *t, const struct insn_facts *f)
 static unsigned m4_div_cycles(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm)
 {
     (void)t;
-    uint32_t n = rn, d = rm;
-    if (is_signed) {
-        n = (int32_t)rn < 0 ? 0u - rn : rn;
-        d = (int32_t)rm < 0 ? 0u - rm : rm;
-    }
     /* Table 3-1: "2 to 12", note: "Division operations use early
      * termination to minimize the number of cycles required based on the
-     * number of leading ones and zeroes in the input operands."  Arm
-     * publishes no algorithm; this one terminates at once when the
-     * quotient is 0 (or the divisor is 0) and otherwise retires 3 quotient
-     * bits per cycle after one set-up cycle, which spans exactly 2..12. */
-    if (d == 0 || n < d)
-        return 2;
-    unsigned qbits = (unsigned)(__builtin_clz(d) - __builtin_clz(n)) + 1;
-    unsigned c = 1 + (qbits + 2) / 3;
-    return c < 2 ? 2 : c > 12 ? 12 : c;
+     * number of leading ones and zeroes in the input operands." */
+    return timing_div_early_termination(is_signed, rn, rm);
 }
 
 const struct timing_core timing_core_m4 = {

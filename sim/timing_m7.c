@@ -122,18 +122,9 @@ static unsigned m7_refill(const struct timing *t, const struct insn_facts *f)
 static unsigned m7_div_cycles(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm)
 {
     (void)t;
-    uint32_t n = rn, d = rm;
-    if (is_signed) {
-        n = (int32_t)rn < 0 ? 0u - rn : rn;
-        d = (int32_t)rm < 0 ? 0u - rm : rm;
-    }
     /* Same early-terminating divider as the Cortex-M4 model (2 to 12):
      * the Cortex-M7 TRM gives no figure. */
-    if (d == 0 || n < d)
-        return 2;
-    unsigned qbits = (unsigned)(__builtin_clz(d) - __builtin_clz(n)) + 1;
-    unsigned c = 1 + (qbits + 2) / 3;
-    return c < 2 ? 2 : c > 12 ? 12 : c;
+    return timing_div_early_termination(is_signed, rn, rm);
 }
 
 const struct timing_core timing_core_m7 = {

@@ -433,7 +433,7 @@ Test(profile, numbers_do_not_depend_on_file_locations, .timeout = 300)
     /* The same model and input, from a short and a long path: the firmware
      * parses its command line, so paths must not reach it. */
     fresh_db();
-    char dir[512], model[700], input[700], args[2048], *out = NULL;
+    char dir[512], model[700], input[700], args[4096], *out = NULL;
     snprintf(dir, sizeof dir, "/tmp/mcusim-a-rather-long-directory-name-to-move-things-around-%d", (int)getpid());
     snprintf(args, sizeof args, "mkdir -p %s && cp %s %s/m.tflite && head -c 3072 /dev/zero > %s/in.bin && "
                                 "cp %s/in.bin /tmp/i%d.bin",
