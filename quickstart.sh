@@ -18,7 +18,7 @@ packages=(
   libelf-dev libdw-dev libinih-dev libcjson-dev libmd-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm python3-pyarmnn libarmnn-cpuref-backend22
-  chromium libclang-rt-14-dev clang
+  chromium libclang-rt-14-dev clang parallel python3 zlib1g-dev
 )
 
 install_missing() {

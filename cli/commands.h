@@ -20,6 +20,8 @@ int cmd_compare(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_runs(int argc, char **argv);       /* runs | runs rm */
 
+int cmd_sweep(int argc, char **argv);      /* sweep.md: manifests, resume, --emit-jobs */
+int cmd_db(int argc, char **argv);         /* db merge | db check */
 
 /* "mcusim" followed by the arguments, for the run record (malloc'd). */
 char *join_command_line(int argc, char **argv);
