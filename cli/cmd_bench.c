@@ -258,6 +258,40 @@ static int child_run(const char *elf, const char *board, const char *reps, const
     return 0;
 }
 
+/* Wall time of 'mcusim sweep MANIFEST -j J' into a fresh database. */
+static double time_sweep(const char *manifest, const char *dir, const char *name, int jobs, int reps)
+{
+    double best = 1e30;
+    for (int r = 0; r < reps; r++) {
+        char db[512], jarg[16];
+        snprintf(db, sizeof db, "%s/%s-j%d-%d.db", dir, name, jobs, r);
+        snprintf(jarg, sizeof jarg, "%d", jobs);
+        double t0 = now_s();
+        pid_t pid = fork();
+        if (pid < 0)
+            return 0;
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+            }
+            char work[512];
+            snprintf(work, sizeof work, "%s/work", dir);
+            execl("/proc/self/exe", "mcusim", "sweep", manifest, "-j", jarg, "--db", db, "--work-dir", work, "-q",
+                  (char *)NULL);
+            _exit(127);
+        }
+        int status;
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+            return 0;
+        double t = now_s() - t0;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
 static long file_size(const char *path)
 {
     struct stat sb;
@@ -419,6 +453,35 @@ int cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(growth, "rss_large_kb", (double)rss[1]);
     cJSON_AddNumberToObject(growth, "db_small_bytes", (double)dbsize[0]);
     cJSON_AddNumberToObject(growth, "db_large_bytes", (double)dbsize[1]);
+
+    /* 4. Scaling of sweeps: the same sweep with one worker and with two.
+     * The models are synthesized by a first, untimed pass. */
+    char dir[] = "/tmp/mcusim-bench-sweep-XXXXXX";
+    if (mkdtemp(dir)) {
+        char manifest[512];
+        snprintf(manifest, sizeof manifest, "%s/sweep.ini", dir);
+        FILE *f = fopen(manifest, "w");
+        if (f) {
+            fprintf(f, "[sweep]\ntag = bench\nboards = %s\nkernels = ref\n[models]\n"
+                       "m1 = dscnn:width=0.5\nm2 = cnn:width=0.5\nm3 = cnn:width=0.5,res=24\n"
+                       "m4 = dscnn:width=0.5,blocks=2\nm5 = cnn:width=0.25\nm6 = mlp\n"
+                       "m7 = autoencoder:hidden=64\nm8 = cnn:width=0.25,res=24\n",
+                    strcmp(o.board, "mps2-an386") ? o.board : "nano33ble");
+            fclose(f);
+        }
+        time_sweep(manifest, dir, "warm", 2, 1); /* synthesizes the models, untimed */
+        double t1 = time_sweep(manifest, dir, "timed", 1, o.reps);
+        double t2 = time_sweep(manifest, dir, "timed", 2, o.reps);
+        printf("\nsweep scaling, 8 runs: -j1 %.2f s, -j2 %.2f s: %.2fx with two workers (%ld CPUs online)\n", t1,
+               t2, t2 > 0 ? t1 / t2 : 0, sysconf(_SC_NPROCESSORS_ONLN));
+        cJSON *sw = cJSON_AddObjectToObject(root, "sweep_scaling");
+        cJSON_AddNumberToObject(sw, "j1_s", t1);
+        cJSON_AddNumberToObject(sw, "j2_s", t2);
+        cJSON_AddNumberToObject(sw, "speedup", t2 > 0 ? t1 / t2 : 0);
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        if (system(cmd) != 0) { /* a leftover temporary directory is harmless */ }
+    }
 
     int status = 0;
     if (json_path) {
