@@ -253,6 +253,20 @@ static int check_model(const char *path, const uint8_t *bytes, size_t len, const
     return 0;
 }
 
+/* The firmware knows the input and output files by their aliases
+ * (":input"); its messages name the files the user gave. */
+static void unalias(char *text, size_t len, const char *const *aliases, int n_alias)
+{
+    for (int i = 0; i + 1 < n_alias; i += 2) {
+        char *at = strstr(text, aliases[i]);
+        if (!at)
+            continue;
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", at + strlen(aliases[i]));
+        snprintf(at, len - (size_t)(at - text), "%s%s", aliases[i + 1], rest);
+    }
+}
+
 int profile_execute(const struct profile_job *job, struct profile_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -436,6 +450,7 @@ int profile_execute(const struct profile_job *job, struct profile_outcome *out)
         } else {
             snprintf(run->status, sizeof run->status, "error");
             last_line(fw_err, run->diagnostic, sizeof run->diagnostic);
+            unalias(run->diagnostic, sizeof run->diagnostic, aliases, n_alias);
             if (!run->diagnostic[0])
                 snprintf(run->diagnostic, sizeof run->diagnostic, "firmware exited with status %d",
                          res->exit_code);

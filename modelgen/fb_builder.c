@@ -32,7 +32,9 @@ static int reserve(struct fb_builder *b, size_t needed)
 {
     if (b->failed)
         return -1;
-    if (b->cap - b->size >= needed)
+    /* Allocate even for 0 bytes: claim() must not do arithmetic on a NULL
+     * buffer (undefined behaviour, reported by UBSan). */
+    if (b->buf && b->cap - b->size >= needed)
         return 0;
     size_t new_cap = b->cap ? b->cap : 1024;
     while (new_cap - b->size < needed) {

@@ -12,6 +12,8 @@
 #include "quantize.h"
 #include "tflite_writer.h"
 
+/* graph.c reports every failure as a message; running out of memory is the
+ * only one that is not the spec's fault. */
 static int status_of(const struct mg_graph *g)
 {
     return strstr(g->errmsg, "out of memory") ? MG_ERR_NOMEM : MG_ERR_SPEC;

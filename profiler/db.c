@@ -239,7 +239,8 @@ sqlite3 *db_open(const char *path, bool writable, char *err, size_t errlen)
     sqlite3_extended_result_codes(db, 1);
     int v;
     if (user_version(db, &v)) {
-        fail(db, path, err, errlen, "reading it");
+        /* Writable: sqlite may be creating the file here (a full disk shows up now). */
+        fail(db, path, err, errlen, writable ? "opening it" : "reading it");
         sqlite3_close(db);
         return NULL;
     }

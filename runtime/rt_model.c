@@ -373,6 +373,14 @@ enum rt_status rt_model_open(struct rt_model *m, const void *data, size_t size,
         st = check_io(m, &m->outputs, "graph has no output", err);
     if (st != RT_OK)
         return st;
+    /* The application writes the graph inputs; a constant one lives in the
+     * model, in flash on the MCU, and that write would fault. */
+    for (uint32_t k = 0; k < m->inputs.count; k++) {
+        struct rt_tensor t;
+        int32_t index = fb_vec_i32(b, &m->inputs, k);
+        if (rt_model_tensor(m, (uint32_t)index, &t, err) == RT_OK && t.is_constant)
+            return corrupt(err, "graph input is a constant: tensor", index);
+    }
     for (uint32_t i = 0; i < m->operators.count; i++) {
         struct rt_op_info op;
         st = rt_model_op(m, i, &op, err);

@@ -100,8 +100,19 @@ struct parse_state {
     int line;               /* line of the first error, 0 when none */
     int cur_line;           /* line being parsed */
     int region_line[BOARD_MAX_REGIONS];
+    int key_line[sizeof keys / sizeof keys[0]];  /* where each key was set, 0 if not */
     bool seen_board;
 };
+
+/* The line that set section.key, so that a check across keys points at the
+ * value to change; line 1 when the key was not given (a default failed). */
+static int line_of(const struct parse_state *st, const char *section, const char *key)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
+            return st->key_line[i] ? st->key_line[i] : 1;
+    return 1;
+}
 
 /* Parses "123", "0x1F000", "256K", "1M" (K = 1024). */
 static int parse_u64(const char *s, bool allow_suffix, uint64_t *out)
@@ -271,8 +282,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (!strcmp(section, "board"))
         st->seen_board = true;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (!strcmp(section, keys[i].section) && !strcmp(key, keys[i].key))
+        if (!strcmp(section, keys[i].section) && !strcmp(key, keys[i].key)) {
+            st->key_line[i] = lineno;
             return set_key(st, &keys[i], value, lineno);
+        }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(section, keys[i].section))
             return fail(st, lineno, "unknown key '%s' in [%s]", key, section);
@@ -296,7 +309,7 @@ static int validate(struct parse_state *st)
     if (b->core == (enum core_kind)-1)
         return fail(st, 1, "missing [board] core");
     if (!b->clock_hz)
-        return fail(st, 1, "missing or zero [board] clock_hz");
+        return fail(st, line_of(st, "board", "clock_hz"), "missing or zero [board] clock_hz");
     for (int i = 0; i < b->n_regions; i++) {
         struct board_region *r = &b->regions[i];
         int line = st->region_line[i];
@@ -326,23 +339,24 @@ static int validate(struct parse_state *st)
     if (!b->stack_bytes)
         b->stack_bytes = 8 * 1024;
     if (b->stack_bytes >= board_main_region(b, REGION_RAM)->size)
-        return fail(st, 1, "[board] stack is larger than the RAM");
+        return fail(st, line_of(st, "board", "stack"), "[board] stack is larger than the RAM");
     if (!b->timing.muls_cycles)
         b->timing.muls_cycles = 1;
     if (!b->timing.flash_line_bytes)
         b->timing.flash_line_bytes = 16;
     if (b->timing.flash_line_bytes & (b->timing.flash_line_bytes - 1))
-        return fail(st, 1, "[timing] flash_line_bytes must be a power of two");
+        return fail(st, line_of(st, "timing", "flash_line_bytes"),
+                    "[timing] flash_line_bytes must be a power of two");
     if (b->timing.icache && !cache_geometry_ok(b->timing.icache_bytes, b->timing.icache_line_bytes,
                                                b->timing.icache_ways))
-        return fail(st, 1, "[timing] icache needs icache_bytes and icache_line_bytes (a power of two) "
+        return fail(st, line_of(st, "timing", "icache"), "[timing] icache needs icache_bytes and icache_line_bytes (a power of two) "
                            "and icache_bytes a multiple of icache_line_bytes * icache_ways (at most 255)");
     if (b->timing.dcache && !cache_geometry_ok(b->timing.dcache_bytes, b->timing.dcache_line_bytes,
                                                b->timing.dcache_ways))
-        return fail(st, 1, "[timing] dcache needs dcache_bytes and dcache_line_bytes (a power of two) "
+        return fail(st, line_of(st, "timing", "dcache"), "[timing] dcache needs dcache_bytes and dcache_line_bytes (a power of two) "
                            "and dcache_bytes a multiple of dcache_line_bytes * dcache_ways (at most 255)");
     if (b->timing.cache_unified && !b->timing.icache)
-        return fail(st, 1, "[timing] cache_unified needs an icache");
+        return fail(st, line_of(st, "timing", "cache_unified"), "[timing] cache_unified needs an icache");
     return 1;
 }
 

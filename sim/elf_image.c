@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_SEGMENTS 64
 #define MAX_FILE_BYTES (256u * 1024u * 1024u)
@@ -201,6 +202,11 @@ int elf_image_load(const char *path, struct elf_image *img, char *err, size_t er
     FILE *f = fopen(path, "rb");
     if (!f)
         return fail(path, err, errlen, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) { /* a directory opens, and "has" LONG_MAX bytes */
+        fclose(f);
+        return fail(path, err, errlen, "cannot read: not a regular file");
+    }
     if (fseek(f, 0, SEEK_END) || ftell(f) < 0) {
         fclose(f);
         return fail(path, err, errlen, "cannot read: not a regular file");

@@ -79,6 +79,10 @@ Test(board, broken_files_name_file_and_line)
         {"[board]\nname = t\nclock_hz = 1\n" GOOD_MEM, 1, "missing [board] core"},
         {GOOD_HEAD "[memory.ram]\nkind = ram\nbase = 0x20000000\nsize = 4K\n", 1, "no memory region of kind flash"},
         {GOOD_HEAD "[timing]\nicache = maybe\n" GOOD_MEM, 6, "must be true or false"},
+        /* Checks across keys point at the key to change, not at line 1. */
+        {GOOD_HEAD "stack = 1M\n" GOOD_MEM, 5, "stack is larger than the RAM"},
+        {GOOD_HEAD "[timing]\nflash_line_bytes = 24\n" GOOD_MEM, 6, "power of two"},
+        {GOOD_HEAD "[timing]\nicache = true\nicache_bytes = 1000\n" GOOD_MEM, 6, "icache needs"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct board b;

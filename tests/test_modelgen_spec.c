@@ -75,6 +75,27 @@ Test(modelgen_spec, bad_specs_name_the_problem)
     parse_bad(long_spec, "longer than");
 }
 
+Test(modelgen_spec, odd_strings_are_refused_cleanly)
+{
+    const char *odd[] = {
+        ":",         "::",          ":cnn",          "cnn::",        "cnn:=",
+        "cnn:=3",    "cnn:,",       "cnn:res=32:ch=3", "cnn:res==3", "cnn:res=0x0",
+        "cnn:res=99999999999x1",    "cnn:res=32x32x3", "cnn:res=x32", "cnn:width=0.",
+        "cnn:width=.", "cnn:width=1e3", "cnn:width=0x10", "cnn:classes=+3", "cnn:classes= 3",
+        "CNN",       "cnn ",        " cnn",          "cnn:res=32,",  "dscnn:width=1,,blocks=2",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        struct mg_spec sp;
+        char err[256] = "";
+        cr_assert_neq(mg_spec_parse(odd[i], &sp, err, sizeof err), 0, "'%s' accepted", odd[i]);
+        cr_assert_gt(strlen(err), 10, "'%s' gives a message", odd[i]);
+        uint8_t *out = NULL;
+        size_t len;
+        cr_assert_eq(modelgen_build(odd[i], 1, &out, &len, NULL, err, sizeof err), MG_ERR_SPEC);
+        cr_assert_null(out);
+    }
+}
+
 /* Specs that parse but ask for a model modelgen will not make. */
 Test(modelgen_spec, impossible_models_are_errors_not_crashes)
 {

@@ -97,16 +97,30 @@ static size_t format_float(float f, char *buf)
         buf[len++] = '-';
         d = -d;
     }
-    if (d >= 1e15) {
+    if (d > 3.5e38) { /* above FLT_MAX: infinity */
         memcpy(buf + len, "inf", 4);
         return len + 3;
     }
+    /* d * 1e9 must fit 64 bits (converting a larger double is undefined,
+     * and differs between the host and Cortex-M): from 1e10 up, scientific
+     * notation, the mantissa with the same 9 decimals. */
+    int exponent = 0;
+    if (d >= 1e10)
+        while (d >= 10.0) {
+            d /= 10.0;
+            exponent++;
+        }
     uint64_t scaled = (uint64_t)(d * 1e9 + 0.5);
     len += format_uint(scaled / 1000000000u, buf + len);
     buf[len++] = '.';
     uint64_t frac = scaled % 1000000000u;
     for (uint64_t div = 100000000u; div; div /= 10u)
         buf[len++] = (char)('0' + (frac / div) % 10u);
+    if (exponent) {
+        buf[len++] = 'e';
+        buf[len++] = '+';
+        len += format_uint((uint64_t)exponent, buf + len);
+    }
     buf[len] = '\0';
     return len;
 }

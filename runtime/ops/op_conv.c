@@ -92,7 +92,9 @@ enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *no
         return st;
     const int32_t in_c = t.input->dims[3], out_c = t.output->dims[3];
     const int32_t filter_in_c = t.filter->dims[3];
-    if (t.filter->dims[0] != out_c || filter_in_c < 1 || in_c % filter_in_c != 0)
+    /* in_c >= 1: with no input channels the groups below would be 0 and
+     * 'out_c % groups' a division by zero (SIGFPE on the host). */
+    if (t.filter->dims[0] != out_c || filter_in_c < 1 || in_c < 1 || in_c % filter_in_c != 0)
         return rt_fail(ctx->err, RT_BAD_MODEL, "filter shape does not match input/output channels");
     const int32_t groups = in_c / filter_in_c;
     if (out_c % groups != 0)

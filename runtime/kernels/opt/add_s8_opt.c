@@ -145,7 +145,8 @@ static enum rt_status add_s8_opt(struct rt_tensor *tensors, const struct rt_node
     const struct rt_tensor *out_t = &tensors[node->outputs[0]];
     int8_t *out = (int8_t *)out_t->data;
     const uint32_t n = out_t->bytes;
-    int32_t *t1 = node->scratch, *t2 = t1 + (a.table1 ? 256 : 0);
+    /* No arithmetic on t1 when there is no scratch (NULL + 0 is undefined). */
+    int32_t *t1 = node->scratch, *t2 = a.table1 ? t1 + 256 : t1;
     if (a.table1)
         fill_table(t1, &a.s1, a.off1);
     if (a.table2)

@@ -307,7 +307,9 @@ static void groups_simd(const int8_t *input, const int8_t *weights, const int32_
                         uint32_t *strip, int8_t *output, const struct dw3_shape *s, const struct rt_conv_params *p)
 {
     const uint32_t zp4 = 0x01010101u * (uint8_t)(int8_t)-p->input_offset;
-    const int32_t C = s->C, column = s->strip_rows * p->stride_w;
+    /* With one output column the stride is never stepped, and may be any
+     * int32 (a hostile model's): strip_rows * stride_w would overflow. */
+    const int32_t C = s->C, column = s->out_w > 1 ? s->strip_rows * p->stride_w : 0;
     uint32_t *ws = (uint32_t *)(void *)(P + 16);
     for (int32_t g = 0; g < C / 4; g++) {
         const int32_t c = 4 * g;
