@@ -3,7 +3,10 @@
 #
 #   bash quickstart.sh demo   install what is missing, build, and profile the
 #                             project's default workload on the default board
-#   bash quickstart.sh test   install what is missing, build, run all tests
+#   bash quickstart.sh test   install what is missing, build, run all tests;
+#                             then the same suite and the fuzz targets in a
+#                             second build with ASan and UBSan (.ci/sanitize.sh;
+#                             MCUSIM_SANITIZE=0 skips it)
 #
 # Debian 12 (bookworm), as root or with sudo.  Safe to run again: installed
 # packages are skipped, the build directory is reused.
@@ -54,7 +57,15 @@ case "${1:-}" in
   test)
     install_missing
     build_all
-    meson test -C "$build" --print-errorlogs
+    # Both halves run even when the first fails, so one run reports all.
+    status=0
+    meson test -C "$build" --print-errorlogs || status=1
+    if [ "${MCUSIM_SANITIZE:-1}" != 0 ]; then
+      echo
+      echo "quickstart: the test suite and the fuzz targets under ASan and UBSan"
+      bash "$here/.ci/sanitize.sh" || status=1
+    fi
+    exit $status
     ;;
   *)
     echo "usage: bash quickstart.sh demo|test" >&2
