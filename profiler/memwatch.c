@@ -33,6 +33,19 @@ static bool word_untouched(const uint8_t *p, uint32_t addr)
     return memcmp(p, &w, 4) == 0;
 }
 
+enum { CHUNK_BYTES = 64 };
+
+static bool chunk_untouched(const uint8_t *p, uint32_t addr)
+{
+    uint32_t diff = 0;
+    for (uint32_t k = 0; k < CHUNK_BYTES; k += 4) {
+        uint32_t w;
+        memcpy(&w, p + k, 4);
+        diff |= w ^ paint_word(addr + k);
+    }
+    return diff == 0;
+}
+
 int memwatch_init(struct memwatch *m, struct sim *s)
 {
     memset(m, 0, sizeof *m);
@@ -96,9 +109,22 @@ uint32_t memwatch_arena_used(const struct memwatch *m, struct sim *s)
     const uint8_t *p = sim_mem(s, lo, hi - lo);
     if (!p)
         return 0;
-    /* The largest run of untouched words. */
+    /* The largest run of untouched words.  This runs at every layer end
+     * over the whole arena (megabytes on some boards), so whole chunks are
+     * first checked branch-free: most of them are all paint or all data. */
     uint32_t best_lo = hi, best_len = 0, run_lo = 0, run_len = 0;
     for (uint32_t a = lo; a < hi; a += 4) {
+        if (!((a - lo) % CHUNK_BYTES) && hi - a >= CHUNK_BYTES && chunk_untouched(p + (a - lo), a)) {
+            if (!run_len)
+                run_lo = a;
+            run_len += CHUNK_BYTES;
+            if (run_len > best_len) {
+                best_len = run_len;
+                best_lo = run_lo;
+            }
+            a += CHUNK_BYTES - 4;
+            continue;
+        }
         if (word_untouched(p + (a - lo), a)) {
             if (!run_len)
                 run_lo = a;
