@@ -5,14 +5,13 @@
 
 #include <string.h>
 
-static inline uint32_t paint_word(uint32_t addr)
+/* The paint expected at addr (word aligned), and the table from there on. */
+static inline const uint32_t *paint_at(const struct memwatch *m, uint32_t addr)
 {
-    uint32_t x = addr * 0x9E3779B1u;
-    x ^= x >> 15;
-    return x ^ 0xA5C3F00Du;
+    return &m->paint[(addr % MEMWATCH_PERIOD) / 4];
 }
 
-static void paint(struct sim *s, uint32_t lo, uint32_t hi)
+static void paint(const struct memwatch *m, struct sim *s, uint32_t lo, uint32_t hi)
 {
     lo = (lo + 3) & ~3u;
     hi &= ~3u;
@@ -21,34 +20,37 @@ static void paint(struct sim *s, uint32_t lo, uint32_t hi)
     uint8_t *p = sim_ram_writable(s, lo, hi - lo);
     if (!p)
         return;
-    for (uint32_t a = lo; a < hi; a += 4) {
-        uint32_t w = paint_word(a);
-        memcpy(p + (a - lo), &w, 4);
+    for (uint32_t a = lo; a < hi;) {
+        uint32_t n = hi - a < MEMWATCH_PERIOD ? hi - a : MEMWATCH_PERIOD;
+        memcpy(p + (a - lo), paint_at(m, a), n);
+        a += n;
     }
 }
 
-static bool word_untouched(const uint8_t *p, uint32_t addr)
+static bool word_untouched(const struct memwatch *m, const uint8_t *p, uint32_t addr)
 {
-    uint32_t w = paint_word(addr);
-    return memcmp(p, &w, 4) == 0;
+    return memcmp(p, paint_at(m, addr), 4) == 0;
+}
+
+/* Whether n bytes (a multiple of 4, at most one period) still hold the paint. */
+static bool span_untouched(const struct memwatch *m, const uint8_t *p, uint32_t addr, uint32_t n)
+{
+    return memcmp(p, paint_at(m, addr), n) == 0;
 }
 
 enum { CHUNK_BYTES = 64 };
 
-static bool chunk_untouched(const uint8_t *p, uint32_t addr)
-{
-    uint32_t diff = 0;
-    for (uint32_t k = 0; k < CHUNK_BYTES; k += 4) {
-        uint32_t w;
-        memcpy(&w, p + k, 4);
-        diff |= w ^ paint_word(addr + k);
-    }
-    return diff == 0;
-}
-
 int memwatch_init(struct memwatch *m, struct sim *s)
 {
     memset(m, 0, sizeof *m);
+    /* Any well-mixed words do; the table's two halves are the same period. */
+    for (uint32_t i = 0; i < MEMWATCH_PERIOD / 4; i++) {
+        uint32_t x = (i + 1) * 0x9E3779B1u;
+        x ^= x >> 15;
+        x *= 0x85EBCA6Bu;
+        x ^= x >> 13;
+        m->paint[i] = m->paint[i + MEMWATCH_PERIOD / 4] = x ^ 0xA5C3F00Du;
+    }
     const struct elf_image *img = sim_image(s);
     const struct board *b = sim_board(s);
     const struct board_region *ram = board_main_region(b, REGION_RAM);
@@ -67,22 +69,28 @@ int memwatch_init(struct memwatch *m, struct sim *s)
     }
     if (!sim_ram_writable(s, m->stack_lo, m->stack_hi - m->stack_lo))
         return -1;
-    paint(s, m->stack_lo, m->stack_hi);
+    paint(m, s, m->stack_lo, m->stack_hi);
     if (m->arena_hi > m->arena_lo)
-        paint(s, m->arena_lo, m->arena_hi);
+        paint(m, s, m->arena_lo, m->arena_hi);
     return 0;
 }
 
 uint32_t memwatch_stack_low(const struct memwatch *m, struct sim *s)
 {
     uint32_t lo = (m->stack_lo + 3) & ~3u;
+    uint32_t hi = m->stack_hi & ~3u;
     const uint8_t *p = sim_mem(s, lo, m->stack_hi - lo);
-    if (!p)
+    if (!p || hi <= lo)
         return m->stack_hi;
-    for (uint32_t a = lo; a + 4 <= m->stack_hi; a += 4) {
-        if (!word_untouched(p + (a - lo), a)) {
-            uint32_t w = paint_word(a);
-            const uint8_t *pw = (const uint8_t *)&w;
+    for (uint32_t a = lo; a < hi; a += 4) {
+        /* Skip whole chunks of paint first: the stack's untouched bottom is
+         * usually most of it. */
+        while (!((a - lo) % CHUNK_BYTES) && hi - a >= CHUNK_BYTES && span_untouched(m, p + (a - lo), a, CHUNK_BYTES))
+            a += CHUNK_BYTES;
+        if (a >= hi)
+            break;
+        if (!word_untouched(m, p + (a - lo), a)) {
+            const uint8_t *pw = (const uint8_t *)paint_at(m, a);
             for (uint32_t k = 0; k < 4; k++)
                 if (p[a - lo + k] != pw[k])
                     return a + k;
@@ -97,7 +105,24 @@ void memwatch_repaint_stack(const struct memwatch *m, struct sim *s, uint32_t be
     if (below > m->stack_hi)
         below = m->stack_hi;
     if (below > m->stack_lo)
-        paint(s, m->stack_lo, below);
+        paint(m, s, m->stack_lo, below);
+}
+
+/* The longest run of untouched words, tracked across calls of note(). */
+struct run_finder {
+    uint32_t best_lo, best_len;
+    uint32_t run_lo, run_len;
+};
+
+static inline void note_untouched(struct run_finder *r, uint32_t addr, uint32_t n)
+{
+    if (!r->run_len)
+        r->run_lo = addr;
+    r->run_len += n;
+    if (r->run_len > r->best_len) {
+        r->best_len = r->run_len;
+        r->best_lo = r->run_lo;
+    }
 }
 
 uint32_t memwatch_arena_used(const struct memwatch *m, struct sim *s)
@@ -107,50 +132,44 @@ uint32_t memwatch_arena_used(const struct memwatch *m, struct sim *s)
     uint32_t lo = (m->arena_lo + 3) & ~3u;
     uint32_t hi = m->arena_hi & ~3u;
     const uint8_t *p = sim_mem(s, lo, hi - lo);
-    if (!p)
+    if (!p || hi <= lo)
         return 0;
-    /* The largest run of untouched words.  This runs at every layer end
-     * over the whole arena (megabytes on some boards), so whole chunks are
-     * first checked branch-free: most of them are all paint or all data. */
-    uint32_t best_lo = hi, best_len = 0, run_lo = 0, run_len = 0;
-    for (uint32_t a = lo; a < hi; a += 4) {
-        if (!((a - lo) % CHUNK_BYTES) && hi - a >= CHUNK_BYTES && chunk_untouched(p + (a - lo), a)) {
-            if (!run_len)
-                run_lo = a;
-            run_len += CHUNK_BYTES;
-            if (run_len > best_len) {
-                best_len = run_len;
-                best_lo = run_lo;
-            }
-            a += CHUNK_BYTES - 4;
+    /* This runs at every layer end over the whole arena (megabytes on some
+     * boards), so it narrows down: a block of one paint period compared at
+     * once, then 64-byte chunks, then words, only where something changed. */
+    struct run_finder r = {hi, 0, 0, 0};
+    for (uint32_t block = lo; block < hi; block += MEMWATCH_PERIOD) {
+        uint32_t block_end = hi - block < MEMWATCH_PERIOD ? hi : block + MEMWATCH_PERIOD;
+        if (span_untouched(m, p + (block - lo), block, block_end - block)) {
+            note_untouched(&r, block, block_end - block);
             continue;
         }
-        if (word_untouched(p + (a - lo), a)) {
-            if (!run_len)
-                run_lo = a;
-            run_len += 4;
-            if (run_len > best_len) {
-                best_len = run_len;
-                best_lo = run_lo;
+        for (uint32_t chunk = block; chunk < block_end; chunk += CHUNK_BYTES) {
+            uint32_t chunk_end = block_end - chunk < CHUNK_BYTES ? block_end : chunk + CHUNK_BYTES;
+            if (span_untouched(m, p + (chunk - lo), chunk, chunk_end - chunk)) {
+                note_untouched(&r, chunk, chunk_end - chunk);
+                continue;
             }
-        } else {
-            run_len = 0;
+            for (uint32_t a = chunk; a < chunk_end; a += 4) {
+                if (word_untouched(m, p + (a - lo), a))
+                    note_untouched(&r, a, 4);
+                else
+                    r.run_len = 0;
+            }
         }
     }
-    if (!best_len)
+    if (!r.best_len)
         return m->arena_hi - m->arena_lo;
     /* Byte resolution at the gap's edges: bytes of the neighbouring words
      * that still hold the paint belong to the gap. */
-    uint32_t gap_lo = best_lo, gap_hi = best_lo + best_len;
+    uint32_t gap_lo = r.best_lo, gap_hi = r.best_lo + r.best_len;
     if (gap_lo > lo) {
-        uint32_t w = paint_word(gap_lo - 4);
-        const uint8_t *pw = (const uint8_t *)&w;
+        const uint8_t *pw = (const uint8_t *)paint_at(m, gap_lo - 4);
         for (int k = 3; k >= 0 && p[gap_lo - 4 - lo + (uint32_t)k] == pw[k]; k--)
             gap_lo--;
     }
     if (gap_hi < hi) {
-        uint32_t w = paint_word(gap_hi);
-        const uint8_t *pw = (const uint8_t *)&w;
+        const uint8_t *pw = (const uint8_t *)paint_at(m, gap_hi);
         for (uint32_t k = 0; k < 4 && p[gap_hi - lo + k] == pw[k]; k++)
             gap_hi++;
     }
