@@ -13,17 +13,6 @@
  */
 #include "opt_kernels.h"
 
-static void tap_range(int32_t start, int32_t taps, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
-{
-    int32_t a = 0, b = taps;
-    while (a < b && start + a * dilation < 0)
-        a++;
-    while (b > a && start + (b - 1) * dilation >= size)
-        b--;
-    *k0 = a;
-    *k1 = b;
-}
-
 static enum rt_status depthwise_conv_mult_s8_opt(struct rt_tensor *tensors, const struct rt_node *node)
 {
     const struct rt_conv_params *p = node->params;
@@ -45,11 +34,11 @@ static enum rt_status depthwise_conv_mult_s8_opt(struct rt_tensor *tensors, cons
         for (int32_t oy = 0; oy < out_h; oy++) {
             const int32_t iy0 = oy * p->stride_h - p->pad_h;
             int32_t ky0, ky1;
-            tap_range(iy0, k_h, p->dilation_h, in_h, &ky0, &ky1);
+            rt_opt_tap_range(iy0, k_h, p->dilation_h, in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < out_w; ox++, output += out_c) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_w;
                 int32_t kx0, kx1;
-                tap_range(ix0, k_w, p->dilation_w, in_w, &kx0, &kx1);
+                rt_opt_tap_range(ix0, k_w, p->dilation_w, in_w, &kx0, &kx1);
                 const int8_t *in0 =
                     input + ((iy0 + ky0 * p->dilation_h) * in_w + ix0 + kx0 * p->dilation_w) * in_c;
                 const int8_t *w0 = weights + (ky0 * k_w + kx0) * out_c;

@@ -144,6 +144,20 @@ void rt_opt_mat_mult_s8(const struct rt_opt_mat_mult *mm, const uint32_t *cols, 
 
 /* ---- helpers ---- */
 
+/* The first and one-past-last tap k of a kernel row or column with
+ * 0 <= start + k * dilation < size: the taps that fall inside the input,
+ * so that padding costs no per-tap test. */
+static inline void rt_opt_tap_range(int32_t start, int32_t taps, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
+{
+    int32_t a = 0, b = taps;
+    while (a < b && start + a * dilation < 0)
+        a++;
+    while (b > a && start + (b - 1) * dilation >= size)
+        b--;
+    *k0 = a;
+    *k1 = b;
+}
+
 static inline const int32_t *rt_opt_bias(const struct rt_tensor *tensors, const struct rt_node *node)
 {
     const bool has = node->num_inputs > 2 && node->inputs[2] >= 0;
