@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm_insn.h"
+
 struct mem_op {
     uint16_t index;        /* instruction index in the block */
     int8_t base, index_reg;/* 0-15, -1 */
@@ -38,44 +40,14 @@ struct mem_ops {
     struct mem_op op[];
 };
 
-static int regnum(int r)
-{
-    if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
-        return r - ARM_REG_R0;
-    if (r == ARM_REG_SP) return 13;
-    if (r == ARM_REG_LR) return 14;
-    if (r == ARM_REG_PC) return 15;
-    return -1;
-}
-
+/* Bytes one instruction transfers (list forms are sized by the caller). */
 static unsigned access_bytes(const cs_insn *in)
 {
     switch (in->id) {
-    case ARM_INS_LDRB: case ARM_INS_STRB: case ARM_INS_LDRSB: case ARM_INS_LDRBT:
-    case ARM_INS_STRBT: case ARM_INS_LDRSBT: case ARM_INS_LDREXB: case ARM_INS_STREXB:
-    case ARM_INS_TBB:
-        return 1;
-    case ARM_INS_LDRH: case ARM_INS_STRH: case ARM_INS_LDRSH: case ARM_INS_LDRHT:
-    case ARM_INS_STRHT: case ARM_INS_LDRSHT: case ARM_INS_LDREXH: case ARM_INS_STREXH:
-    case ARM_INS_TBH:
-        return 2;
     case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_VLDR: case ARM_INS_VSTR:
         return 8; /* VLDR of an S register reads 4: covered by the range */
     }
-    return 4;
-}
-
-static bool is_store_insn(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STRT:
-    case ARM_INS_STRBT: case ARM_INS_STRHT: case ARM_INS_STREX: case ARM_INS_STREXB:
-    case ARM_INS_STREXH: case ARM_INS_STRD: case ARM_INS_STM: case ARM_INS_STMDB:
-    case ARM_INS_PUSH: case ARM_INS_VSTR: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-    case ARM_INS_VPUSH:
-        return true;
-    }
-    return false;
+    return arm_insn_access_bytes(in->id);
 }
 
 static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
@@ -100,14 +72,14 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
         uint8_t nr = 0, nw = 0;
         if (cs_regs_access(s->cs, &insn[i], rr, &nr, rw, &nw) == CS_ERR_OK)
             for (int k = 0; k < nw; k++)
-                if (regnum(rw[k]) >= 0)
-                    ops->written[i] |= (uint16_t)(1u << regnum(rw[k]));
+                if (arm_core_reg(rw[k]) >= 0)
+                    ops->written[i] |= (uint16_t)(1u << arm_core_reg(rw[k]));
         for (int k = 0; k < arm->op_count; k++)
             if (arm->operands[k].type == ARM_OP_REG && (arm->operands[k].access & CS_AC_WRITE) &&
-                regnum(arm->operands[k].reg) >= 0)
-                ops->written[i] |= (uint16_t)(1u << regnum(arm->operands[k].reg));
+                arm_core_reg(arm->operands[k].reg) >= 0)
+                ops->written[i] |= (uint16_t)(1u << arm_core_reg(arm->operands[k].reg));
         struct mem_op *m = &ops->op[ops->n];
-        m->is_store = is_store_insn(insn[i].id);
+        m->is_store = arm_insn_is_store(insn[i].id);
         m->writeback = arm->writeback;
         int list = 0;
         bool is_list = false;
@@ -121,7 +93,7 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
         case ARM_INS_LDM: case ARM_INS_STM: case ARM_INS_LDMDB: case ARM_INS_STMDB:
         case ARM_INS_VLDMIA: case ARM_INS_VSTMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMDB:
             is_list = true;
-            m->base = (int8_t)regnum(arm->operands[0].reg);
+            m->base = (int8_t)arm_core_reg(arm->operands[0].reg);
             list = arm->op_count - 1;
             m->descending = insn[i].id == ARM_INS_LDMDB || insn[i].id == ARM_INS_STMDB ||
                             insn[i].id == ARM_INS_VLDMDB || insn[i].id == ARM_INS_VSTMDB;
@@ -142,8 +114,8 @@ static struct mem_ops *decode_ops(struct sim *s, struct sim_block *b)
             if (op->type != ARM_OP_MEM)
                 continue;
             m->index = (uint16_t)i;
-            m->base = (int8_t)regnum(op->mem.base);
-            m->index_reg = (int8_t)regnum(op->mem.index);
+            m->base = (int8_t)arm_core_reg(op->mem.base);
+            m->index_reg = (int8_t)arm_core_reg(op->mem.index);
             /* Capstone 4 keeps the index register's shift in op->shift,
              * leaving mem.lshift at 0. */
             m->shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : (unsigned)op->mem.lshift);

@@ -20,28 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reg_num(int capstone_reg)
-{
-    switch (capstone_reg) {
-    case ARM_REG_R0: return 0;
-    case ARM_REG_R1: return 1;
-    case ARM_REG_R2: return 2;
-    case ARM_REG_R3: return 3;
-    case ARM_REG_R4: return 4;
-    case ARM_REG_R5: return 5;
-    case ARM_REG_R6: return 6;
-    case ARM_REG_R7: return 7;
-    case ARM_REG_R8: return 8;
-    case ARM_REG_R9: return 9;
-    case ARM_REG_R10: return 10;
-    case ARM_REG_R11: return 11;
-    case ARM_REG_R12: return 12;
-    case ARM_REG_SP: return 13;
-    case ARM_REG_LR: return 14;
-    case ARM_REG_PC: return 15;
-    default: return -1;
-    }
-}
+#include "arm_insn.h"
 
 static int sreg_num(int capstone_reg)
 {
@@ -58,33 +37,6 @@ static void fp_mark(uint32_t *set, int capstone_reg)
         *set |= 1u << s;
     else if (capstone_reg >= ARM_REG_D0 && capstone_reg <= ARM_REG_D15)
         *set |= 3u << (2 * (capstone_reg - ARM_REG_D0));
-}
-
-static bool is_load_id(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_LDR: case ARM_INS_LDRB: case ARM_INS_LDRH: case ARM_INS_LDRSB:
-    case ARM_INS_LDRSH: case ARM_INS_LDRT: case ARM_INS_LDRBT: case ARM_INS_LDRHT:
-    case ARM_INS_LDRSBT: case ARM_INS_LDRSHT: case ARM_INS_LDREX: case ARM_INS_LDREXB:
-    case ARM_INS_LDREXH: case ARM_INS_LDRD: case ARM_INS_LDM: case ARM_INS_LDMDB:
-    case ARM_INS_POP: case ARM_INS_VLDR: case ARM_INS_VLDMIA: case ARM_INS_VLDMDB:
-    case ARM_INS_VPOP: case ARM_INS_TBB: case ARM_INS_TBH:
-        return true;
-    }
-    return false;
-}
-
-static bool is_store_id(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STRT:
-    case ARM_INS_STRBT: case ARM_INS_STRHT: case ARM_INS_STREX: case ARM_INS_STREXB:
-    case ARM_INS_STREXH: case ARM_INS_STRD: case ARM_INS_STM: case ARM_INS_STMDB:
-    case ARM_INS_PUSH: case ARM_INS_VSTR: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-    case ARM_INS_VPUSH:
-        return true;
-    }
-    return false;
 }
 
 /* How an instruction uses the load/store unit (see enum lsu_kind). */
@@ -112,21 +64,6 @@ static uint8_t lsu_of(unsigned id)
         return LSU_TABLE;
     }
     return LSU_NONE;
-}
-
-static unsigned access_bytes_of(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_LDRB: case ARM_INS_STRB: case ARM_INS_LDRSB: case ARM_INS_LDRBT:
-    case ARM_INS_STRBT: case ARM_INS_LDRSBT: case ARM_INS_LDREXB: case ARM_INS_STREXB:
-    case ARM_INS_TBB:
-        return 1;
-    case ARM_INS_LDRH: case ARM_INS_STRH: case ARM_INS_LDRSH: case ARM_INS_LDRHT:
-    case ARM_INS_STRHT: case ARM_INS_LDRSHT: case ARM_INS_LDREXH: case ARM_INS_STREXH:
-    case ARM_INS_TBH:
-        return 2;
-    }
-    return 4;
 }
 
 static bool is_mul_dsp_id(unsigned id)
@@ -197,10 +134,10 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     f->mem_base = f->mem_index = -1;
     f->conditional = arm->cc != ARM_CC_AL && arm->cc != ARM_CC_INVALID;
     f->in_it = f->conditional && f->id != ARM_INS_B;
-    f->is_load = is_load_id(f->id);
-    f->is_store = is_store_id(f->id);
+    f->is_load = arm_insn_is_load(f->id);
+    f->is_store = arm_insn_is_store(f->id);
     f->lsu = lsu_of(f->id);
-    f->access_bytes = (uint8_t)access_bytes_of(f->id);
+    f->access_bytes = (uint8_t)arm_insn_access_bytes(f->id);
     f->writeback = arm->writeback;
     switch (f->id) {
     case ARM_INS_LDREX: case ARM_INS_LDREXB: case ARM_INS_LDREXH:
@@ -225,13 +162,13 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     uint8_t nr = 0, nw = 0;
     if (cs_regs_access(cs, in, rr, &nr, rw, &nw) == CS_ERR_OK) {
         for (int i = 0; i < nr; i++) {
-            int r = reg_num(rr[i]);
+            int r = arm_core_reg(rr[i]);
             if (r >= 0)
                 f->regs_read |= (uint16_t)(1u << r);
             fp_mark(&f->fp_read, rr[i]);
         }
         for (int i = 0; i < nw; i++) {
-            int r = reg_num(rw[i]);
+            int r = arm_core_reg(rw[i]);
             if (r >= 0)
                 f->regs_written |= (uint16_t)(1u << r);
             fp_mark(&f->fp_written, rw[i]);
@@ -241,8 +178,8 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     for (int i = 0; i < arm->op_count; i++) {
         const cs_arm_op *op = &arm->operands[i];
         if (op->type == ARM_OP_MEM) {
-            f->mem_base = reg_num(op->mem.base);
-            f->mem_index = reg_num(op->mem.index);
+            f->mem_base = arm_core_reg(op->mem.base);
+            f->mem_index = arm_core_reg(op->mem.index);
             /* Capstone 4 gives the index shift in op->shift, not mem.lshift. */
             f->mem_shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : (unsigned)op->mem.lshift);
             f->mem_disp = op->mem.disp;
@@ -253,7 +190,7 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
         } else if (op->type == ARM_OP_REG) {
             /* Capstone's access info misses some writes (POP {pc}); the
              * operand list is authoritative for register destinations. */
-            int r = reg_num(op->reg);
+            int r = arm_core_reg(op->reg);
             if (r >= 0 && (op->access & CS_AC_WRITE))
                 f->regs_written |= (uint16_t)(1u << r);
             fp_mark(op->access & CS_AC_WRITE ? &f->fp_written : &f->fp_read, op->reg);
@@ -271,7 +208,7 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
         f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0; /* minus the base */
         if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
-            f->mem_base = reg_num(arm->operands[0].reg);
+            f->mem_base = arm_core_reg(arm->operands[0].reg);
         break;
     case ARM_INS_POP: case ARM_INS_PUSH: case ARM_INS_VPUSH: case ARM_INS_VPOP:
         f->n_list = arm->op_count;
@@ -280,7 +217,7 @@ static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
         f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0;
         if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
-            f->mem_base = reg_num(arm->operands[0].reg);
+            f->mem_base = arm_core_reg(arm->operands[0].reg);
         break;
     case ARM_INS_LDRD: case ARM_INS_STRD:
         f->n_list = 2;
@@ -350,7 +287,7 @@ void timing_div_operands(const struct insn_facts *f, struct timing_dyn *dyn)
     const cs_arm *arm = &f->in->detail->arm;
     int rn = arm->op_count >= 3 ? arm->operands[1].reg : arm->operands[0].reg;
     int rm = arm->operands[arm->op_count - 1].reg;
-    int n = reg_num(rn), m = reg_num(rm);
+    int n = arm_core_reg(rn), m = arm_core_reg(rm);
     dyn->rn = (uint8_t)(n >= 0 && n <= 14 ? n : 0);
     dyn->rm = (uint8_t)(m >= 0 && m <= 14 ? m : 0);
 }
@@ -529,13 +466,13 @@ static void track_after(struct reg_track *rt, const struct insn_facts *f)
         bool ok = false;
         if (arm->op_count == 3 && arm->operands[0].type == ARM_OP_REG &&
             arm->operands[1].type == ARM_OP_REG && arm->operands[2].type == ARM_OP_IMM) {
-            rd = reg_num(arm->operands[0].reg);
-            rn = reg_num(arm->operands[1].reg);
+            rd = arm_core_reg(arm->operands[0].reg);
+            rn = arm_core_reg(arm->operands[1].reg);
             imm = arm->operands[2].imm;
             ok = true;
         } else if (arm->op_count == 2 && arm->operands[0].type == ARM_OP_REG &&
                    arm->operands[1].type == ARM_OP_IMM) {
-            rd = rn = reg_num(arm->operands[0].reg);
+            rd = rn = arm_core_reg(arm->operands[0].reg);
             imm = arm->operands[1].imm;
             ok = true;
         }
