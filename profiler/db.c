@@ -514,21 +514,6 @@ int db_remove_runs(sqlite3 *db, const int64_t *ids, int n, char *err, size_t err
     return removed;
 }
 
-int db_has_run_key(sqlite3 *db, const char *key, bool *found, char *err, size_t errlen)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok' LIMIT 1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return fail(db, sqlite3_db_filename(db, "main"), err, errlen, "reading it");
-    BIND_TEXT(st, 1, key);
-    int rc = sqlite3_step(st);
-    *found = rc == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(db, sqlite3_db_filename(db, "main"), err, errlen, "reading it");
-    return 0;
-}
-
 int db_run_key_statuses(sqlite3 *db, const char *key, unsigned *statuses, char *err, size_t errlen)
 {
     static const char *const names[] = {"ok", "fault", "limit", "error", "nofit"};

@@ -59,9 +59,6 @@ int db_remove_runs(sqlite3 *db, const int64_t *ids, int n, char *err, size_t err
  * board, kernels (sha256 hex of their concatenation). */
 void db_run_key(const struct prof_run *run, char out[65]);
 
-/* Is a run with this key stored with status 'ok'? */
-int db_has_run_key(sqlite3 *db, const char *key, bool *found, char *err, size_t errlen);
-
 /* Which statuses the runs stored with this key have, as a set of
  * DB_STATUS_* bits (0: no run).  Sweeps decide from it what to skip. */
 enum {

@@ -33,13 +33,6 @@ struct fmtbuf fmt_int(uint64_t v)
     return group(plain);
 }
 
-struct fmtbuf fmt_sint(int64_t v)
-{
-    char plain[32];
-    snprintf(plain, sizeof plain, "%+lld", (long long)v);
-    return group(plain);
-}
-
 struct fmtbuf fmt_num(double v, int decimals)
 {
     char plain[64];

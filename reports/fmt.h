@@ -19,7 +19,6 @@ struct fmtbuf {
 };
 
 struct fmtbuf fmt_int(uint64_t v);                 /* 11,809,677 */
-struct fmtbuf fmt_sint(int64_t v);                 /* -1,234 or +1,234 (signed: always a sign) */
 struct fmtbuf fmt_num(double v, int decimals);     /* 1,833.52 */
 struct fmtbuf fmt_snum(double v, int decimals);    /* +1.50 / -0.25 */
 struct fmtbuf fmt_kb(uint64_t bytes);              /* 24.4 (KB, one decimal) */

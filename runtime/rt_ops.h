@@ -43,9 +43,6 @@ enum rt_status rt_prepare_concatenation(struct rt_prepare_ctx *ctx, struct rt_no
 
 /* ---- helpers shared by the prepare steps (ops/op_util.c) ---- */
 
-/* Fails with "<what>" unless cond holds; for terse shape checks. */
-enum rt_status rt_check(struct rt_prepare_ctx *ctx, bool cond, const char *what);
-
 /* Input k / output k, failing when absent. */
 enum rt_status rt_get_input(struct rt_prepare_ctx *ctx, const struct rt_node *node, unsigned k,
                             struct rt_tensor **out);

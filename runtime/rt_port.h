@@ -3,9 +3,9 @@
  * profiling markers around layers and inferences, and information records.
  *
  * Firmware implements these with ITM writes (runtime/port/, via mcusim.h);
- * the host implements them in runtime/host/rt_port_host.c (no-ops unless a
- * test installs an observer).  The records are defined in
- * port/mcusim_records.h, the contract with the profiler.  A marker's struct
+ * the host build makes them no-ops (runtime/host/rt_port_host.c).  The
+ * records are defined in port/mcusim_records.h, the contract with the
+ * profiler.  A marker's struct
  * must stay valid and unchanged between its begin and end calls: the
  * profiler reads it from memory at both.
  */

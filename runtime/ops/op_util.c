@@ -23,11 +23,6 @@ void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes)
     return p;
 }
 
-enum rt_status rt_check(struct rt_prepare_ctx *ctx, bool cond, const char *what)
-{
-    return cond ? RT_OK : rt_fail(ctx->err, RT_BAD_MODEL, what);
-}
-
 enum rt_status rt_get_input(struct rt_prepare_ctx *ctx, const struct rt_node *node, unsigned k,
                             struct rt_tensor **out)
 {
@@ -148,6 +143,11 @@ static bool valid_scale(float s)
     return s > 0.0f && rt_isfinite(s);
 }
 
+/* Computed once in prepare into the arena's persistent tail: one int32
+ * multiplier and one shift per output channel.  A filter quantized per
+ * tensor (one scale) gets the same pair in every channel, so that kernels
+ * always read per-channel arrays and need no second code path for the
+ * per-tensor case. */
 enum rt_status rt_per_channel_multipliers(struct rt_prepare_ctx *ctx, const struct rt_tensor *input,
                                           const struct rt_tensor *filter, const struct rt_tensor *output,
                                           int32_t channels, const int32_t **multiplier, const int8_t **shift)
