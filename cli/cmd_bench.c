@@ -21,13 +21,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "exitcodes.h"
 #include "profiling.h"
 #include "run_support.h"
+#include "wall_time.h"
 
 #ifndef MCUSIM_BUILD_ROOT
 #define MCUSIM_BUILD_ROOT "."
@@ -51,13 +51,6 @@ struct bench_opts {
     bool qemu;
     bool quick;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void usage(FILE *out)
 {
@@ -89,9 +82,9 @@ static int time_mode(const struct profile_job *base, enum profile_mode mode, int
         FILE *null = fopen("/dev/null", "w");
         job.out = job.err = null;
         struct profile_outcome out;
-        double t0 = now_s();
+        double t0 = wall_time_s();
         int rc = profile_execute(&job, &out);
-        double t = now_s() - t0;
+        double t = wall_time_s() - t0;
         fclose(null);
         if (rc || strcmp(out.run.status, "ok")) {
             snprintf(err, errlen, "%s", rc ? out.error : out.run.diagnostic);
@@ -129,9 +122,9 @@ static double time_qemu(const char *elf, const char *blob, uint32_t addr, char *
     snprintf(cmd + len, sizeof cmd - (size_t)len, " -kernel %s >/dev/null 2>&1", elf);
     double best = 1e30;
     for (int r = 0; r < reps; r++) {
-        double t0 = now_s();
+        double t0 = wall_time_s();
         int rc = system(cmd);
-        double t = now_s() - t0;
+        double t = wall_time_s() - t0;
         if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
             return 0;
         if (t < best)
@@ -235,7 +228,7 @@ static cJSON *row_json(const struct bench_row *r)
 /* Peak RSS (KB) and wall time of `mcusim run --profile` in a child. */
 static int child_run(const char *elf, const char *board, const char *reps, const char *db, long *rss_kb, double *wall)
 {
-    double t0 = now_s();
+    double t0 = wall_time_s();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -253,7 +246,7 @@ static int child_run(const char *elf, const char *board, const char *reps, const
     struct rusage ru;
     if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
         return -1;
-    *wall = now_s() - t0;
+    *wall = wall_time_s() - t0;
     *rss_kb = ru.ru_maxrss;
     return 0;
 }
@@ -266,7 +259,7 @@ static double time_sweep(const char *manifest, const char *dir, const char *name
         char db[512], jarg[16];
         snprintf(db, sizeof db, "%s/%s-j%d-%d.db", dir, name, jobs, r);
         snprintf(jarg, sizeof jarg, "%d", jobs);
-        double t0 = now_s();
+        double t0 = wall_time_s();
         pid_t pid = fork();
         if (pid < 0)
             return 0;
@@ -285,7 +278,7 @@ static double time_sweep(const char *manifest, const char *dir, const char *name
         int status;
         if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
             return 0;
-        double t = now_s() - t0;
+        double t = wall_time_s() - t0;
         if (t < best)
             best = t;
     }

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "board.h"
@@ -34,6 +33,7 @@
 #include "profiling.h"
 #include "run_support.h"
 #include "sweep_manifest.h"
+#include "wall_time.h"
 
 #define MAX_KERNELS 2
 
@@ -126,13 +126,6 @@ __attribute__((format(printf, 3, 4))) static int pathf(char *out, size_t len, co
     int n = vsnprintf(out, len, fmt, ap);
     va_end(ap);
     return n >= 0 && (size_t)n < len ? 0 : -1;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int mkdir_p(const char *path, char *err, size_t errlen)
@@ -629,7 +622,7 @@ static void format_duration(double s, char *out, size_t len)
 
 static void progress_text(const struct sweep *s, char *out, size_t len)
 {
-    double elapsed = now_s() - s->started;
+    double elapsed = wall_time_s() - s->started;
     double rate = elapsed > 0 ? s->done / elapsed : 0;
     char eta[32] = "-";
     if (s->done && s->done < s->total)
@@ -734,7 +727,7 @@ static int run_workloads(struct sweep *s, int *interrupted, char *err, size_t er
         n++;
     }
     s->total = n;
-    s->started = now_s();
+    s->started = wall_time_s();
     struct pool_options po = {.workers = s->workers, .done = on_done, .tick = on_tick, .tick_s = 1.0, .ctx = s};
     int rc = pool_run(jobs, (size_t)n, &po, err, errlen);
     if (!s->quiet && s->tty && n)
@@ -767,7 +760,7 @@ static int summarize(struct sweep *s, int interrupted)
         if (o && strcmp(o, "ok") && strcmp(o, "nofit"))
             bad++;
     }
-    double elapsed = now_s() - s->started;
+    double elapsed = wall_time_s() - s->started;
     printf("sweep: %d workloads: %d run now, %d already in %s", s->n_w, ran, skipped, s->db_path);
     if (not_run)
         printf(", %d not run", not_run);

@@ -22,18 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wall_time.h"
+
 struct slot {
     pid_t pid;
     size_t index;
     double started;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int pool_cpu_count(void)
 {
@@ -119,7 +114,7 @@ int pool_run(const struct pool_job *jobs, size_t n, const struct pool_options *o
     sigprocmask(SIG_BLOCK, &wait_set, &old_mask);
 
     pid_t parent = getpid();
-    double tick_s = opt->tick_s > 0 ? opt->tick_s : 1.0, last_tick = now_s();
+    double tick_s = opt->tick_s > 0 ? opt->tick_s : 1.0, last_tick = wall_time_s();
     size_t next = 0;
     int running = 0, interrupted = 0, rc = 0;
     bool killed = false;
@@ -130,11 +125,11 @@ int pool_run(const struct pool_job *jobs, size_t n, const struct pool_options *o
                 rc = -1; /* finish what runs, start nothing more */
                 break;
             }
-            slots[running++] = (struct slot){.pid = pid, .index = next++, .started = now_s()};
+            slots[running++] = (struct slot){.pid = pid, .index = next++, .started = wall_time_s()};
         }
         if (!running)
             break;
-        double wait = tick_s - (now_s() - last_tick);
+        double wait = tick_s - (wall_time_s() - last_tick);
         if (wait < 0.01)
             wait = 0.01;
         struct timespec ts = {.tv_sec = (time_t)wait, .tv_nsec = (long)((wait - (double)(time_t)wait) * 1e9)};
@@ -156,7 +151,7 @@ int pool_run(const struct pool_job *jobs, size_t n, const struct pool_options *o
                 i++;
                 continue;
             }
-            struct pool_result res = {.exit_status = -1, .seconds = now_s() - slots[i].started};
+            struct pool_result res = {.exit_status = -1, .seconds = wall_time_s() - slots[i].started};
             if (r > 0 && WIFEXITED(status))
                 res.exit_status = WEXITSTATUS(status);
             else if (r > 0 && WIFSIGNALED(status))
@@ -166,8 +161,8 @@ int pool_run(const struct pool_job *jobs, size_t n, const struct pool_options *o
                 opt->done(opt->ctx, slots[i].index, &res);
             slots[i] = slots[--running];
         }
-        if (opt->tick && now_s() - last_tick >= tick_s) {
-            last_tick = now_s();
+        if (opt->tick && wall_time_s() - last_tick >= tick_s) {
+            last_tick = wall_time_s();
             opt->tick(opt->ctx);
         }
     }
