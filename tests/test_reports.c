@@ -1,6 +1,6 @@
 /*
  * test_reports.c — 'mcusim report', 'compare' and 'runs' on a database
- * filled by profiling the project's workloads (test_reports_support.h):
+ * filled by profiling the project's workloads (reports_fixture.h):
  * the text and Markdown formats against golden files, CSV and JSON
  * against the stored rows, run selection and bad input, 'profile'
  * printing the same report, 'runs rm', and the HTML reports rendered in
@@ -20,7 +20,7 @@
 #include "compare.h"
 #include "fmt.h"
 #include "simtest.h"
-#include "test_reports_support.h"
+#include "reports_fixture.h"
 
 /* ---- small helpers ---- */
 

@@ -1,6 +1,6 @@
 /*
  * test_reports_gate.c — 'mcusim gate' on a database filled by profiling
- * the project's workloads (test_reports_support.h): exit status 0 when
+ * the project's workloads (reports_fixture.h): exit status 0 when
  * every budget holds, 1 when one is exceeded (also by a regression
  * against a baseline database or run, a model that does not fit, or a
  * workload with no run), 2 for bad input (each broken budget file with
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "simtest.h"
-#include "test_reports_support.h"
+#include "reports_fixture.h"
 
 static long long db_int(const char *name, const char *sql)
 {

@@ -1,5 +1,5 @@
 /*
- * test_reports_support.h — the fixture of the report tests: a database
+ * reports_fixture.h — the fixture of the report tests: a database
  * filled by profiling the project's workloads with the built mcusim
  * (made once per test program, before any test, in a fresh directory),
  * running mcusim on it with stdout and stderr captured, golden files
@@ -9,8 +9,8 @@
  * after a deliberate change of the timing model, the firmware or a
  * format, regenerate them and review the diff.
  */
-#ifndef MCUSIM_TEST_REPORTS_SUPPORT_H
-#define MCUSIM_TEST_REPORTS_SUPPORT_H
+#ifndef MCUSIM_TESTS_REPORTS_FIXTURE_H
+#define MCUSIM_TESTS_REPORTS_FIXTURE_H
 
 #include <stdbool.h>
 #include <stddef.h>

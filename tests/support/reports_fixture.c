@@ -1,13 +1,13 @@
 /*
- * test_reports_support.c — the report tests' fixture and helpers (see
- * test_reports_support.h).
+ * reports_fixture.c — the report tests' fixture and helpers (see
+ * reports_fixture.h).
  *
  * The database is made in a Criterion PRE_ALL report hook, which runs in
  * the runner process before any test; its directory reaches the tests
  * (which run in child processes) through the environment.  POST_ALL
  * removes it unless MCUSIM_KEEP_FIXTURE is set.
  */
-#include "test_reports_support.h"
+#include "reports_fixture.h"
 
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
