@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "profile.h"
+#include "run_record.h"
 
 /* How much is measured: everything, cycles only (no observer), nothing but
  * the engine (no block hook), or the engine calling an empty block hook:

@@ -27,6 +27,9 @@
 #include "memwatch.h"
 
 #define ACCESS_KINDS 7
+
+/* The run record keeps the mix in the simulator's class order. */
+_Static_assert(PROF_CLASS_COUNT == CLASS_COUNT, "run_record.h and sim.h disagree on the instruction classes");
 #define MAX_OPEN_REGIONS 16
 
 struct pblock {

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "profile.h"
+#include "run_record.h"
 #include "sim.h"
 
 struct collector;

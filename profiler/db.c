@@ -399,7 +399,7 @@ static int insert_layers(sqlite3 *db, int64_t id, const struct prof_run *r)
         sqlite3_bind_int64(st, i++, (sqlite3_int64)L->cycles);
         sqlite3_bind_int64(st, i++, (sqlite3_int64)L->instructions);
         sqlite3_bind_double(st, i++, r->clock_hz ? (double)L->cycles / r->clock_hz : 0);
-        for (int c = 0; c < CLASS_COUNT; c++)
+        for (int c = 0; c < PROF_CLASS_COUNT; c++)
             sqlite3_bind_int64(st, i++, (sqlite3_int64)L->classes[c]);
         sqlite3_bind_int64(st, i++, (sqlite3_int64)L->flash_loads);
         sqlite3_bind_int64(st, i++, (sqlite3_int64)L->ram_loads);

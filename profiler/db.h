@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "run_record.h"
 
 #define DB_SCHEMA_VERSION 1
 

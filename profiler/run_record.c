@@ -1,7 +1,7 @@
 /*
- * profile.c — life cycle of struct prof_run.
+ * run_record.c — life cycle of struct prof_run (see run_record.h).
  */
-#include "profile.h"
+#include "run_record.h"
 
 #include <stdlib.h>
 

@@ -1,17 +1,22 @@
 /*
- * profile.h — what one profiled run measured: the run, its layers (or
- * firmware-marked regions) and its functions.  These are the rows the
- * profiler writes into SQLite (db.h) and the reports read back.
+ * run_record.h — the record of one profiled run: the run, its layers (or
+ * firmware-marked regions) and its functions.  The profiler fills it
+ * (collector.h, session.h), the database stores it (db.h) and the reports
+ * read the stored rows back (reports/rundata.h).
  *
  * Every number is measured in the simulation except energy, which is an
- * estimate from the board's energy model (energy.h).
+ * estimate from the board's energy model (energy.h).  Plain data with no
+ * tie to the simulator, so that the database library needs none.
  */
-#ifndef MCUSIM_PROFILE_H
-#define MCUSIM_PROFILE_H
+#ifndef MCUSIM_RUN_RECORD_H
+#define MCUSIM_RUN_RECORD_H
 
 #include <stdint.h>
 
-#include "sim.h"
+/* The instruction classes of the mix, in the order of the simulator's
+ * enum insn_class (sim.h; collector.c checks that the two agree) and of
+ * the layers table's columns alu, mul_dsp, load, store, branch, fpu, other. */
+#define PROF_CLASS_COUNT 7
 
 struct prof_layer {
     int index;                 /* operator index; regions without one: -1 */
@@ -26,7 +31,7 @@ struct prof_layer {
     uint64_t start_cycle;      /* since reset */
     uint64_t cycles;
     uint64_t instructions;
-    uint64_t classes[CLASS_COUNT];   /* instruction mix */
+    uint64_t classes[PROF_CLASS_COUNT]; /* instruction mix */
     uint64_t flash_loads, ram_loads, other_loads;
     uint64_t flash_stores, ram_stores, other_stores;
     uint32_t arena_planned;    /* arena bytes live during the layer, per the runtime's plan */
@@ -95,4 +100,4 @@ struct prof_run {
 
 void prof_run_free(struct prof_run *r);
 
-#endif /* MCUSIM_PROFILE_H */
+#endif /* MCUSIM_RUN_RECORD_H */
