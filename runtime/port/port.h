@@ -7,7 +7,7 @@
  * world.  Everything here uses Arm semihosting, so an image behaves the same
  * on mcusim, on QEMU (-semihosting) and on a board with a debug probe.
  *
- * Memory the linker script defines (see runtime/port/ldscript.c):
+ * Memory the linker script defines (see sim/ldscript.c):
  *   __model_slot_start .. __model_slot_end   flash left after the image; a
  *       model is placed here with a struct port_model_slot header in front.
  *   __arena_start .. __arena_end             RAM between .bss and the stack,
