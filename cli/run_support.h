@@ -1,67 +1,18 @@
 /*
- * run_support.h — one firmware run from the command line's point of view:
- * find the board, read the ELF, simulate, summarize (text and JSON).
- * Shared by 'run', 'profile' and 'bench'.
+ * run_support.h — what the commands that run firmware share on the command
+ * line: the limit options, and a finished run's summary as text and JSON.
+ * The run itself is the library's (profiler/firmware_run.h).
  */
 #ifndef MCUSIM_RUN_SUPPORT_H
 #define MCUSIM_RUN_SUPPORT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "board.h"
-#include "elf_image.h"
-#include "sim.h"
-
-#define RUN_DEFAULT_MAX_INSNS 20000000000ull
-#define RUN_DEFAULT_TIMEOUT_S 3600.0
-
-struct run_request {
-    const char *firmware;
-    const char *board;            /* name or file, default "nano33ble" */
-    char **args;                  /* firmware arguments after argv[0] */
-    const char *const *file_alias;/* see sim_options.file_alias */
-    int n_args;
-    uint64_t max_instructions;
-    double timeout_s;
-    bool vector_faults;
-    bool verbose;
-    bool bare;                    /* engine only, see sim_options.bare */
-    bool empty_hook;              /* with bare: an empty block hook */
-    const struct sim_observer *observer;
-    /* Called after loading, before running: place a model, paint memory. */
-    int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);
-    /* Called after the run while the simulation still exists (to read
-     * memory and state before it is freed). */
-    void (*finish)(void *ctx, struct sim *s, const struct sim_result *res);
-    void *prepare_ctx;
-    FILE *out, *err;              /* firmware console (default stdout/stderr) */
-};
-
-struct run_outcome {
-    struct board board;
-    struct elf_image image;
-    bool image_loaded;
-    struct sim_result result;
-    char error[1024];             /* why the run could not start */
-    int error_status;             /* exit status for that (exitcodes.h) */
-    char regs_dump[1024];         /* --verbose: registers and trace */
-};
-
-void run_request_init(struct run_request *req);
-
-/* Runs the firmware.  Returns 0 when a simulation ran (whatever its
- * outcome, in out->result), or -1 when it could not start: bad input or an
- * internal error, explained in out->error with out->error_status. */
-int run_firmware(const struct run_request *req, struct run_outcome *out);
-void run_outcome_free(struct run_outcome *out);
+#include "firmware_run.h"
 
 void run_print_summary(const struct run_outcome *out, FILE *f);
 int run_write_json(const struct run_outcome *out, const char *path);
-
-/* Exit status for a finished simulation. */
-int run_exit_status(const struct sim_result *r);
 
 int parse_count(const char *s, uint64_t *out);
 int parse_seconds(const char *s, double *out);

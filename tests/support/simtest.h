@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "run_support.h"
+#include "firmware_run.h"
 
 struct fw_result {
     int setup_failed;         /* run_firmware() returned -1 */

@@ -1,11 +1,13 @@
 /*
  * exitcodes.h — the exit statuses of the mcusim program, documented in the
- * README.  A firmware that exits normally passes its own status through;
+ * README's one table.  They are also the outcome of a run as the profiler
+ * stores it (runs.exit_code), so the library and the program share them.
+ * A firmware that exits normally passes its own status through;
  * mcusim's own outcomes use the values below, chosen above the range small
  * firmware statuses usually take.
  */
-#ifndef MCUSIM_CLI_EXITCODES_H
-#define MCUSIM_CLI_EXITCODES_H
+#ifndef MCUSIM_EXITCODES_H
+#define MCUSIM_EXITCODES_H
 
 enum mcusim_exit {
     EXIT_OK_STATUS = 0,
