@@ -25,8 +25,9 @@
 
 #include "commands.h"
 #include "exitcodes.h"
-#include "profiling.h"
-#include "run_support.h"
+#include "model_fit.h"
+#include "runtime_images.h"
+#include "session.h"
 #include "wall_time.h"
 
 #ifndef MCUSIM_BUILD_ROOT
@@ -35,7 +36,7 @@
 
 struct bench_row {
     char name[96];
-    char kernels[8];
+    char kernels[16];
     uint64_t instructions;
     /* Best simulation wall times (the engine running, no setup). */
     double engine_s, hook_s, cycles_s, full_s;
@@ -69,7 +70,8 @@ static void usage(FILE *out)
             "  -h, --help         this help\n");
 }
 
-/* Best-of-N simulation time (and whole-command time) of one profile_execute. */
+/* Best-of-N simulation time (and whole-command time) of one profiling
+ * session; the firmware's console is dropped. */
 static int time_mode(const struct profile_job *base, enum profile_mode mode, int reps, double *best,
                      double *best_cmd, uint64_t *insns, char *err, size_t errlen)
 {
@@ -79,23 +81,21 @@ static int time_mode(const struct profile_job *base, enum profile_mode mode, int
     for (int r = 0; r < reps; r++) {
         struct profile_job job = *base;
         job.mode = mode;
-        FILE *null = fopen("/dev/null", "w");
-        job.out = job.err = null;
-        struct profile_outcome out;
+        job.out = job.err = NULL;
+        struct profile_session s;
         double t0 = wall_time_s();
-        int rc = profile_execute(&job, &out);
+        int rc = session_execute(&s, &job);
         double t = wall_time_s() - t0;
-        fclose(null);
-        if (rc || strcmp(out.run.status, "ok")) {
-            snprintf(err, errlen, "%s", rc ? out.error : out.run.diagnostic);
-            profile_outcome_free(&out);
+        if (rc || strcmp(s.run.status, "ok")) {
+            snprintf(err, errlen, "%s", rc ? s.error : s.run.diagnostic);
+            session_close(&s);
             return -1;
         }
         if (mode != PROFILE_ENGINE && mode != PROFILE_EMPTY_HOOK && insns)
-            *insns = out.run.instructions;
-        if (out.run.wall_s < *best)
-            *best = out.run.wall_s;
-        profile_outcome_free(&out);
+            *insns = s.run.instructions;
+        if (s.run.wall_s < *best)
+            *best = s.run.wall_s;
+        session_close(&s);
         if (best_cmd && t < *best_cmd)
             *best_cmd = t;
     }
@@ -151,10 +151,10 @@ static int write_blob(const char *model, const char *blob)
         return -1;
     }
     fseek(in, 0, SEEK_END);
-    uint32_t size = (uint32_t)ftell(in);
+    size_t size = (size_t)ftell(in);
     rewind(in);
-    uint8_t header[16] = {'M', 'D', 'L', '1'};
-    memcpy(header + 4, &size, 4);
+    uint8_t header[MODEL_SLOT_HEADER_BYTES];
+    model_slot_header(size, header);
     fwrite(header, 1, sizeof header, out);
     char buf[65536];
     size_t n;
@@ -167,11 +167,13 @@ static int write_blob(const char *model, const char *blob)
 static int slot_address(const char *elf, uint32_t *addr)
 {
     struct elf_image img;
-    char err[512];
+    struct model_slot slot;
+    char err[1024];
     if (elf_image_load(elf, &img, err, sizeof err))
         return -1;
-    int rc = elf_image_symbol_addr(&img, "__model_slot_start", addr);
+    int rc = model_slot_find(&img, &slot, err, sizeof err);
     elf_image_free(&img);
+    *addr = slot.start;
     return rc;
 }
 
@@ -369,15 +371,19 @@ int cmd_bench(int argc, char **argv)
     print_row(&row);
     cJSON_AddItemToArray(rows, row_json(&row));
 
-    /* 2. One inference of each project workload, ref and opt. */
+    /* 2. One inference of each project workload with each kernel family
+     * of mcusim's runtime (ref, opt). */
     static const char *models[] = {"cnn", "dscnn", "autoencoder", "mobilenet", "resnet"};
     size_t n_models = o.quick ? 2 : sizeof models / sizeof models[0];
     for (size_t m = 0; m < n_models; m++) {
-        for (int k = 0; k < 2; k++) {
-            const char *kernels = k ? "opt" : "ref";
-            char model[1024], rt[1024];
+        const struct runtime_image *image;
+        for (size_t k = 0; (image = runtime_image_at(k)); k++) {
+            if (strcmp(image->runtime, RUNTIME_DEFAULT))
+                continue;
+            const char *kernels = image->kernels;
+            char model[1024], rt[1024], why[1024];
             snprintf(model, sizeof model, "%s/workloads/%s.tflite", MCUSIM_BUILD_ROOT, models[m]);
-            if (runtime_firmware_path(o.board, kernels, rt, sizeof rt))
+            if (runtime_image_path(image, o.board, rt, sizeof rt, why, sizeof why))
                 continue; /* that family is not built */
             struct profile_job job;
             profile_job_init(&job);

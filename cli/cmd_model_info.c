@@ -2,9 +2,10 @@
  * cmd_model_info.c — 'mcusim model info FILE.tflite': what the runtime
  * makes of a model, without running it: one row per layer (op, shapes,
  * MACs, weight bytes, the kernel chosen), totals, the model's flash bytes
- * and the arena the planner needs.  It uses the same reader, prepare steps
- * and planner as the firmware (the host build of runtime/), so the numbers
- * are the ones the firmware will see.
+ * and the arena the planner needs.  The facts come from the profiler's
+ * model_fit.h, which uses the same reader, prepare steps and planner as the
+ * firmware (the host build of runtime/), so the numbers are the ones the
+ * firmware will see.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "model_fit.h"
 #include "rt_interp.h"
 #include "rt_model.h"
 
@@ -29,25 +31,6 @@ static void usage(FILE *out)
     fprintf(out, ")\n  --json          one JSON object instead of the table\n\n"
                  "Exit status: 0, or 2 when the file is unreadable, not a valid model, or\n"
                  "uses an operator the runtime does not support (named with its layer).\n");
-}
-
-static void *read_model(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    void *buf = NULL;
-    long len;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = aligned_alloc(16, ((size_t)len + 16) & ~(size_t)15);
-        if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-            free(buf);
-            buf = NULL;
-        }
-        *size = (size_t)len;
-    }
-    fclose(f);
-    return buf;
 }
 
 static void shape_text(const struct rt_tensor *t, char *buf, size_t len)
@@ -167,42 +150,19 @@ int cmd_model_info(int argc, char **argv)
         fprintf(stderr, "mcusim model info: kernel family '%s' is not built into this mcusim\n", kernels);
         return EXIT_BAD_INPUT;
     }
-    size_t size = 0;
-    void *bytes = read_model(path, &size);
-    if (!bytes) {
-        fprintf(stderr, "mcusim model info: %s: cannot read the file\n", path);
+    struct model_file model;
+    struct model_plan plan;
+    char err[1200];
+    if (model_file_read(path, &model, err, sizeof err) || model_plan_open(&model, kernels, &plan, err, sizeof err)) {
+        fprintf(stderr, "mcusim model info: %s\n", err);
+        model_file_free(&model);
         return EXIT_BAD_INPUT;
     }
-    struct rt_model model;
-    struct rt_error err;
-    if (rt_model_open(&model, bytes, size, rt_op_supported, &err) != RT_OK) {
-        fprintf(stderr, "mcusim model info: %s: %s\n", path, err.msg);
-        free(bytes);
-        return EXIT_BAD_INPUT;
-    }
-    /* Plan in a generous host arena; if even that is short, retry with
-     * exactly what the planner asked for. */
-    size_t arena_size = 64u << 20;
-    struct rt_interp interp;
-    enum rt_status st = RT_NO_MEMORY;
-    for (int attempt = 0; attempt < 2 && st == RT_NO_MEMORY; attempt++) {
-        void *arena = malloc(arena_size);
-        if (!arena)
-            break;
-        st = rt_interp_init(&interp, &model, family, arena, arena_size, &err);
-        if (st == RT_OK) {
-            if (json)
-                print_json(path, size, &interp);
-            else
-                print_table(path, size, &interp);
-        }
-        free(arena);
-        arena_size = interp.arena_needed + 64;
-    }
-    free(bytes);
-    if (st != RT_OK) {
-        fprintf(stderr, "mcusim model info: %s: %s\n", path, err.msg);
-        return EXIT_BAD_INPUT;
-    }
+    if (json)
+        print_json(path, model.len, &plan.interp);
+    else
+        print_table(path, model.len, &plan.interp);
+    model_plan_close(&plan);
+    model_file_free(&model);
     return 0;
 }

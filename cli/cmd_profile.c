@@ -9,11 +9,14 @@
 
 #include "commands.h"
 #include "exitcodes.h"
-#include "profiling.h"
+#include "profile_output.h"
 #include "run_support.h"
+#include "session.h"
 
 static void usage(FILE *out)
 {
+    char kernels[64];
+    runtime_kernels_text(RUNTIME_DEFAULT, "|", "|", kernels, sizeof kernels);
     fprintf(out,
             "usage: mcusim profile MODEL.tflite [options]\n\n"
             "Runs one inference of an int8 .tflite model with mcusim's runtime firmware on a\n"
@@ -22,7 +25,7 @@ static void usage(FILE *out)
             "gates.  The firmware prints the output tensor ('output: ...').\n\n"
             "options:\n"
             "  -b, --board NAME|FILE     board (default: nano33ble; see 'mcusim boards')\n"
-            "  -k, --kernels ref|opt     kernel family (default: ref)\n"
+            "  -k, --kernels %-11s kernel family (default: %s)\n"
             "  -i, --input FILE          raw bytes of the input tensor (default: fixed pseudo-random data)\n"
             "  -o, --output FILE         write the raw bytes of the output tensor\n"
             "      --db FILE             run database (default: mcusim.db)\n"
@@ -38,7 +41,8 @@ static void usage(FILE *out)
             "  -v, --verbose             registers and last blocks on a fault\n"
             "  -h, --help                this help\n\n"
             "exit status: 0 ok, 2 bad input (model, input, board), 3 firmware fault,\n"
-            "  4 limit reached, 5 internal error, 6 the model does not fit the board\n");
+            "  4 limit reached, 5 internal error, 6 the model does not fit the board\n",
+            kernels, RUNTIME_DEFAULT_KERNELS);
 }
 
 char *join_command_line(int argc, char **argv)
@@ -89,8 +93,10 @@ int cmd_profile(int argc, char **argv)
         switch (c) {
         case 'b': job.board = optarg; break;
         case 'k':
-            if (strcmp(optarg, "ref") && strcmp(optarg, "opt")) {
-                fprintf(stderr, "mcusim profile: --kernels is ref or opt, not '%s'\n", optarg);
+            if (!runtime_image_find(job.runtime, optarg)) {
+                char known[64];
+                runtime_kernels_text(job.runtime, ", ", " or ", known, sizeof known);
+                fprintf(stderr, "mcusim profile: --kernels is %s, not '%s'\n", known, optarg);
                 return EXIT_BAD_INPUT;
             }
             job.kernels = optarg;
@@ -120,29 +126,33 @@ int cmd_profile(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     job.model = argv[optind];
+    job.out = stdout;
+    job.err = stderr;
     char *cmdline = join_command_line(argc, argv);
     job.cmdline = cmdline;
-    struct profile_outcome out;
-    int rc = profile_execute(&job, &out);
+    struct profile_session session;
+    int rc = session_execute(&session, &job);
     free(cmdline);
+    if (session.regs_dump[0])
+        fprintf(stderr, "%s\n", session.regs_dump);
     if (rc) {
-        fprintf(stderr, "mcusim: %s\n", out.error);
-        profile_outcome_free(&out);
-        return out.exit_status ? out.exit_status : EXIT_INTERNAL;
+        fprintf(stderr, "mcusim: %s\n", session.error);
+        session_close(&session);
+        return session.exit_status ? session.exit_status : EXIT_INTERNAL;
     }
     if (!quiet)
-        profile_print_table(&out.run, stdout);
+        profile_print_table(&session.run, stdout);
     /* A run that did not succeed says so on stderr, table or not, in one
      * line naming the model (the table goes to stdout, often a file). */
-    if (strcmp(out.run.status, "ok"))
-        fprintf(stderr, "mcusim: %s: %s: %s\n", job.model, out.run.status, out.run.diagnostic);
-    if (out.run_id && !quiet)
-        printf("stored as run %lld in %s\n", (long long)out.run_id, job.db_path);
-    int status = out.exit_status;
-    if (json_path && profile_write_json(&out, json_path)) {
+    if (strcmp(session.run.status, "ok"))
+        fprintf(stderr, "mcusim: %s: %s: %s\n", job.model, session.run.status, session.run.diagnostic);
+    if (session.run_id && !quiet)
+        printf("stored as run %lld in %s\n", (long long)session.run_id, job.db_path);
+    int status = session.exit_status;
+    if (json_path && profile_write_json(&session, json_path)) {
         fprintf(stderr, "mcusim: %s: cannot write JSON\n", json_path);
         status = EXIT_INTERNAL;
     }
-    profile_outcome_free(&out);
+    session_close(&session);
     return status;
 }

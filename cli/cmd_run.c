@@ -15,8 +15,9 @@
 
 #include "commands.h"
 #include "exitcodes.h"
-#include "profiling.h"
+#include "profile_output.h"
 #include "run_support.h"
+#include "session.h"
 #include "sim.h"
 
 static void usage(FILE *out)
@@ -65,24 +66,28 @@ static int run_profiled(const struct run_request *req, int argc, char **argv, co
     job.tag = tag;
     job.trace_path = trace;
     job.folded_path = folded;
+    job.out = stdout;
+    job.err = stderr;
     char *cmdline = join_command_line(argc, argv);
     job.cmdline = cmdline;
-    struct profile_outcome out;
-    int rc = profile_execute(&job, &out);
+    struct profile_session session;
+    int rc = session_execute(&session, &job);
     free(cmdline);
+    if (session.regs_dump[0])
+        fprintf(stderr, "%s\n", session.regs_dump);
     if (rc) {
-        fprintf(stderr, "mcusim: %s\n", out.error);
-        profile_outcome_free(&out);
-        return out.exit_status ? out.exit_status : EXIT_INTERNAL;
+        fprintf(stderr, "mcusim: %s\n", session.error);
+        session_close(&session);
+        return session.exit_status ? session.exit_status : EXIT_INTERNAL;
     }
     if (!quiet) {
-        profile_print_table(&out.run, stderr);
-        fprintf(stderr, "stored as run %lld in %s\n", (long long)out.run_id, db_path);
+        profile_print_table(&session.run, stderr);
+        fprintf(stderr, "stored as run %lld in %s\n", (long long)session.run_id, db_path);
     }
-    int status = out.exit_status;
-    if (json_path && profile_write_json(&out, json_path))
+    int status = session.exit_status;
+    if (json_path && profile_write_json(&session, json_path))
         status = EXIT_INTERNAL;
-    profile_outcome_free(&out);
+    session_close(&session);
     return status;
 }
 

@@ -30,12 +30,9 @@
 #include "db.h"
 #include "exitcodes.h"
 #include "procpool.h"
-#include "profiling.h"
-#include "run_support.h"
+#include "runtime_images.h"
 #include "sweep_manifest.h"
 #include "wall_time.h"
-
-#define MAX_KERNELS 2
 
 static void usage(FILE *out)
 {
@@ -68,8 +65,8 @@ static void usage(FILE *out)
 struct board_info {
     char name[64];
     char path[PATH_MAX];
-    char fw[MAX_KERNELS][PATH_MAX];
-    char fw_sha[MAX_KERNELS][65];
+    char fw[SWEEP_MAX_KERNELS][PATH_MAX];
+    char fw_sha[SWEEP_MAX_KERNELS][65];
 };
 
 enum plan { PLAN_RUN, PLAN_SKIP };
@@ -227,13 +224,10 @@ static int resolve_boards(struct sweep *s, char *err, size_t errlen)
                 return EXIT_BAD_INPUT;
             }
         for (int k = 0; k < s->m.n_kernels; k++) {
-            char fw[PATH_MAX];
-            if (runtime_firmware_path(bi->name, s->m.kernels[k], fw, sizeof fw)) {
-                errmsg(err, errlen,
-                         "%s:%d: no runtime firmware for board '%s' with kernels '%s' (the build makes "
-                         "runtime-<board>-<kernels>.elf for every board in boards/; set MCUSIM_FIRMWARE to its "
-                         "directory)",
-                         s->m.path, sb->line, bi->name, s->m.kernels[k]);
+            char fw[PATH_MAX], why[1024];
+            if (runtime_image_path(runtime_image_find(RUNTIME_DEFAULT, s->m.kernels[k]), bi->name, fw, sizeof fw,
+                                   why, sizeof why)) {
+                errmsg(err, errlen, "%s:%d: %s", s->m.path, sb->line, why);
                 return EXIT_BAD_INPUT;
             }
             if (!realpath(fw, bi->fw[k]) || !SHA256File(bi->fw[k], bi->fw_sha[k])) {
@@ -432,7 +426,7 @@ static int expand(struct sweep *s, char *err, size_t errlen)
                         return EXIT_BAD_INPUT;
                     }
                     /* The key profile will store: db_run_key() of the
-                     * identity fields it fills in (profiling.c). */
+                     * identity fields the session fills in (session.c). */
                     struct prof_run id;
                     memset(&id, 0, sizeof id);
                     snprintf(id.firmware_sha256, sizeof id.firmware_sha256, "%s", s->boards[b].fw_sha[k]);

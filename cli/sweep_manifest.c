@@ -15,6 +15,7 @@
 
 #include "modelgen.h"
 #include "run_support.h"
+#include "runtime_images.h"
 
 /* inih's line buffer (INI_MAX_LINE, 200 with the terminator and newline):
  * longer lines would be split silently, so they are refused. */
@@ -175,11 +176,16 @@ static int add_board(struct parse_state *st, const char *item)
 static int add_kernels(struct parse_state *st, const char *item)
 {
     struct sweep_manifest *m = st->m;
-    if (strcmp(item, "ref") && strcmp(item, "opt"))
-        return fail(st, st->cur_line, "kernels are ref or opt, not '%s'", item);
+    if (!runtime_image_find(RUNTIME_DEFAULT, item)) {
+        char known[64];
+        runtime_kernels_text(RUNTIME_DEFAULT, ", ", " or ", known, sizeof known);
+        return fail(st, st->cur_line, "kernels are %s, not '%s'", known, item);
+    }
     for (int i = 0; i < m->n_kernels; i++)
         if (!strcmp(m->kernels[i], item))
             return fail(st, st->cur_line, "kernels '%s' listed twice", item);
+    if (m->n_kernels == SWEEP_MAX_KERNELS)
+        return fail(st, st->cur_line, "more than %d kernel families", SWEEP_MAX_KERNELS);
     snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "%s", item);
     m->kernels_line = st->cur_line;
     return 1;
@@ -394,7 +400,7 @@ static int finish(struct parse_state *st)
     if (!m->n_boards)
         return fail(st, 0, "[sweep] names no boards (boards = nano33ble, ...)");
     if (!m->n_kernels)
-        snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "ref");
+        snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "%s", RUNTIME_DEFAULT_KERNELS);
     if (!m->n_models)
         return fail(st, 0, "no models ([models] NAME = SPEC or FILE.tflite)");
     if (!m->inputs.n) {

@@ -31,6 +31,7 @@
 
 #define SWEEP_NAME_LEN 48
 #define SWEEP_TAG_LEN 128
+#define SWEEP_MAX_KERNELS 8
 
 struct sweep_input {
     char name[SWEEP_NAME_LEN];
@@ -67,7 +68,7 @@ struct sweep_manifest {
     int tag_line;
     struct sweep_board *boards;
     int n_boards;
-    char kernels[2][4];         /* "ref", "opt", each at most once */
+    char kernels[SWEEP_MAX_KERNELS][16]; /* families of mcusim's runtime ("ref", "opt"), each at most once */
     int n_kernels;
     int kernels_line;
     uint64_t seed;              /* modelgen seed for specs */

@@ -1,0 +1,20 @@
+/*
+ * profile_output.h — what 'profile' and 'run --profile' print of a
+ * profiling session (profiler/session.h): the text report and the JSON
+ * summary.
+ */
+#ifndef MCUSIM_PROFILE_OUTPUT_H
+#define MCUSIM_PROFILE_OUTPUT_H
+
+#include <stdio.h>
+
+#include "session.h"
+
+/* The text report of the run (reports/render.h), the same 'mcusim report'
+ * prints for a stored run. */
+void profile_print_table(const struct prof_run *run, FILE *f);
+
+/* Run summary as JSON (--json; "-" is stdout).  Returns 0 or -1. */
+int profile_write_json(const struct profile_session *s, const char *path);
+
+#endif
