@@ -28,13 +28,13 @@ static void usage(FILE *out)
             "op at the same operator index in every run).  At most %d runs.\n\n"
             "A, B, ... are run ids, tags (their most recently stored run) or 'latest'.\n\n"
             "options:\n"
-            "      --db FILE         run database (default: mcusim.db)\n"
-            "  -f, --format FMT      text (default), md, html, csv or json\n"
-            "  -o, --output FILE     write to FILE instead of standard output\n"
+            "      --db FILE         run database (default: mcusim.db)\n",
+            CMP_MAX_RUNS);
+    rep_format_usage(out);
+    fprintf(out,
             "  -h, --help            this help\n\n"
             "exit status: 0 written, 2 bad input (no database, no such run, bad option),\n"
-            "  5 the output could not be written\n",
-            CMP_MAX_RUNS);
+            "  5 the output could not be written\n");
 }
 
 int cmd_compare(int argc, char **argv)
@@ -66,16 +66,12 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr, "mcusim compare: compares at most %d runs, not %d\n", CMP_MAX_RUNS, n);
         return EXIT_BAD_INPUT;
     }
-    enum rep_format fmt = FMT_TEXT;
-    if (format && rep_format_parse(format, &fmt)) {
-        fprintf(stderr, "mcusim compare: --format is " REP_FORMAT_NAMES ", not '%s'\n", format);
+    enum rep_format fmt;
+    if (rep_format_choose(format, out_path, &fmt)) {
+        char names[128];
+        rep_format_names(names, sizeof names);
+        fprintf(stderr, "mcusim compare: --format is %s, not '%s'\n", names, format);
         return EXIT_BAD_INPUT;
-    }
-    if (!format && out_path) {
-        /* -o report.html: the extension picks the format. */
-        const char *dot = strrchr(out_path, '.');
-        if (dot)
-            rep_format_parse(dot + 1, &fmt);
     }
 
     char err[1200] = "";

@@ -25,27 +25,13 @@ static void usage(FILE *out)
             "board's capacity, and the top functions.  Reads only the database.\n\n"
             "RUN is a run id, a tag (its most recently stored run) or 'latest' (the default).\n\n"
             "options:\n"
-            "      --db FILE         run database (default: mcusim.db)\n"
-            "  -f, --format FMT      text (default), md, html, csv or json; with -o, the\n"
-            "                        default follows the file's extension\n"
-            "  -o, --output FILE     write to FILE instead of standard output\n"
+            "      --db FILE         run database (default: mcusim.db)\n");
+    rep_format_usage(out);
+    fprintf(out,
             "      --top N           functions listed (default: 10)\n"
             "  -h, --help            this help\n\n"
             "exit status: 0 written, 2 bad input (no database, no such run, bad option),\n"
             "  5 the output could not be written\n");
-}
-
-/* The format an output file's extension asks for, if any. */
-static int format_from_path(const char *path, enum rep_format *f)
-{
-    const char *dot = path ? strrchr(path, '.') : NULL;
-    if (!dot)
-        return -1;
-    if (!strcmp(dot, ".htm"))
-        dot = ".html";
-    if (!strcmp(dot, ".txt"))
-        dot = ".text";
-    return rep_format_parse(dot + 1, f);
 }
 
 int cmd_report(int argc, char **argv)
@@ -87,13 +73,13 @@ int cmd_report(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     const char *selector = optind < argc ? argv[optind] : "latest";
-    enum rep_format fmt = FMT_TEXT;
-    if (format && rep_format_parse(format, &fmt)) {
-        fprintf(stderr, "mcusim report: --format is " REP_FORMAT_NAMES ", not '%s'\n", format);
+    enum rep_format fmt;
+    if (rep_format_choose(format, out_path, &fmt)) {
+        char names[128];
+        rep_format_names(names, sizeof names);
+        fprintf(stderr, "mcusim report: --format is %s, not '%s'\n", names, format);
         return EXIT_BAD_INPUT;
     }
-    if (!format)
-        format_from_path(out_path, &fmt);
 
     char err[1200] = "";
     sqlite3 *db = db_open(db_path, false, err, sizeof err);

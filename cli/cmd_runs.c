@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "db.h"
@@ -20,18 +21,19 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: mcusim runs [options]\n"
+            "usage: mcusim runs [--db FILE] [-f FMT] [-o FILE]\n"
             "       mcusim runs rm RUN... [--db FILE]\n\n"
             "Lists the stored runs: id, start time, tag, board, model, kernels, status, cycles\n"
             "(of one inference when the firmware marks it, else of the whole run) and peak RAM.\n"
             "'runs rm' removes runs with their layers and functions, all in one transaction:\n"
             "RUN is a run id, 'latest', or a tag (every run with that tag).\n\n"
             "options:\n"
-            "      --db FILE         run database (default: mcusim.db)\n"
-            "  -f, --format FMT      text (default), md, html, csv or json\n"
+            "      --db FILE         run database (default: mcusim.db)\n");
+    rep_format_usage(out);
+    fprintf(out,
             "  -h, --help            this help\n\n"
             "exit status: 0 done, 2 bad input (no database, no such run, bad option),\n"
-            "  5 the database could not be written\n");
+            "  5 the database or the output could not be written\n");
 }
 
 static int runs_rm(int argc, char **argv)
@@ -122,19 +124,21 @@ int cmd_runs(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "rm"))
         return runs_rm(argc - 1, argv + 1);
-    const char *db_path = "mcusim.db", *format = NULL;
+    const char *db_path = "mcusim.db", *format = NULL, *out_path = NULL;
     static const struct option opts[] = {
         {"db", required_argument, 0, 'D'},
         {"format", required_argument, 0, 'f'},
+        {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db_path = optarg; break;
         case 'f': format = optarg; break;
+        case 'o': out_path = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
@@ -143,9 +147,11 @@ int cmd_runs(int argc, char **argv)
         fprintf(stderr, "mcusim runs: unexpected argument '%s' (did you mean 'runs rm'?)\n", argv[optind]);
         return EXIT_BAD_INPUT;
     }
-    enum rep_format fmt = FMT_TEXT;
-    if (format && rep_format_parse(format, &fmt)) {
-        fprintf(stderr, "mcusim runs: --format is " REP_FORMAT_NAMES ", not '%s'\n", format);
+    enum rep_format fmt;
+    if (rep_format_choose(format, out_path, &fmt)) {
+        char names[128];
+        rep_format_names(names, sizeof names);
+        fprintf(stderr, "mcusim runs: --format is %s, not '%s'\n", names, format);
         return EXIT_BAD_INPUT;
     }
     char err[1200] = "";
@@ -162,10 +168,17 @@ int cmd_runs(int argc, char **argv)
         fprintf(stderr, "mcusim runs: %s: %s\n", db_path, err);
         return EXIT_BAD_INPUT;
     }
-    rc = rep_render_runs(runs, n, fmt, stdout);
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    rc = out ? rep_render_runs(runs, n, fmt, out) : -1;
+    int saved = errno;
+    if (out && out != stdout && fclose(out))
+        rc = -1;
     rep_runs_free(runs, n);
     if (rc) {
-        fprintf(stderr, "mcusim runs: standard output: cannot write: %s\n", strerror(errno));
+        fprintf(stderr, "mcusim runs: %s: cannot write: %s\n", out_path ? out_path : "standard output",
+                strerror(saved ? saved : EIO));
+        if (out_path && out)
+            unlink(out_path);
         return EXIT_INTERNAL;
     }
     return 0;

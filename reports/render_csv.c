@@ -45,7 +45,7 @@ static void run_columns(const struct rep_run *r, FILE *out)
     field(out, r->status, false);
 }
 
-void csv_report(const struct rep_run *r, FILE *out)
+int csv_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 {
     fputs("run_id,tag,board,kernels,model,status,kind,index,op,kernel,shape,macs,cycles,pct_of_total,"
           "cycles_per_mac,time_ms,instructions,ram_peak_bytes,arena_used_bytes,stack_peak_bytes,energy_uj_est\n",
@@ -89,6 +89,7 @@ void csv_report(const struct rep_run *r, FILE *out)
     integer(out, r->ram_arena_used, false);
     integer(out, r->ram_stack_peak, false);
     number(out, rep_latency_energy_uj(r), 4, true);
+    return 0;
 }
 
 static void best_column(FILE *out, unsigned best, const bool *valid, int n)
@@ -98,7 +99,7 @@ static void best_column(FILE *out, unsigned best, const bool *valid, int n)
     fprintf(out, ",%s\n", text);
 }
 
-void csv_compare(const struct rep_compare *c, FILE *out)
+int csv_compare(const struct rep_compare *c, FILE *out)
 {
     fputs("section,name,index,op", out);
     for (int k = 0; k < c->n; k++)
@@ -164,9 +165,10 @@ void csv_compare(const struct rep_compare *c, FILE *out)
         static const bool all[CMP_MAX_RUNS] = {true, true, true, true, true, true, true, true};
         best_column(out, L->best, all, c->n);
     }
+    return 0;
 }
 
-void csv_runs(const struct rep_run *runs, int n, FILE *out)
+int csv_runs(const struct rep_run *runs, int n, FILE *out)
 {
     fputs("id,started,tag,board,core,clock_hz,model,firmware,kernels,status,diagnostic,latency_cycles,"
           "latency_ms,instructions,energy_uj_est,ram_peak_bytes,ram_capacity_bytes,flash_used_bytes,"
@@ -194,4 +196,5 @@ void csv_runs(const struct rep_run *runs, int n, FILE *out)
         integer(out, rep_flash_used(r), false);
         integer(out, r->flash_capacity, true);
     }
+    return 0;
 }

@@ -218,7 +218,7 @@ static void footer(const struct rep_run *r, FILE *out)
           out);
 }
 
-void html_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
+int html_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 {
     char title[1200], line[512];
     sec_title(r, title, sizeof title);
@@ -281,9 +281,10 @@ void html_report(const struct rep_run *r, const struct rep_options *o, FILE *out
     }
     footer(r, out);
     page_close(out);
+    return 0;
 }
 
-void html_compare(const struct rep_compare *c, FILE *out)
+int html_compare(const struct rep_compare *c, FILE *out)
 {
     char title[128];
     snprintf(title, sizeof title, "mcusim compare: %d runs", c->n);
@@ -372,9 +373,10 @@ void html_compare(const struct rep_compare *c, FILE *out)
           "simulation.</footer>\n",
           out);
     page_close(out);
+    return 0;
 }
 
-void html_runs(const struct rep_run *runs, int n, FILE *out)
+int html_runs(const struct rep_run *runs, int n, FILE *out)
 {
     page_open(out, "mcusim runs");
     fprintf(out, "<header><h1>%d stored runs</h1></header>\n", n);
@@ -383,4 +385,5 @@ void html_runs(const struct rep_run *runs, int n, FILE *out)
     table_print_html(&t, out, "runs");
     table_free(&t);
     page_close(out);
+    return 0;
 }

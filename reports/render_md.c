@@ -29,7 +29,7 @@ static void host_lines(const struct rep_run *r, FILE *out)
     }
 }
 
-void md_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
+int md_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 {
     char line[1200];
     sec_title(r, line, sizeof line);
@@ -83,9 +83,10 @@ void md_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
         fputs("\n</details>\n\n", out);
     }
     host_lines(r, out);
+    return 0;
 }
 
-void md_compare(const struct rep_compare *c, FILE *out)
+int md_compare(const struct rep_compare *c, FILE *out)
 {
     fprintf(out, "### mcusim compare: %d runs, deltas against A\n\n", c->n);
     struct table t;
@@ -115,12 +116,14 @@ void md_compare(const struct rep_compare *c, FILE *out)
         table_free(&t);
         fputs("\n</details>\n", out);
     }
+    return 0;
 }
 
-void md_runs(const struct rep_run *runs, int n, FILE *out)
+int md_runs(const struct rep_run *runs, int n, FILE *out)
 {
     struct table t;
     sec_runs(runs, n, &t);
     table_print_md(&t, out);
     table_free(&t);
+    return 0;
 }

@@ -26,7 +26,7 @@ static void header(const struct rep_run *r, FILE *out)
         fprintf(out, "%s: %s\n", r->status, r->diagnostic[0] ? r->diagnostic : "(no diagnostic)");
 }
 
-void text_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
+int text_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 {
     header(r, out);
     fputc('\n', out);
@@ -63,9 +63,10 @@ void text_report(const struct rep_run *r, const struct rep_options *o, FILE *out
         table_print_text(&t, out, 2);
         table_free(&t);
     }
+    return 0;
 }
 
-void text_compare(const struct rep_compare *c, FILE *out)
+int text_compare(const struct rep_compare *c, FILE *out)
 {
     fprintf(out, "comparison of %d runs, deltas against A\n", c->n);
     struct table t;
@@ -90,16 +91,18 @@ void text_compare(const struct rep_compare *c, FILE *out)
         table_print_text(&t, out, 2);
         table_free(&t);
     }
+    return 0;
 }
 
-void text_runs(const struct rep_run *runs, int n, FILE *out)
+int text_runs(const struct rep_run *runs, int n, FILE *out)
 {
     if (!n) {
         fprintf(out, "no runs\n");
-        return;
+        return 0;
     }
     struct table t;
     sec_runs(runs, n, &t);
     table_print_text(&t, out, 0);
     table_free(&t);
+    return 0;
 }

@@ -3,7 +3,8 @@
  * filled by profiling the project's workloads (reports_fixture.h):
  * the text and Markdown formats against golden files, CSV and JSON
  * against the stored rows, run selection and bad input, 'profile'
- * printing the same report, 'runs rm', and the HTML reports rendered in
+ * printing the same report, 'runs rm', the format an output file's
+ * extension picks in every command, and the HTML reports rendered in
  * headless Chromium with their charts checked pixel by pixel (skipped when
  * Debian's chromium is not installed).
  */
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -568,6 +570,83 @@ Test(runs, rm_with_an_unknown_run_removes_nothing, .timeout = 120)
     cr_expect_eq(access(fixture_path("none.db"), F_OK), -1, "no database created");
     free(out);
     free(err);
+}
+
+/* ---- output formats: one table, chosen the same way by every command ---- */
+
+/* What "CMD -f FORMAT" writes on stdout (malloc'd). */
+static char *stdout_of(const char *cmd, const char *format)
+{
+    char *out, *err;
+    run_ok(cmd, mcusim(&out, &err, "%s --db runs.db -f %s", cmd, format), err);
+    free(err);
+    return out;
+}
+
+/* "CMD -o FILE [-f FORMAT]" writes nothing on stdout and exactly what
+ * "CMD -f WANT" prints. */
+static void expect_file_as(const char *cmd, const char *file, const char *format, const char *want)
+{
+    char *out, *err;
+    run_ok(cmd, mcusim(&out, &err, "%s --db runs.db -o %s%s%s", cmd, file, format ? " -f " : "", format ? format : ""),
+           err);
+    cr_expect_str_empty(out, "%s -o %s: nothing on stdout", cmd, file);
+    free(out);
+    free(err);
+    char *written = slurp(fixture_path(file), NULL);
+    cr_assert_not_null(written, "%s -o %s wrote the file", cmd, file);
+    char *expected = stdout_of(cmd, want);
+    cr_expect_str_eq(written, expected, "%s -o %s%s%s is %s", cmd, file, format ? " -f " : "", format ? format : "",
+                     want);
+    free(expected);
+    free(written);
+    unlink(fixture_path(file));
+}
+
+Test(formats, the_output_file_extension_picks_the_format_in_every_command, .timeout = 120)
+{
+    static const char *const cmds[] = {"report 1", "compare 1 cnn-half", "runs"};
+    static const struct {
+        const char *file, *format;
+    } files[] = {
+        {"x.htm", "html"}, {"x.html", "html"}, {"X.HTML", "html"}, {"x.md", "md"},   {"x.markdown", "md"},
+        {"x.csv", "csv"},  {"x.json", "json"}, {"x.txt", "text"},  {"x.log", "text"}, {"out.d/x", "text"},
+    };
+    mkdir(fixture_path("out.d"), 0755);
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+            expect_file_as(cmds[c], files[f].file, NULL, files[f].format);
+        /* --format wins over the extension. */
+        expect_file_as(cmds[c], "x.html", "csv", "csv");
+    }
+    /* The formats really differ, so the comparisons above tell them apart. */
+    char *text = stdout_of("runs", "text"), *html = stdout_of("runs", "html");
+    cr_expect(strcmp(text, html) != 0);
+    cr_expect(strstr(html, "<!DOCTYPE html>") == html, "%s", html);
+    free(text);
+    free(html);
+}
+
+Test(formats, every_command_names_every_format_and_extension, .timeout = 120)
+{
+    static const char *const cmds[] = {"report", "compare", "runs"};
+    static const char *const words[] = {"text (default), md, html, csv or json", ".txt", ".md", ".html", ".htm",
+                                        ".csv", ".json", "-o, --output FILE"};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char *out, *err;
+        run_ok(cmds[c], mcusim(&out, &err, "%s --help", cmds[c]), err);
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+            cr_expect(strstr(out, words[w]), "'%s --help' names %s:\n%s", cmds[c], words[w], out);
+        free(out);
+        free(err);
+        cr_expect_eq(mcusim(&out, &err, "%s --db runs.db -f pdf%s", cmds[c], strcmp(cmds[c], "compare") ? "" : " 1 2"),
+                     2);
+        char want[128];
+        snprintf(want, sizeof want, "mcusim %s: --format is text, md, html, csv or json, not 'pdf'\n", cmds[c]);
+        cr_expect_str_eq(err, want);
+        free(out);
+        free(err);
+    }
 }
 
 /* ---- HTML in a real browser ---- */

@@ -25,8 +25,7 @@ enum fixture_run {
     RUN_BIG_RAM,          /* cnn:res=128, tag big-ram: does not fit in RAM (nofit) */
     RUN_BIG_FLASH,        /* autoencoder:hidden=1024, tag big-flash: does not fit in flash */
     RUN_CNN_REF_AGAIN,    /* cnn again, tag cnn-ref: the tag's latest run */
-    RUN_CNN_OPT,          /* cnn with opt kernels, tag cnn-opt: ok once they land, 'error'
-                             before; absent when the build has no opt firmware */
+    RUN_CNN_OPT,          /* cnn with opt kernels, tag cnn-opt */
 };
 
 /* The fixture directory (holds runs.db, base.db: cnn_half profiled with
