@@ -232,6 +232,7 @@ row "firmware" "stack overflow (recursion into the guard)" "$M" run "$faults" --
 row "firmware" "stack overflow (12 KB frame over the guard)" "$M" run "$robust" -- big-frame 12000
 row "firmware" "stack overflow (frame into static data)" "$M" run "$robust" -- big-frame 250000
 row "firmware" "write to flash" "$M" run "$faults" -- write-flash
+row "firmware" "write to flash, --exit-status firmware (240 + 3)" "$M" run "$faults" --exit-status firmware -- write-flash
 row "firmware" "read of an unmapped peripheral" "$M" run "$robust" -- peripheral-read 0xA0000000
 row "firmware" "undefined instruction" "$M" run "$faults" -- undefined
 row "firmware" "HardFault handler loops" "$M" run "$faults" --vector-faults -- handler-loops
@@ -248,8 +249,9 @@ table=$(mktemp)
   echo
   echo "Every row is a real run of \`mcusim\` (regenerate with \`bash bench/bad_inputs.sh BUILD_DIR\`;"
   echo "\`BUILD\` and \`SRC\` stand for the build and source directories).  Exit statuses: 0 ok,"
-  echo "1 a budget is exceeded, 2 bad input, 3 the firmware faulted, 4 a limit was reached, 5 internal"
-  echo "error (I/O, database), 6 the model does not fit the board.  Runs that faulted or hit a limit"
+  echo "1 the answer is no (a budget is exceeded, the firmware exited with a non-zero status), 2 bad"
+  echo "input, 3 the firmware faulted, 4 a limit was reached, 5 internal error (I/O, database), 6 the"
+  echo "model does not fit the board (see [Using mcusim](#using-mcusim)).  Runs that faulted or hit a limit"
   echo "under \`profile\` or \`run --profile\` are stored as failed runs with this diagnostic; bad input"
   echo "stores nothing, and a database that cannot be written is left as it was."
   echo

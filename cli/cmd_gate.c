@@ -150,7 +150,7 @@ int cmd_gate(int argc, char **argv)
         if (md && write_output(md, &res, budget_path, NULL, gate_write_md))
             status = EXIT_BAD_INPUT;
         if (!status)
-            status = res.failed ? EXIT_BUDGET_EXCEEDED : 0;
+            status = res.failed ? EXIT_ANSWER_NO : 0;
     }
     gate_result_free(&res);
     if (base.db && base.db != db)

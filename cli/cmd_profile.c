@@ -149,7 +149,7 @@ int cmd_profile(int argc, char **argv)
     if (session.run_id && !quiet)
         printf("stored as run %lld in %s\n", (long long)session.run_id, job.db_path);
     int status = session.exit_status;
-    if (json_path && profile_write_json(&session, json_path)) {
+    if (json_path && profile_write_json(&session, status, json_path)) {
         fprintf(stderr, "mcusim: %s: cannot write JSON\n", json_path);
         status = EXIT_INTERNAL;
     }

@@ -20,6 +20,12 @@
 #include "session.h"
 #include "sim.h"
 
+/* Which status 'run' exits with (see exitcodes.h). */
+enum exit_mode {
+    EXIT_MODE_MCUSIM,    /* mcusim's own outcome, 0-6 */
+    EXIT_MODE_FIRMWARE,  /* the firmware's status; mcusim's own outcomes at 240 + status */
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -32,6 +38,9 @@ static void usage(FILE *out)
             "  -n, --max-instructions N   stop after N instructions (default: %llu, 0 = no limit)\n"
             "  -t, --timeout SECONDS      stop after this much host time (default: %.0f, 0 = none)\n"
             "      --json PATH            write the summary as JSON ('-' for stdout)\n"
+            "      --exit-status WHOSE    mcusim (default): exit with mcusim's outcome, below;\n"
+            "                             firmware: with the firmware's own status when it\n"
+            "                             exits (as QEMU does), mcusim's outcomes at 242-246\n"
             "      --vector-faults        deliver faults to the firmware's fault handlers\n"
             "                             (default: stop at the faulting instruction)\n"
             "  -v, --verbose              on a fault, add registers and the last executed blocks\n"
@@ -41,16 +50,42 @@ static void usage(FILE *out)
             "      --tag TEXT             label the profiled run\n"
             "      --trace FILE.json      with --profile: Chrome trace of regions and functions\n"
             "      --folded FILE          with --profile: folded stacks (flamegraph.pl, speedscope)\n"
-            "  -q, --quiet                no summary on stderr\n"
+            "  -q, --quiet                no summary on stderr; a run that does not end with\n"
+            "                             the firmware's status 0 still says why in one line\n"
             "  -h, --help                 this help\n\n"
-            "exit status: the firmware's own exit status when it exits; otherwise\n"
-            "  2 bad input (unreadable ELF, segment outside the board's memory, bad board)\n"
-            "  3 the firmware faulted    4 a limit was reached    5 internal error\n",
+            "exit status (--exit-status mcusim, the default):\n"
+            "  0 the firmware exited with status 0\n"
+            "  1 the firmware exited with another status (printed on stderr; in --json:\n"
+            "    firmware_exit_code)\n"
+            "  2 bad input (unreadable ELF, segment outside the board's memory, bad board,\n"
+            "    bad option)\n"
+            "  3 the firmware faulted    4 a limit was reached    5 internal error\n"
+            "with --exit-status firmware: the firmware's own status (0-255) when it exits;\n"
+            "  otherwise 240 + the status above: 242 bad input, 243 fault, 244 limit,\n"
+            "  245 internal error\n",
             (unsigned long long)RUN_DEFAULT_MAX_INSNS, RUN_DEFAULT_TIMEOUT_S);
 }
 
-static int run_profiled(const struct run_request *req, int argc, char **argv, const char *db_path,
-                        const char *tag, const char *trace, const char *folded, const char *json_path, bool quiet)
+/* What 'run' exits with for mcusim's outcome `status` of a run that ended
+ * with `res` (NULL when no simulation ran). */
+static int exit_with(enum exit_mode mode, int status, const struct sim_result *res)
+{
+    if (mode == EXIT_MODE_MCUSIM)
+        return status;
+    /* Only an outcome the firmware decided (its exit, 0 or 1 above) passes
+     * its status through; anything of mcusim's own moves out of its way. */
+    if (res && res->status == SIM_EXITED && status <= EXIT_ANSWER_NO)
+        return res->exit_code & 0xff;
+    return status ? EXIT_FIRMWARE_MODE_BASE + status : 0;
+}
+
+struct run_options {
+    const char *json_path, *db_path, *tag, *trace, *folded;
+    bool quiet;
+    enum exit_mode exit_mode;
+};
+
+static int run_profiled(const struct run_request *req, int argc, char **argv, const struct run_options *o)
 {
     struct profile_job job;
     profile_job_init(&job);
@@ -62,10 +97,10 @@ static int run_profiled(const struct run_request *req, int argc, char **argv, co
     job.timeout_s = req->timeout_s;
     job.verbose = req->verbose;
     job.vector_faults = req->vector_faults;
-    job.db_path = db_path;
-    job.tag = tag;
-    job.trace_path = trace;
-    job.folded_path = folded;
+    job.db_path = o->db_path;
+    job.tag = o->tag;
+    job.trace_path = o->trace;
+    job.folded_path = o->folded;
     job.out = stdout;
     job.err = stderr;
     char *cmdline = join_command_line(argc, argv);
@@ -75,18 +110,25 @@ static int run_profiled(const struct run_request *req, int argc, char **argv, co
     free(cmdline);
     if (session.regs_dump[0])
         fprintf(stderr, "%s\n", session.regs_dump);
+    const struct sim_result *res = session.has_result ? &session.ran.result : NULL;
     if (rc) {
         fprintf(stderr, "mcusim: %s\n", session.error);
+        int status = exit_with(o->exit_mode, session.exit_status ? session.exit_status : EXIT_INTERNAL, res);
         session_close(&session);
-        return session.exit_status ? session.exit_status : EXIT_INTERNAL;
+        return status;
     }
-    if (!quiet) {
+    if (!o->quiet) {
         profile_print_table(&session.run, stderr);
-        fprintf(stderr, "stored as run %lld in %s\n", (long long)session.run_id, db_path);
+        fprintf(stderr, "stored as run %lld in %s\n", (long long)session.run_id, o->db_path);
     }
-    int status = session.exit_status;
-    if (json_path && profile_write_json(&session, json_path))
-        status = EXIT_INTERNAL;
+    /* A run that did not succeed says so in one line, table or not. */
+    if (res && (res->status != SIM_EXITED || res->exit_code))
+        run_print_outcome(req->firmware, res, stderr);
+    else if (strcmp(session.run.status, "ok"))
+        fprintf(stderr, "mcusim: %s: %s: %s\n", req->firmware, session.run.status, session.run.diagnostic);
+    int status = exit_with(o->exit_mode, session.exit_status, res);
+    if (o->json_path && profile_write_json(&session, status, o->json_path))
+        status = exit_with(o->exit_mode, EXIT_INTERNAL, NULL);
     session_close(&session);
     return status;
 }
@@ -95,13 +137,14 @@ int cmd_run(int argc, char **argv)
 {
     struct run_request req;
     run_request_init(&req);
-    const char *json_path = NULL, *db_path = "mcusim.db", *tag = NULL, *trace = NULL, *folded = NULL;
-    bool quiet = false, profile = false;
+    struct run_options o = {.db_path = "mcusim.db", .exit_mode = EXIT_MODE_MCUSIM};
+    bool profile = false, bad = false, bad_usage = false;
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'},
         {"max-instructions", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 't'},
         {"json", required_argument, 0, 'j'},
+        {"exit-status", required_argument, 0, 'E'},
         {"vector-faults", no_argument, 0, 'F'},
         {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},
@@ -113,6 +156,8 @@ int cmd_run(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
+    /* Every option is read before a bad one is reported, so that its exit
+     * status follows --exit-status wherever that stands. */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:n:t:vqph", opts, NULL)) != -1) {
@@ -121,24 +166,35 @@ int cmd_run(int argc, char **argv)
         case 'n':
         case 't':
             if (parse_limit_option("run", c, optarg, &req.max_instructions, &req.timeout_s))
-                return EXIT_BAD_INPUT;
+                bad = true;
             break;
-        case 'j': json_path = optarg; break;
+        case 'j': o.json_path = optarg; break;
+        case 'E':
+            if (!strcmp(optarg, "mcusim")) {
+                o.exit_mode = EXIT_MODE_MCUSIM;
+            } else if (!strcmp(optarg, "firmware")) {
+                o.exit_mode = EXIT_MODE_FIRMWARE;
+            } else {
+                fprintf(stderr, "mcusim run: --exit-status is mcusim or firmware, not '%s'\n", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
         case 'F': req.vector_faults = true; break;
         case 'v': req.verbose = true; break;
-        case 'q': quiet = true; break;
+        case 'q': o.quiet = true; break;
         case 'p': profile = true; break;
-        case 'D': db_path = optarg; break;
-        case 'T': tag = optarg; break;
-        case 'R': trace = optarg; break;
-        case 'L': folded = optarg; break;
+        case 'D': o.db_path = optarg; break;
+        case 'T': o.tag = optarg; break;
+        case 'R': o.trace = optarg; break;
+        case 'L': o.folded = optarg; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_BAD_INPUT;
+        default: bad = bad_usage = true; break; /* getopt said which */
         }
     }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_BAD_INPUT;
+    if (bad || optind >= argc) {
+        if (bad_usage || !bad)
+            usage(stderr);
+        return exit_with(o.exit_mode, EXIT_BAD_INPUT, NULL);
     }
     /* getopt moved the options first; what remains is the firmware and,
      * after "--" (which getopt consumed), the firmware's own arguments. */
@@ -146,21 +202,20 @@ int cmd_run(int argc, char **argv)
     req.args = argv + optind;
     req.n_args = argc - optind;
     if (profile)
-        return run_profiled(&req, argc, argv, db_path, tag, trace, folded, json_path, quiet);
+        return run_profiled(&req, argc, argv, &o);
 
     struct run_outcome out;
     if (run_firmware(&req, &out)) {
         fprintf(stderr, "mcusim: %s\n", out.error);
         run_outcome_free(&out);
-        return out.error_status;
+        return exit_with(o.exit_mode, out.error_status, NULL);
     }
-    int rc = run_exit_status(&out.result);
-    if (!quiet)
-        run_print_summary(&out, stderr);
-    if (json_path && run_write_json(&out, json_path)) {
-        fprintf(stderr, "mcusim: %s: cannot write JSON: %s\n", json_path, strerror(errno));
-        rc = EXIT_INTERNAL;
+    int status = exit_with(o.exit_mode, run_exit_status(&out.result), &out.result);
+    run_print_summary(&out, o.quiet, stderr);
+    if (o.json_path && run_write_json(&out, status, o.json_path)) {
+        fprintf(stderr, "mcusim: %s: cannot write JSON: %s\n", o.json_path, strerror(errno));
+        status = exit_with(o.exit_mode, EXIT_INTERNAL, NULL);
     }
     run_outcome_free(&out);
-    return rc;
+    return status;
 }

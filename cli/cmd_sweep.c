@@ -789,7 +789,7 @@ static int summarize(struct sweep *s, int interrupted)
                 name, ran, ran + not_run);
         return 128 + interrupted;
     }
-    return bad ? EXIT_BUDGET_EXCEEDED : 0;
+    return bad ? EXIT_ANSWER_NO : 0;
 }
 
 static void sweep_free(struct sweep *s)

@@ -34,7 +34,7 @@ void profile_print_table(const struct prof_run *run, FILE *f)
     rep_run_free(&stored);
 }
 
-int profile_write_json(const struct profile_session *s, const char *path)
+int profile_write_json(const struct profile_session *s, int exit_code, const char *path)
 {
     const struct prof_run *r = &s->run;
     cJSON *o = cJSON_CreateObject();
@@ -42,7 +42,9 @@ int profile_write_json(const struct profile_session *s, const char *path)
         return -1;
     cJSON_AddNumberToObject(o, "run_id", (double)s->run_id);
     cJSON_AddStringToObject(o, "status", r->status);
-    cJSON_AddNumberToObject(o, "exit_code", s->exit_status);
+    cJSON_AddNumberToObject(o, "exit_code", exit_code);
+    if (s->has_result && s->ran.result.status == SIM_EXITED)
+        cJSON_AddNumberToObject(o, "firmware_exit_code", s->ran.result.exit_code);
     cJSON_AddStringToObject(o, "diagnostic", r->diagnostic);
     cJSON_AddStringToObject(o, "board", r->board);
     cJSON_AddStringToObject(o, "core", r->core);

@@ -14,7 +14,9 @@
  * prints for a stored run. */
 void profile_print_table(const struct prof_run *run, FILE *f);
 
-/* Run summary as JSON (--json; "-" is stdout).  Returns 0 or -1. */
-int profile_write_json(const struct profile_session *s, const char *path);
+/* Run summary as JSON (--json; "-" is stdout): exit_code is the status
+ * mcusim exits with, firmware_exit_code the firmware's own when it
+ * exited.  Returns 0 or -1. */
+int profile_write_json(const struct profile_session *s, int exit_code, const char *path);
 
 #endif

@@ -60,42 +60,53 @@ static void human_count(uint64_t v, char *buf, size_t len)
     buf[o] = '\0';
 }
 
-void run_print_summary(const struct run_outcome *out, FILE *f)
+void run_print_outcome(const char *firmware, const struct sim_result *r, FILE *f)
 {
-    const struct sim_result *r = &out->result;
-    char insns[32], cycles[32];
-    human_count(r->instructions, insns, sizeof insns);
-    human_count(r->cycles, cycles, sizeof cycles);
     switch (r->status) {
     case SIM_EXITED:
-        fprintf(f, "mcusim: %s exited with status %d%s%s\n", out->image.path, r->exit_code,
-                r->message[0] ? ": " : "", r->message);
+        if (r->exit_code)
+            fprintf(f, "mcusim: %s: firmware exited with status %d%s%s\n", firmware, r->exit_code,
+                    r->message[0] ? ": " : "", r->message);
+        else
+            fprintf(f, "mcusim: %s exited with status 0%s%s\n", firmware, r->message[0] ? ": " : "", r->message);
         break;
     case SIM_FAULT:
-        fprintf(f, "mcusim: %s: fault: %s\n", out->image.path, r->message);
+        fprintf(f, "mcusim: %s: fault: %s\n", firmware, r->message);
         break;
     case SIM_LIMIT:
-        fprintf(f, "mcusim: %s: stopped: %s\n", out->image.path, r->message);
+        fprintf(f, "mcusim: %s: stopped: %s\n", firmware, r->message);
         break;
     default:
-        fprintf(f, "mcusim: %s: error: %s\n", out->image.path, r->message);
+        fprintf(f, "mcusim: %s: error: %s\n", firmware, r->message);
         break;
     }
-    fprintf(f, "mcusim: %s instructions, %s cycles, %.6f s simulated at %.0f MHz (%s); "
-               "%.3f s host, %.1f MIPS\n",
-            insns, cycles, r->sim_time_s, out->board.clock_hz / 1e6, out->board.name, r->wall_s, r->mips);
+}
+
+void run_print_summary(const struct run_outcome *out, bool quiet, FILE *f)
+{
+    const struct sim_result *r = &out->result;
+    if (!quiet || r->status != SIM_EXITED || r->exit_code)
+        run_print_outcome(out->image.path, r, f);
+    if (!quiet) {
+        char insns[32], cycles[32];
+        human_count(r->instructions, insns, sizeof insns);
+        human_count(r->cycles, cycles, sizeof cycles);
+        fprintf(f, "mcusim: %s instructions, %s cycles, %.6f s simulated at %.0f MHz (%s); "
+                   "%.3f s host, %.1f MIPS\n",
+                insns, cycles, r->sim_time_s, out->board.clock_hz / 1e6, out->board.name, r->wall_s, r->mips);
+    }
     if (out->regs_dump[0])
         fprintf(f, "%s\n", out->regs_dump);
 }
 
-int run_write_json(const struct run_outcome *out, const char *path)
+int run_write_json(const struct run_outcome *out, int exit_code, const char *path)
 {
     const struct sim_result *r = &out->result;
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return -1;
     cJSON_AddStringToObject(o, "status", sim_status_name(r->status));
-    cJSON_AddNumberToObject(o, "exit_code", run_exit_status(r));
+    cJSON_AddNumberToObject(o, "exit_code", exit_code);
     cJSON_AddStringToObject(o, "firmware", out->image.path);
     cJSON_AddStringToObject(o, "board", out->board.name);
     cJSON_AddStringToObject(o, "core", core_name(out->board.core));

@@ -6,13 +6,25 @@
 #ifndef MCUSIM_RUN_SUPPORT_H
 #define MCUSIM_RUN_SUPPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "firmware_run.h"
 
-void run_print_summary(const struct run_outcome *out, FILE *f);
-int run_write_json(const struct run_outcome *out, const char *path);
+/* The one line that says how a run ended: "mcusim: FW exited with status
+ * 0", "mcusim: FW: firmware exited with status 3", "mcusim: FW: fault:
+ * ...", "...: stopped: ..." (a limit) or "...: error: ...". */
+void run_print_outcome(const char *firmware, const struct sim_result *r, FILE *f);
+
+/* The outcome line, instructions, cycles, times and speed, and with
+ * --verbose the registers.  quiet: only the outcome line, and only when
+ * the run did not end with the firmware's status 0. */
+void run_print_summary(const struct run_outcome *out, bool quiet, FILE *f);
+
+/* The summary as JSON ("-": stdout); exit_code is the status mcusim exits
+ * with, firmware_exit_code the firmware's own when it exited. */
+int run_write_json(const struct run_outcome *out, int exit_code, const char *path);
 
 int parse_count(const char *s, uint64_t *out);
 int parse_seconds(const char *s, double *out);

@@ -36,7 +36,7 @@ static char *join_cmdline(const char *argv0, char **args, int n)
 int run_exit_status(const struct sim_result *r)
 {
     switch (r->status) {
-    case SIM_EXITED: return r->exit_code;
+    case SIM_EXITED: return r->exit_code ? EXIT_ANSWER_NO : EXIT_OK_STATUS;
     case SIM_FAULT: return EXIT_FAULT;
     case SIM_LIMIT: return EXIT_LIMIT;
     default: return EXIT_INTERNAL;

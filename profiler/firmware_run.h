@@ -61,7 +61,9 @@ void run_request_init(struct run_request *req);
 int run_firmware(const struct run_request *req, struct run_outcome *out);
 void run_outcome_free(struct run_outcome *out);
 
-/* Exit status for a finished simulation. */
+/* mcusim's outcome of a finished simulation (exitcodes.h): 0 the firmware
+ * exited with status 0, 1 it exited with another status, 3 it faulted, 4 a
+ * limit stopped it, 5 the simulator failed. */
 int run_exit_status(const struct sim_result *r);
 
 #endif

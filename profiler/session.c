@@ -323,6 +323,11 @@ int session_collect(struct profile_session *s)
     run->mips = res->mips;
 
     int status = run_exit_status(res);
+    /* The runtime image speaks mcusim's own statuses for what it refuses:
+     * 2 bad input (the model, the input file) and 6 does not fit
+     * (runtime/app/main.c). */
+    if (job->model && res->status == SIM_EXITED && (res->exit_code == EXIT_BAD_INPUT || res->exit_code == EXIT_NO_FIT))
+        status = res->exit_code;
     switch (res->status) {
     case SIM_EXITED:
         if (res->exit_code == 0) {
