@@ -92,15 +92,7 @@ int cmd_profile(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "b:k:i:o:n:t:qvh", opts, NULL)) != -1) {
         switch (c) {
         case 'b': job.board = optarg; break;
-        case 'k':
-            if (!runtime_image_find(job.runtime, optarg)) {
-                char known[64];
-                runtime_kernels_text(job.runtime, ", ", " or ", known, sizeof known);
-                fprintf(stderr, "mcusim profile: --kernels is %s, not '%s'\n", known, optarg);
-                return EXIT_BAD_INPUT;
-            }
-            job.kernels = optarg;
-            break;
+        case 'k': job.kernels = optarg; break;
         case 'i': job.input = optarg; break;
         case 'o': job.output = optarg; break;
         case 'D': job.db_path = optarg; break;
@@ -120,6 +112,14 @@ int cmd_profile(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
+    }
+    /* The runtime's kernel families (runtime_images.h), checked once every
+     * option is read. */
+    if (!runtime_image_find(job.runtime, job.kernels)) {
+        char known[64];
+        runtime_kernels_text(job.runtime, ", ", " or ", known, sizeof known);
+        fprintf(stderr, "mcusim profile: --kernels is %s, not '%s'\n", known, job.kernels);
+        return EXIT_BAD_INPUT;
     }
     if (optind != argc - 1) {
         usage(stderr);
