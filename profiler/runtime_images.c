@@ -16,7 +16,7 @@
 #endif
 
 /* runtime/firmware/meson.build builds runtime-<board>-<family>.elf for
- * every board and every family of runtime/rt_family_table.c. */
+ * every board file and both kernel families. */
 static const struct runtime_image images[] = {
     {"mcusim", "ref", "runtime", "ref"},
     {"mcusim", "opt", "runtime", "opt"},
