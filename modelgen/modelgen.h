@@ -7,7 +7,8 @@
  *   spec.c       parse and check the spec against the architecture's keys
  *   arch_*.c     describe the float network (graph.c draws initial weights)
  *   calibrate.c  normalize layers as folded batch norm, record ranges
- *                (on inputs.c's deterministic inputs, with forward.c)
+ *                (on inputs.c's deterministic inputs, with forward.c and
+ *                its kernels, fkernels.c)
  *   quantize.c   int8 tensors and scales as the TFLite converter picks them
  *   tflite_writer.c  the flatbuffer (with fb_builder.c)
  *

@@ -459,3 +459,44 @@ Test(modelgen_models, build_tree_workloads_match_the_library)
         free(mem);
     }
 }
+
+/* The bytes of the workloads, and of a few more specs, as modelgen first
+ * wrote them: any change to the arithmetic that moves a single weight, scale
+ * or range shows here.  When a change to the synthesis is meant to change
+ * models, these are updated with it, and the commit says so. */
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+Test(modelgen_models, synthesized_bytes_are_pinned)
+{
+    const struct {
+        const char *spec;
+        size_t len;
+        uint64_t fnv;
+    } pinned[] = {
+        {"cnn", 39776, 0x39be3063b7ba0db2ull},
+        {"cnn:width=0.5", 15584, 0x3547d29511a9dd9eull},
+        {"dscnn", 43104, 0x6ff557ee4fc55caeull},
+        {"autoencoder", 275056, 0x594ad74b50816e1eull},
+        {"mobilenet", 296400, 0x7e3feeb771b9a26cull},
+        {"resnet", 92304, 0x47a0841ad6c8e108ull},
+        {"mlp", 5392, 0xa51ff75caabd3dd8ull},
+        {"mobilenet:alpha=0.5,res=64,classes=3", 974096, 0x557f9ef003743db7ull},
+    };
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++) {
+        size_t len;
+        uint8_t *bytes = build(pinned[i].spec, MG_DEFAULT_SEED, &len, NULL);
+        cr_assert_eq(len, pinned[i].len, "%s: %zu bytes, pinned %zu", pinned[i].spec, len,
+                     pinned[i].len);
+        cr_assert_eq(fnv1a64(bytes, len), pinned[i].fnv, "%s: bytes differ from the pinned ones",
+                     pinned[i].spec);
+        free(bytes);
+    }
+}
