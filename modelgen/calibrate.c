@@ -32,21 +32,13 @@ static void channel_moments(float **values, int num_inputs, size_t n, int ch, do
     for (int c = 0; c < ch; c++)
         mean[c] = var[c] = 0;
     for (int k = 0; k < num_inputs; k++)
-        for (size_t pos = 0; pos < positions; pos++) {
-            const float *v = values[k] + pos * (size_t)ch;
-            for (int c = 0; c < ch; c++)
-                mean[c] += v[c];
-        }
+        for (size_t pos = 0; pos < positions; pos++)
+            fk_add_values(mean, values[k] + pos * (size_t)ch, ch);
     for (int c = 0; c < ch; c++)
         mean[c] /= count;
     for (int k = 0; k < num_inputs; k++)
-        for (size_t pos = 0; pos < positions; pos++) {
-            const float *v = values[k] + pos * (size_t)ch;
-            for (int c = 0; c < ch; c++) {
-                double d = v[c] - mean[c];
-                var[c] += d * d;
-            }
-        }
+        for (size_t pos = 0; pos < positions; pos++)
+            fk_add_squared_deviations(var, values[k] + pos * (size_t)ch, mean, ch);
     for (int c = 0; c < ch; c++)
         var[c] /= count;
 }
@@ -135,15 +127,15 @@ struct batch {
     int size;
 };
 
+/* lo = v < lo ? v : lo over the values, and alike for hi: what scanning
+ * them from t's range gives, since a scan from infinity finds the first
+ * smallest value, which replaces t->min exactly when it is smaller. */
 static void widen_range(struct mg_tensor *t, const float *values, size_t n)
 {
-    float lo = t->min, hi = t->max;
-    for (size_t i = 0; i < n; i++) {
-        lo = values[i] < lo ? values[i] : lo;
-        hi = values[i] > hi ? values[i] : hi;
-    }
-    t->min = lo;
-    t->max = hi;
+    float lo, hi;
+    fk_range(values, n, &lo, &hi);
+    t->min = lo < t->min ? lo : t->min;
+    t->max = hi > t->max ? hi : t->max;
 }
 
 /* Runs layer i on every input of the batch; with record, widens the ranges

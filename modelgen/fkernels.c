@@ -386,6 +386,104 @@ depthwise_generic(const struct conv_geometry *cg, const struct fk_depthwise *d, 
     }
 }
 
+/* ---- statistics for calibrate.c ---- */
+
+void fk_add_values(double *sum, const float *v, int n)
+{
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        v8d acc;
+        memcpy(&acc, sum + c, sizeof acc);
+        acc += __builtin_convertvector(*(const v8f_unaligned *)(v + c), v8d);
+        memcpy(sum + c, &acc, sizeof acc);
+    }
+    for (; c < n; c++)
+        sum[c] += v[c];
+}
+
+void fk_add_squared_deviations(double *sum, const float *v, const double *mean, int n)
+{
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        v8d acc, m;
+        memcpy(&acc, sum + c, sizeof acc);
+        memcpy(&m, mean + c, sizeof m);
+        v8d d = __builtin_convertvector(*(const v8f_unaligned *)(v + c), v8d) - m;
+        acc += d * d;
+        memcpy(sum + c, &acc, sizeof acc);
+    }
+    for (; c < n; c++) {
+        double d = v[c] - mean[c];
+        sum[c] += d * d;
+    }
+}
+
+/* The scan `lo = v < lo ? v : lo` over values in order, from +infinity,
+ * gives the first of the smallest values; only for zeros, -0 and +0, does
+ * "first" decide the bits.  Four lanes (one SSE register on any x86-64)
+ * scan every fourth value each; if the smallest is zero and the lanes'
+ * first zeros differ in sign, the scan is redone in order.  Likewise for
+ * the largest. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef float v4f_unaligned __attribute__((vector_size(16), aligned(4)));
+
+static void scan_range(const float *v, size_t n, float *lo, float *hi)
+{
+    float l = __builtin_inff(), h = -__builtin_inff();
+    for (size_t i = 0; i < n; i++) {
+        l = v[i] < l ? v[i] : l;
+        h = v[i] > h ? v[i] : h;
+    }
+    *lo = l;
+    *hi = h;
+}
+
+static int zero_signs_differ(const float *lanes, float best)
+{
+    if (best != 0.0f)
+        return 0;
+    int plus = 0, minus = 0;
+    for (int j = 0; j < 4; j++)
+        if (lanes[j] == 0.0f) {
+            if (__builtin_signbit(lanes[j]))
+                minus = 1;
+            else
+                plus = 1;
+        }
+    return plus && minus;
+}
+
+void fk_range(const float *v, size_t n, float *lo, float *hi)
+{
+    size_t whole = n / 4 * 4;
+    const v4f inf = {__builtin_inff(), __builtin_inff(), __builtin_inff(), __builtin_inff()};
+    v4f l4 = inf, h4 = -inf;
+    for (size_t i = 0; i < whole; i += 4) {
+        v4f x = *(const v4f_unaligned *)(v + i);
+        v4i less = x < l4, more = x > h4;
+        l4 = (v4f)(((v4i)x & less) | ((v4i)l4 & ~less));
+        h4 = (v4f)(((v4i)x & more) | ((v4i)h4 & ~more));
+    }
+    float lanes_lo[4], lanes_hi[4], l = __builtin_inff(), h = -__builtin_inff();
+    memcpy(lanes_lo, &l4, sizeof lanes_lo);
+    memcpy(lanes_hi, &h4, sizeof lanes_hi);
+    for (int j = 0; j < 4; j++) {
+        l = lanes_lo[j] < l ? lanes_lo[j] : l;
+        h = lanes_hi[j] > h ? lanes_hi[j] : h;
+    }
+    if (zero_signs_differ(lanes_lo, l) || zero_signs_differ(lanes_hi, h)) {
+        scan_range(v, n, lo, hi);
+        return;
+    }
+    for (size_t i = whole; i < n; i++) {
+        l = v[i] < l ? v[i] : l;
+        h = v[i] > h ? v[i] : h;
+    }
+    *lo = l;
+    *hi = h;
+}
+
 /* ---- one version per target, and the choice between them ---- */
 
 /* Tiles: AVX-512 has 32 registers of 8 doubles, AVX2 16 of 4, plain x86-64

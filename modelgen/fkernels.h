@@ -73,6 +73,15 @@ void fk_depthwise(enum fk_target t, const struct mg_shape *is, const struct mg_s
                   const struct mg_layer *l, const struct fk_depthwise *d, const float *in,
                   float *out, enum mg_act act);
 
+/* Statistics for calibration, each element's arithmetic as written:
+ * sum[c] += v[c]; sum[c] += (v[c] - mean[c])^2 (the difference and square
+ * in double) for c < n; and the first smallest and first largest of n
+ * values, as `lo = v < lo ? v : lo` from +infinity finds them (and alike
+ * for hi from -infinity) — bit for bit, signed zeros included. */
+void fk_add_values(double *sum, const float *v, int n);
+void fk_add_squared_deviations(double *sum, const float *v, const double *mean, int n);
+void fk_range(const float *v, size_t n, float *lo, float *hi);
+
 /* TensorFlow's padding: the cells before the input (top or left); SAME pads
  * a total of max((out - 1) * stride + k - in, 0), the smaller half before. */
 int fk_pad_before(int in, int out, int k, int stride, enum mg_padding pad);

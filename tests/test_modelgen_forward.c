@@ -265,3 +265,48 @@ Test(modelgen_forward, dense_layers_match_the_reference_bit_for_bit)
         mg_graph_free(&g);
     }
 }
+
+/* Calibration's statistics: fk_range is the in-order scan, bit for bit,
+ * signed zeros included (a zero's sign is the only thing the order of equal
+ * values can change); the sums are the per-element loops. */
+Test(modelgen_forward, statistics_match_the_plain_loops)
+{
+    struct mg_rng r;
+    mg_rng_seed(&r, 3, 3);
+    float v[67];
+    for (int trial = 0; trial < 4000; trial++) {
+        size_t n = (size_t)(trial % 68);
+        for (size_t i = 0; i < n; i++) {
+            double u = mg_rng_uniform(&r, 0, 1);
+            v[i] = u < 0.3 ? 0.0f : u < 0.6 ? -0.0f : (float)mg_rng_uniform(&r, -1, 1);
+            if (trial % 3 == 0)
+                v[i] = fabsf(v[i]) * (trial % 2 ? 1.0f : -1.0f); /* all one sign */
+        }
+        float lo = INFINITY, hi = -INFINITY, got_lo, got_hi;
+        for (size_t i = 0; i < n; i++) {
+            lo = v[i] < lo ? v[i] : lo;
+            hi = v[i] > hi ? v[i] : hi;
+        }
+        fk_range(v, n, &got_lo, &got_hi);
+        cr_assert_eq(memcmp(&got_lo, &lo, 4), 0, "trial %d: min %g, the scan %g", trial, got_lo,
+                     lo);
+        cr_assert_eq(memcmp(&got_hi, &hi, 4), 0, "trial %d: max %g, the scan %g", trial, got_hi,
+                     hi);
+    }
+    double sum[37], want[37], mean[37];
+    for (int c = 0; c < 37; c++) {
+        sum[c] = want[c] = mg_rng_uniform(&r, -1, 1);
+        mean[c] = mg_rng_uniform(&r, -1, 1);
+        v[c] = (float)mg_rng_uniform(&r, -3, 3);
+    }
+    fk_add_values(sum, v, 37);
+    for (int c = 0; c < 37; c++)
+        want[c] += v[c];
+    cr_assert_eq(memcmp(sum, want, sizeof sum), 0);
+    fk_add_squared_deviations(sum, v, mean, 37);
+    for (int c = 0; c < 37; c++) {
+        double d = v[c] - mean[c];
+        want[c] += d * d;
+    }
+    cr_assert_eq(memcmp(sum, want, sizeof sum), 0);
+}
