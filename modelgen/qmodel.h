@@ -23,7 +23,8 @@ struct mg_qtensor {
     uint8_t type; /* enum tflite_tensor_type */
     int rank;
     int32_t dims[4];
-    /* Constant contents, little-endian; NULL for activations. */
+    /* Constant contents, little-endian; NULL for activations.  A model
+     * made for sizing only (quantize.h) has data_bytes without data. */
     uint8_t *data;
     size_t data_bytes;
     /* Quantization: num_scales = 0 for none, 1 per-tensor, else per-channel

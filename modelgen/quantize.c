@@ -105,8 +105,10 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
     if (!w_scale || !b_scale || !zeros || !maxabs)
         goto done;
 
+    /* A shapes-only graph has no weights: every scale is 1, and the
+     * tensors get their sizes but no data. */
     size_t per = l->num_weights / (size_t)ch;
-    for (size_t i = 0; i < l->num_weights; i++) {
+    for (size_t i = 0; l->weights && i < l->num_weights; i++) {
         int c = !per_channel ? 0
                 : l->op == MG_OP_DWCONV2D ? (int)(i % (size_t)ch)
                                           : (int)(i / per);
@@ -133,11 +135,11 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
     }
     struct mg_qtensor *wt = new_tensor(q, w_index, l->name, "/weights", TFLITE_TYPE_INT8, wrank,
                                        wdims);
-    if (!wt || !(wt->data = malloc(l->num_weights)) ||
+    if (!wt || (l->weights && !(wt->data = malloc(l->num_weights))) ||
         mg_qtensor_set_quant(wt, nscales, w_scale, zeros, qdim))
         goto done;
     wt->data_bytes = l->num_weights;
-    for (size_t i = 0; i < l->num_weights; i++) {
+    for (size_t i = 0; l->weights && i < l->num_weights; i++) {
         int c = !per_channel ? 0
                 : l->op == MG_OP_DWCONV2D ? (int)(i % (size_t)ch)
                                           : (int)(i / per);
@@ -148,11 +150,11 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
 
     int32_t bdims[1] = {ch};
     struct mg_qtensor *bt = new_tensor(q, b_index, l->name, "/bias", TFLITE_TYPE_INT32, 1, bdims);
-    if (!bt || !(bt->data = malloc((size_t)ch * 4)) ||
+    if (!bt || (l->weights && !(bt->data = malloc((size_t)ch * 4))) ||
         mg_qtensor_set_quant(bt, nscales, b_scale, zeros, 0))
         goto done;
     bt->data_bytes = (size_t)ch * 4;
-    for (int c = 0; c < ch; c++) {
+    for (int c = 0; l->weights && c < ch; c++) {
         double v = round((double)l->bias[c] / b_scale[per_channel ? c : 0]);
         v = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v;
         put_i32(bt->data + 4 * c, (int32_t)v);

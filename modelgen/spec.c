@@ -263,3 +263,9 @@ int mg_scale_channels(int base, int32_t fraction)
     int64_t c = ((int64_t)base * fraction + MG_FRACTION_ONE / 2) / MG_FRACTION_ONE;
     return c < 1 ? 1 : (int)c;
 }
+
+int mg_floor_channels(int base, int32_t fraction)
+{
+    int64_t c = (int64_t)base * fraction / MG_FRACTION_ONE;
+    return c < 1 ? 1 : (int)c;
+}

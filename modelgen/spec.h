@@ -72,6 +72,8 @@ void mg_spec_get_size(const struct mg_spec *s, const char *key, int *h, int *w);
 /* base * fraction, rounded to nearest, at least 1: a width multiplier
  * applied to a channel count. */
 int mg_scale_channels(int base, int32_t fraction);
+/* base * fraction rounded down, at least 1: Keras's int(filters * alpha). */
+int mg_floor_channels(int base, int32_t fraction);
 
 /* Writes a key's default (or a value) as the spec grammar spells it. */
 void mg_format_value(const struct mg_key *k, int32_t v, int32_t v2, char *buf, size_t len);

@@ -29,4 +29,8 @@
 int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, char *err,
                     size_t errlen);
 
+/* The size mg_write_tflite would give, without holding the constant data:
+ * m's constant tensors need only their data_bytes (data may be NULL). */
+int mg_tflite_size(const struct mg_qmodel *m, size_t *len, char *err, size_t errlen);
+
 #endif

@@ -102,9 +102,8 @@ Test(modelgen_spec, impossible_models_are_errors_not_crashes)
     const struct {
         const char *spec, *needle;
     } cases[] = {
-        {"cnn:res=512,width=8", "limit"},   /* a 512x512x128 activation */
-        {"autoencoder:input=65536,hidden=4096", "parameters"},
-        {"dscnn:width=8,blocks=16", "MACs"},
+        {"cnn:res=512,width=8", "memory"}, /* 512x512x128 activations */
+        {"autoencoder:input=65536,hidden=4096", "memory"}, /* 600 M parameters */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t *out = NULL;
@@ -197,6 +196,8 @@ Test(model_build_cli, bad_input_exits_2_with_one_line)
         "model build cnn -o",
         "model build cnn dscnn -o /dev/null",
         "model build cnn --frobnicate -o /dev/null",
+        "model build cnn --size -o /dev/null",
+        "model build cnn:res=512,width=8 -o /dev/null", /* too large: memory */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char out[4096];
@@ -232,6 +233,35 @@ Test(model_build_cli, help_lists_every_architecture_and_key_with_defaults)
         }
     }
     cr_assert(strstr(out, "--seed"));
+    cr_assert(strstr(out, "--size"));
+    cr_assert(strstr(out, "GiB of memory"), "--help tells the limit");
+}
+
+/* --size: one line with what modelgen_size says, no file, even for a
+ * model too large to build. */
+Test(model_build_cli, size_prints_the_sizing_without_building)
+{
+    const char *specs[] = {"mobilenet:alpha=1,res=224,classes=1000", "cnn:res=512,width=8"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        char out[4096], args[300], expect[300];
+        snprintf(args, sizeof args, "model build %s --size", specs[i]);
+        cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+        cr_assert_eq(strchr(out, '\n') - out + 1, (long)strlen(out), "one line: %s", out);
+        struct mg_sizing sz;
+        char err[256];
+        cr_assert_eq(modelgen_size(specs[i], 1, &sz, err, sizeof err), 0, "%s", err);
+        snprintf(expect, sizeof expect, "%s seed=1: ", sz.spec);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu MACs", (unsigned long long)sz.macs);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu params", (unsigned long long)sz.params);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu bytes (", (unsigned long long)sz.file_bytes);
+        cr_assert(strstr(out, expect), "%s", out);
+        cr_assert_eq(strstr(out, "more than modelgen's limit") != NULL,
+                     sz.build_bytes > MG_MAX_BUILD_BYTES, "%s", out);
+        mg_sizing_free(&sz);
+    }
 }
 
 Test(model_build_cli, list_shows_default_specs)
