@@ -1,8 +1,9 @@
 /*
  * cmd_model_build.c — 'mcusim model build SPEC -o FILE.tflite [--seed N]':
- * synthesizes an int8 .tflite model with modelgen (modelgen/modelgen.h) and
- * writes it; '--size' tells how large it would be without building it;
- * '--list' shows the architectures with their default specs.
+ * synthesizes an int8 or float32 .tflite model with modelgen
+ * (modelgen/modelgen.h) and writes it; '--size' tells how large it would be
+ * without building it; '--list' shows the architectures with their default
+ * specs.
  *
  * All the work is in modelgen; this file parses the command line, writes
  * the file (through a temporary name, so a build never sees half a model)
@@ -38,13 +39,15 @@ static void usage(FILE *out)
             "       mcusim model build SPEC --size [--seed N]\n"
             "       mcusim model build --list\n"
             "\n"
-            "Synthesizes an int8 TensorFlow Lite model: deterministic weights, calibrated\n"
-            "on deterministic inputs and quantized as the TFLite converter does (int8\n"
-            "activations, per-channel int8 conv weights, int32 biases).  The same SPEC\n"
-            "and seed give the same bytes on every machine.\n"
+            "Synthesizes a TensorFlow Lite model: deterministic weights, calibrated on\n"
+            "deterministic inputs and quantized as the TFLite converter does (int8\n"
+            "activations, per-channel int8 conv weights, int32 biases), or with\n"
+            "dtype=float32 the same network with float32 tensors.  The same SPEC and\n"
+            "seed give the same bytes on every machine.\n"
             "\n"
             "SPEC is NAME[:key=value,...]; keys not given take the defaults shown.\n"
-            "Sizes are N or HxW; fractions have at most 4 decimals.\n"
+            "Sizes are N or HxW; fractions have at most 4 decimals.  Every architecture\n"
+            "also takes dtype=int8 (the default) or dtype=float32.\n"
             "\n"
             "How large a model may be: modelgen sizes the spec first and refuses one\n"
             "whose build would take more than %.0f GiB of memory (weights and the\n"
@@ -73,7 +76,7 @@ static void usage(FILE *out)
                  "  mcusim model build cnn:width=0.5,res=48 -o cnn_small.tflite\n"
                  "  mcusim model build dscnn:blocks=6 --seed 7 -o kws.tflite\n"
                  "  mcusim model build mobilenet:alpha=1,res=224,classes=1000 -o mobilenet_v1.tflite\n"
-                 "  mcusim model build mobilenet:alpha=0.5,res=160,classes=1000 --size\n");
+                 "  mcusim model build mobilenet:alpha=1,res=224,classes=1000,dtype=float32 --size\n");
 }
 
 static int list_archs(void)

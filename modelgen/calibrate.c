@@ -221,7 +221,7 @@ done:
  * records their ranges; the rest of the MG_CALIBRATION_INPUTS follow in
  * batches of the same size, which bounds the memory the activations take.
  * Each tensor's range is widened input by input in index order. */
-int mg_calibrate(struct mg_graph *g)
+int mg_calibrate(struct mg_graph *g, int ranges)
 {
     struct mg_packed p;
     int *last = mg_last_uses(g);
@@ -235,7 +235,7 @@ int mg_calibrate(struct mg_graph *g)
         g->tensors[t].max = -INFINITY;
     }
     int rc = run_batch(g, &p, 0, MG_NORMALIZATION_INPUTS, 1, last);
-    for (int first = MG_NORMALIZATION_INPUTS; !rc && first < MG_CALIBRATION_INPUTS;
+    for (int first = MG_NORMALIZATION_INPUTS; !rc && ranges && first < MG_CALIBRATION_INPUTS;
          first += MG_NORMALIZATION_INPUTS) {
         int size = MG_CALIBRATION_INPUTS - first;
         rc = run_batch(g, &p, first, size < MG_NORMALIZATION_INPUTS ? size : MG_NORMALIZATION_INPUTS,

@@ -25,7 +25,9 @@
 
 #include "graph.h"
 
-/* Returns 0, or -1 with g->error set. */
-int mg_calibrate(struct mg_graph *g);
+/* Normalizes g and, with `ranges`, records the ranges over all
+ * calibration inputs (a float32 model needs none: then only the
+ * normalization pass runs).  Returns 0, or -1 with g->error set. */
+int mg_calibrate(struct mg_graph *g, int ranges);
 
 #endif

@@ -12,6 +12,7 @@
 #include "calibrate.h"
 #include "fb_builder.h"
 #include "fkernels.h"
+#include "float_model.h"
 #include "forward.h"
 #include "inputs.h"
 #include "quantize.h"
@@ -42,15 +43,21 @@ static int describe(const struct mg_spec *s, uint64_t seed, int shapes_only, str
     return status;
 }
 
-int modelgen_quantize(const struct mg_graph *g, struct mg_qmodel *m, char *err, size_t errlen)
+int modelgen_model(const struct mg_graph *g, enum mg_dtype dtype, struct mg_qmodel *m, char *err,
+                   size_t errlen)
 {
     mg_qmodel_init(m);
-    if (mg_quantize(g, m)) {
+    if (dtype == MG_DTYPE_INT8 ? mg_quantize(g, m) : mg_float_model(g, m)) {
         mg_qmodel_free(m);
-        snprintf(err, errlen, "out of memory while quantizing");
+        snprintf(err, errlen, "out of memory while making the %s model", mg_dtype_name(dtype));
         return MG_ERR_NOMEM;
     }
     return MG_OK;
+}
+
+int modelgen_quantize(const struct mg_graph *g, struct mg_qmodel *m, char *err, size_t errlen)
+{
+    return modelgen_model(g, MG_DTYPE_INT8, m, err, errlen);
 }
 
 /* ---- sizing ---- */
@@ -124,6 +131,7 @@ static int size_spec(const struct mg_spec *s, uint64_t seed, struct mg_sizing *s
     if (rc)
         return rc;
     snprintf(sz->spec, sizeof sz->spec, "%s", s->canonical);
+    sz->dtype = s->dtype;
     sz->num_ops = g.num_layers;
     for (int i = 0; i < g.num_layers; i++) {
         sz->macs += mg_layer_macs(&g, &g.layers[i]);
@@ -131,7 +139,8 @@ static int size_spec(const struct mg_spec *s, uint64_t seed, struct mg_sizing *s
     }
     uint64_t peak_float = 0;
     struct mg_tensor_size *float_plan = NULL;
-    if (plan_tensors(&g, 1, &sz->tensors, &sz->peak_activation_bytes) ||
+    size_t elem = s->dtype == MG_DTYPE_INT8 ? 1 : 4;
+    if (plan_tensors(&g, elem, &sz->tensors, &sz->peak_activation_bytes) ||
         plan_tensors(&g, sizeof(float), &float_plan, &peak_float)) {
         free(float_plan);
         mg_sizing_free(sz);
@@ -145,7 +154,7 @@ static int size_spec(const struct mg_spec *s, uint64_t seed, struct mg_sizing *s
     /* The model without its constant data, measured as it would be
      * written. */
     struct mg_qmodel m;
-    rc = modelgen_quantize(&g, &m, err, errlen);
+    rc = modelgen_model(&g, s->dtype, &m, err, errlen);
     if (!rc) {
         for (int i = 0; i < m.num_tensors; i++)
             sz->weight_bytes += m.tensors[i].data_bytes;
@@ -226,7 +235,7 @@ int modelgen_graph(const char *spec, uint64_t seed, struct mg_graph *g, char *er
         mg_graph_init(g, seed);
         return rc;
     }
-    if (mg_calibrate(g)) {
+    if (mg_calibrate(g, s.dtype == MG_DTYPE_INT8)) {
         snprintf(err, errlen, "%s: %s", s.arch->name, g->errmsg);
         rc = status_of(g);
         mg_graph_free(g);
@@ -247,7 +256,7 @@ int modelgen_build(const char *spec, uint64_t seed, uint8_t **out, size_t *out_l
     int rc = modelgen_graph(spec, seed, &g, err, errlen);
     if (rc)
         return rc;
-    rc = modelgen_quantize(&g, &m, err, errlen);
+    rc = modelgen_model(&g, s.dtype, &m, err, errlen);
     if (rc) {
         mg_graph_free(&g);
         return rc;

@@ -1,7 +1,7 @@
 /*
  * modelgen.h — the model synthesizer's public interface: from a spec string
- * ("cnn:width=0.5", see spec.h) and a seed to the bytes of an int8 .tflite
- * model.
+ * ("cnn:width=0.5", see spec.h) and a seed to the bytes of a .tflite model,
+ * int8 (the default) or float32 (dtype=float32).
  *
  * The pipeline, one module per step:
  *   spec.c       parse and check the spec against the architecture's keys
@@ -10,6 +10,7 @@
  *                (on inputs.c's deterministic inputs, with forward.c and
  *                its kernels, fkernels.c)
  *   quantize.c   int8 tensors and scales as the TFLite converter picks them
+ *   float_model.c  or the same network with float32 tensors
  *   tflite_writer.c  the flatbuffer (with fb_builder.c)
  *
  * Before building, modelgen sizes the spec from its shapes alone
@@ -70,6 +71,7 @@ struct mg_tensor_size {
 /* What a spec's model holds, from its shapes alone. */
 struct mg_sizing {
     char spec[MG_SPEC_LEN];  /* canonical */
+    enum mg_dtype dtype;
     int num_ops;
     uint64_t params, macs;
     uint64_t weight_bytes;   /* constant tensor data in the file */
@@ -92,9 +94,13 @@ int modelgen_size(const char *spec, uint64_t seed, struct mg_sizing *sz, char *e
 void mg_sizing_free(struct mg_sizing *sz);
 
 /* The steps of modelgen_build, for tests and tools that want the float
- * network (mg_forward) or the int8 description before serialization.
- * modelgen_graph leaves g calibrated; free it with mg_graph_free. */
+ * network (mg_forward) or the model description before serialization.
+ * modelgen_graph leaves g calibrated (ranges recorded only for int8 specs);
+ * free it with mg_graph_free.  modelgen_model makes the int8 or float32
+ * description, as the spec's dtype says. */
 int modelgen_graph(const char *spec, uint64_t seed, struct mg_graph *g, char *err, size_t errlen);
 int modelgen_quantize(const struct mg_graph *g, struct mg_qmodel *m, char *err, size_t errlen);
+int modelgen_model(const struct mg_graph *g, enum mg_dtype dtype, struct mg_qmodel *m, char *err,
+                   size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../runtime/tflite_schema.h"
+#include "model_ops.h"
 
 #define QMIN (-128)
 #define QMAX 127
@@ -181,13 +182,6 @@ static int add_shape_tensor(struct qctx *q, const struct mg_layer *l, int *index
     return 0;
 }
 
-static uint8_t tflite_activation(enum mg_act act)
-{
-    return act == MG_ACT_RELU ? TFLITE_ACT_RELU
-           : act == MG_ACT_RELU6 ? TFLITE_ACT_RELU6
-                                 : TFLITE_ACT_NONE;
-}
-
 static int quantize_layer(struct qctx *q, const struct mg_layer *l)
 {
     int w = -1, b = -1, shape = -1, out;
@@ -224,47 +218,13 @@ static int quantize_layer(struct qctx *q, const struct mg_layer *l)
     if (out < 0 || oi < 0)
         return -1;
     struct mg_qop *op = &q->m->ops[oi];
+    mg_describe_op(q->g, l, MG_DTYPE_INT8, op);
     op->output = out;
     op->inputs[op->num_inputs++] = q->map[l->input];
-    op->activation = tflite_activation(l->act);
-    op->padding = l->padding == MG_PAD_SAME ? TFLITE_PADDING_SAME : TFLITE_PADDING_VALID;
-    op->stride_w = l->stride_w;
-    op->stride_h = l->stride_h;
-    switch (l->op) {
-    case MG_OP_CONV2D:
-        op->builtin_op = TFLITE_OP_CONV_2D, op->version = 3;
-        break;
-    case MG_OP_DWCONV2D:
-        op->builtin_op = TFLITE_OP_DEPTHWISE_CONV_2D, op->version = 3;
-        op->depth_multiplier = 1;
-        break;
-    case MG_OP_FULLY_CONNECTED:
-        op->builtin_op = TFLITE_OP_FULLY_CONNECTED, op->version = 4;
-        break;
-    case MG_OP_MAXPOOL:
-    case MG_OP_AVGPOOL:
-        op->builtin_op = l->op == MG_OP_MAXPOOL ? TFLITE_OP_MAX_POOL_2D : TFLITE_OP_AVERAGE_POOL_2D;
-        op->version = 2;
-        op->filter_w = l->kw;
-        op->filter_h = l->kh;
-        break;
-    case MG_OP_RESHAPE: {
-        const struct mg_shape *os = &q->g->tensors[l->output].shape;
-        op->builtin_op = TFLITE_OP_RESHAPE, op->version = 1;
+    if (l->op == MG_OP_RESHAPE)
         op->inputs[op->num_inputs++] = shape;
-        op->new_shape_rank = os->rank;
-        memcpy(op->new_shape, os->dim, (size_t)os->rank * sizeof *os->dim);
-        break;
-    }
-    case MG_OP_SOFTMAX:
-        op->builtin_op = TFLITE_OP_SOFTMAX, op->version = 2;
-        op->beta = 1.0f;
-        break;
-    case MG_OP_ADD:
-        op->builtin_op = TFLITE_OP_ADD, op->version = 2;
+    if (l->op == MG_OP_ADD)
         op->inputs[op->num_inputs++] = q->map[l->input2];
-        break;
-    }
     if (w >= 0) {
         op->inputs[op->num_inputs++] = w;
         op->inputs[op->num_inputs++] = b;

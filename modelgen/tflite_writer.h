@@ -1,7 +1,7 @@
 /*
- * tflite_writer.h — serializes an int8 model description (qmodel.h) into a
- * TensorFlow Lite flatbuffer, schema version 3, the way current converters
- * lay it out:
+ * tflite_writer.h — serializes a model description (qmodel.h), int8 or
+ * float32, into a TensorFlow Lite flatbuffer, schema version 3, the way
+ * current converters lay it out:
  *
  *   - Model: version 3, operator_codes, one subgraph ("main"), description,
  *     buffers.  Buffer 0 is the empty sentinel; each constant tensor gets
@@ -11,7 +11,8 @@
  *     and builtin_code (int32) both set, plus the operator version; one code
  *     per distinct (operator, version), in order of first use.
  *   - Tensor: shape, type, buffer, name, quantization (scale, zero_point,
- *     quantized_dimension).
+ *     quantized_dimension) when the tensor has any; float32, the schema's
+ *     default type, is left out as converters leave it out.
  *   - Operator: opcode_index, inputs, outputs and the builtin options table
  *     of its kind (Conv2D, DepthwiseConv2D, Pool2D, FullyConnected, Softmax,
  *     Reshape, Add).

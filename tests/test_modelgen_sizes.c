@@ -153,6 +153,9 @@ Test(modelgen_sizes, sizing_tells_exactly_what_a_build_makes)
         "mobilenet:alpha=0.35,res=97,classes=10",
         "resnet:res=24,width=0.5,classes=5",
         "mlp",
+        "cnn:dtype=float32",
+        "mobilenet:alpha=0.5,res=64,classes=3,dtype=float32",
+        "resnet:dtype=float32",
     };
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         check_sizing_matches_file(specs[i], 1);
@@ -160,17 +163,23 @@ Test(modelgen_sizes, sizing_tells_exactly_what_a_build_makes)
     }
 }
 
-/* MobileNetV1 1.0/224 with 1000 classes: the paper's model, built in
- * full. */
+/* MobileNetV1 1.0/224 with 1000 classes: the paper's model, int8 and
+ * float32, built in full. */
 Test(modelgen_sizes, mobilenet_v1_at_full_size_builds, .timeout = 300)
 {
     check_sizing_matches_file("mobilenet:alpha=1,res=224,classes=1000", 1);
-    struct mg_sizing i8;
+    struct mg_sizing i8, f32;
     size_ok("mobilenet:alpha=1,res=224,classes=1000", 1, &i8);
-    /* 4.2 M parameters: about 4.2 MB of int8 weights (and int32 biases). */
+    size_ok("mobilenet:alpha=1,res=224,classes=1000,dtype=float32", 1, &f32);
+    /* 4.2 M parameters: about 4.2 MB of int8 weights (and int32 biases),
+     * about 16.9 MB as float32. */
     cr_assert(i8.weight_bytes > 4.2e6 && i8.weight_bytes < 4.4e6, "%llu",
               (unsigned long long)i8.weight_bytes);
+    cr_assert_eq(f32.weight_bytes, 4 * f32.params + 4 * 2 /* the reshape's shape */);
+    cr_assert(f32.file_bytes > 16.8e6 && f32.file_bytes < 17.0e6, "%llu",
+              (unsigned long long)f32.file_bytes);
     mg_sizing_free(&i8);
+    mg_sizing_free(&f32);
 }
 
 /* The ranges a variant search sweeps: every width from 0.25 to 1 in steps
