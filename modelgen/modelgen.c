@@ -137,19 +137,15 @@ static int size_spec(const struct mg_spec *s, uint64_t seed, struct mg_sizing *s
         sz->macs += mg_layer_macs(&g, &g.layers[i]);
         sz->params += mg_layer_params(&g.layers[i]);
     }
-    uint64_t peak_float = 0;
-    struct mg_tensor_size *float_plan = NULL;
     size_t elem = s->dtype == MG_DTYPE_INT8 ? 1 : 4;
-    if (plan_tensors(&g, elem, &sz->tensors, &sz->peak_activation_bytes) ||
-        plan_tensors(&g, sizeof(float), &float_plan, &peak_float)) {
-        free(float_plan);
-        mg_sizing_free(sz);
+    if (plan_tensors(&g, elem, &sz->tensors, &sz->peak_activation_bytes)) {
         mg_graph_free(&g);
         snprintf(err, errlen, "out of memory");
         return MG_ERR_NOMEM;
     }
-    free(float_plan);
     sz->num_tensors = g.num_tensors;
+    /* Calibration holds every activation in float. */
+    uint64_t peak_float = sz->peak_activation_bytes / elem * sizeof(float);
 
     /* The model without its constant data, measured as it would be
      * written. */
