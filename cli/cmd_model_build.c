@@ -1,7 +1,9 @@
 /*
  * cmd_model_build.c — 'mcusim model build SPEC -o FILE.tflite [--seed N]':
- * synthesizes an int8 .tflite model with modelgen (modelgen/modelgen.h) and
- * writes it; '--list' shows the architectures with their default specs.
+ * synthesizes an int8 or float32 .tflite model with modelgen
+ * (modelgen/modelgen.h) and writes it; '--size' tells how large it would be
+ * without building it; '--list' shows the architectures with their default
+ * specs.
  *
  * All the work is in modelgen; this file parses the command line, writes
  * the file (through a temporary name, so a build never sees half a model)
@@ -15,6 +17,7 @@
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "inputs.h"
 #include "modelgen.h"
 
 static void print_key_line(FILE *out, const struct mg_key *k)
@@ -33,24 +36,36 @@ static void usage(FILE *out)
     const struct mg_arch *const *archs = mg_archs(&n);
     fprintf(out,
             "usage: mcusim model build SPEC -o FILE.tflite [--seed N]\n"
+            "       mcusim model build SPEC --size [--seed N]\n"
             "       mcusim model build --list\n"
             "\n"
-            "Synthesizes an int8 TensorFlow Lite model: deterministic weights, calibrated\n"
-            "on deterministic inputs and quantized as the TFLite converter does (int8\n"
-            "activations, per-channel int8 conv weights, int32 biases).  The same SPEC\n"
-            "and seed give the same bytes on every machine.\n"
+            "Synthesizes a TensorFlow Lite model: deterministic weights, calibrated on\n"
+            "deterministic inputs and quantized as the TFLite converter does (int8\n"
+            "activations, per-channel int8 conv weights, int32 biases), or with\n"
+            "dtype=float32 the same network with float32 tensors.  The same SPEC and\n"
+            "seed give the same bytes on every machine.\n"
             "\n"
             "SPEC is NAME[:key=value,...]; keys not given take the defaults shown.\n"
-            "Sizes are N or HxW; fractions have at most 4 decimals.\n"
+            "Sizes are N or HxW; fractions have at most 4 decimals.  Every architecture\n"
+            "also takes dtype=int8 (the default) or dtype=float32.\n"
+            "\n"
+            "How large a model may be: modelgen sizes the spec first and refuses one\n"
+            "whose build would take more than %.0f GiB of memory (weights and the\n"
+            "activations of %d calibration inputs at once), or whose file would pass\n"
+            "the 2 GiB a flatbuffer holds.  MACs do not count; MobileNetV1 1.0/224\n"
+            "(569 M MACs) builds in seconds.\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE   where to write the model (required)\n"
+            "  -o, --output FILE   where to write the model\n"
+            "  --size              print the model's size (MACs, parameters, weight and\n"
+            "                      file bytes, peak activation bytes, build memory)\n"
+            "                      without building it\n"
             "  --seed N            weight seed, default %d\n"
             "  --list              list the architectures with their default specs\n"
             "  -h, --help          this text\n"
             "\n"
             "architectures and keys (default, range):\n",
-            MG_DEFAULT_SEED);
+            MG_MAX_BUILD_BYTES / 1073741824.0, MG_NORMALIZATION_INPUTS, MG_DEFAULT_SEED);
     for (int i = 0; i < n; i++) {
         fprintf(out, "  %-12s %s\n", archs[i]->name, archs[i]->summary);
         for (int k = 0; k < archs[i]->num_keys; k++)
@@ -59,7 +74,9 @@ static void usage(FILE *out)
     fprintf(out, "\nexamples:\n"
                  "  mcusim model build cnn -o cnn.tflite\n"
                  "  mcusim model build cnn:width=0.5,res=48 -o cnn_small.tflite\n"
-                 "  mcusim model build dscnn:blocks=6 --seed 7 -o kws.tflite\n");
+                 "  mcusim model build dscnn:blocks=6 --seed 7 -o kws.tflite\n"
+                 "  mcusim model build mobilenet:alpha=1,res=224,classes=1000 -o mobilenet_v1.tflite\n"
+                 "  mcusim model build mobilenet:alpha=1,res=224,classes=1000,dtype=float32 --size\n");
 }
 
 static int list_archs(void)
@@ -109,10 +126,47 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
     return ok ? 0 : -1;
 }
 
+/* n with a metric prefix for reading at a glance: "568.7 M". */
+static const char *human(uint64_t n, char *buf, size_t len)
+{
+    if (n < 1000)
+        snprintf(buf, len, "%" PRIu64, n);
+    else if (n < 1000000)
+        snprintf(buf, len, "%.1f k", n / 1e3);
+    else if (n < 1000000000)
+        snprintf(buf, len, "%.1f M", n / 1e6);
+    else
+        snprintf(buf, len, "%.1f G", n / 1e9);
+    return buf;
+}
+
+static int print_size(const char *spec, uint64_t seed)
+{
+    struct mg_sizing sz;
+    char err[512];
+    int rc = modelgen_size(spec, seed, &sz, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "mcusim model build: %s\n", err);
+        return rc == MG_ERR_SPEC ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+    }
+    char p[32], m[32], f[32], b[32];
+    printf("%s seed=%" PRIu64 ": %d layers, %" PRIu64 " params (%s), %" PRIu64 " MACs (%s), "
+           "%" PRIu64 " weight bytes, %" PRIu64 " bytes (%sB), %" PRIu64
+           " bytes of activations at the peak; building it takes about %sB of memory%s\n",
+           sz.spec, seed, sz.num_ops, sz.params, human(sz.params, p, sizeof p), sz.macs,
+           human(sz.macs, m, sizeof m), sz.weight_bytes, sz.file_bytes,
+           human(sz.file_bytes, f, sizeof f), sz.peak_activation_bytes,
+           human(sz.build_bytes, b, sizeof b),
+           sz.build_bytes > MG_MAX_BUILD_BYTES ? ", more than modelgen's limit" : "");
+    mg_sizing_free(&sz);
+    return 0;
+}
+
 int cmd_model_build(int argc, char **argv)
 {
     const char *spec = NULL, *output = NULL;
     uint64_t seed = MG_DEFAULT_SEED;
+    int size_only = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -120,6 +174,8 @@ int cmd_model_build(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--list")) {
             return list_archs();
+        } else if (!strcmp(a, "--size")) {
+            size_only = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "mcusim model build: %s needs a value\n", a);
@@ -144,6 +200,12 @@ int cmd_model_build(int argc, char **argv)
             spec = a;
         }
     }
+    if (spec && size_only && !output)
+        return print_size(spec, seed);
+    if (size_only) {
+        fprintf(stderr, "mcusim model build: --size writes no file; leave out -o\n");
+        return EXIT_BAD_INPUT;
+    }
     if (!spec || !output) {
         fprintf(stderr, "mcusim model build: %s (usage: mcusim model build SPEC -o FILE.tflite; "
                         "see --help)\n",
@@ -154,7 +216,7 @@ int cmd_model_build(int argc, char **argv)
     uint8_t *bytes = NULL;
     size_t len = 0;
     struct mg_summary sum;
-    char err[256];
+    char err[512];
     int rc = modelgen_build(spec, seed, &bytes, &len, &sum, err, sizeof err);
     if (rc) {
         fprintf(stderr, "mcusim model build: %s\n", err);
@@ -166,9 +228,11 @@ int cmd_model_build(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     free(bytes);
-    printf("wrote %s: %s seed=%" PRIu64 ": %d layers, %" PRIu64 " params, %" PRIu64
-           " MACs, %" PRIu64 " weight bytes, %" PRIu64 " bytes\n",
-           output, sum.spec, sum.seed, sum.num_ops, sum.params, sum.macs, sum.weight_bytes,
-           sum.file_bytes);
+    char p[32], m[32], f[32];
+    printf("wrote %s: %s seed=%" PRIu64 ": %d layers, %" PRIu64 " params (%s), %" PRIu64
+           " MACs (%s), %" PRIu64 " weight bytes, %" PRIu64 " bytes (%sB)\n",
+           output, sum.spec, sum.seed, sum.num_ops, sum.params, human(sum.params, p, sizeof p),
+           sum.macs, human(sum.macs, m, sizeof m), sum.weight_bytes, sum.file_bytes,
+           human(sum.file_bytes, f, sizeof f));
     return 0;
 }

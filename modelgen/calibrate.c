@@ -21,35 +21,53 @@
  * samples per weight; see normalize_layer. */
 #define SAMPLES_PER_WEIGHT 16
 
-/* Which output channel weight i of layer l belongs to. */
-static int weight_channel(const struct mg_layer *l, size_t i)
-{
-    if (l->op == MG_OP_DWCONV2D)
-        return (int)(i % (size_t)l->out_channels);
-    return (int)(i / (l->num_weights / (size_t)l->out_channels));
-}
-
 /* Mean and variance of each channel (the last dimension) of a tensor of n
- * values per input, over all inputs and positions.  Two passes, fixed
- * order. */
+ * values per input, over all inputs and positions.  Two passes; each
+ * channel's sums run over inputs, then positions, in order. */
 static void channel_moments(float **values, int num_inputs, size_t n, int ch, double *mean,
                             double *var)
 {
-    double count = (double)num_inputs * (double)(n / (size_t)ch);
+    size_t positions = n / (size_t)ch;
+    double count = (double)num_inputs * (double)positions;
     for (int c = 0; c < ch; c++)
         mean[c] = var[c] = 0;
     for (int k = 0; k < num_inputs; k++)
-        for (size_t i = 0; i < n; i++)
-            mean[i % (size_t)ch] += values[k][i];
+        for (size_t pos = 0; pos < positions; pos++)
+            fk_add_values(mean, values[k] + pos * (size_t)ch, ch);
     for (int c = 0; c < ch; c++)
         mean[c] /= count;
     for (int k = 0; k < num_inputs; k++)
-        for (size_t i = 0; i < n; i++) {
-            double d = values[k][i] - mean[i % (size_t)ch];
-            var[i % (size_t)ch] += d * d;
-        }
+        for (size_t pos = 0; pos < positions; pos++)
+            fk_add_squared_deviations(var, values[k] + pos * (size_t)ch, mean, ch);
     for (int c = 0; c < ch; c++)
         var[c] /= count;
+}
+
+/* Squared norm of each output channel's weights, summed in weight order.
+ * Depthwise weights are [taps][channels]; the others [channel][fan_in]. */
+static void weight_norms(const struct mg_layer *l, double *norm2)
+{
+    int ch = l->out_channels;
+    size_t per = l->num_weights / (size_t)ch;
+    for (int c = 0; c < ch; c++)
+        norm2[c] = 0;
+    for (size_t a = 0; a < per; a++)
+        for (int c = 0; c < ch; c++) {
+            size_t i = l->op == MG_OP_DWCONV2D ? a * (size_t)ch + c : (size_t)c * per + a;
+            norm2[c] += (double)l->weights[i] * l->weights[i];
+        }
+}
+
+/* Multiplies each output channel's weights by scale[c]. */
+static void scale_weights(struct mg_layer *l, const double *scale)
+{
+    int ch = l->out_channels;
+    size_t per = l->num_weights / (size_t)ch;
+    for (size_t a = 0; a < per; a++)
+        for (int c = 0; c < ch; c++) {
+            size_t i = l->op == MG_OP_DWCONV2D ? a * (size_t)ch + c : (size_t)c * per + a;
+            l->weights[i] = (float)(l->weights[i] * scale[c]);
+        }
 }
 
 /* Normalizes layer l from its input `in` and pre-activation outputs `pre`
@@ -74,7 +92,7 @@ static int normalize_layer(struct mg_graph *g, struct mg_layer *l, float **in, f
     double *mean = malloc((size_t)ch * sizeof *mean), *var = malloc((size_t)ch * sizeof *var);
     double *in_mean = malloc((size_t)in_ch * sizeof *in_mean);
     double *in_var = malloc((size_t)in_ch * sizeof *in_var);
-    double *norm2 = calloc((size_t)ch, sizeof *norm2);
+    double *norm2 = malloc((size_t)ch * sizeof *norm2);
     if (!mean || !var || !in_mean || !in_var || !norm2) {
         free(mean), free(var), free(in_mean), free(in_var), free(norm2);
         mg_graph_fail(g, "out of memory");
@@ -86,8 +104,7 @@ static int normalize_layer(struct mg_graph *g, struct mg_layer *l, float **in, f
     for (int c = 0; c < in_ch; c++)
         avg_in_var += in_var[c];
     avg_in_var /= in_ch;
-    for (size_t i = 0; i < l->num_weights; i++)
-        norm2[weight_channel(l, i)] += (double)l->weights[i] * l->weights[i];
+    weight_norms(l, norm2);
 
     double samples = (double)num_inputs * (double)(n_out / (size_t)ch);
     double fan_in = (double)(l->num_weights / (size_t)ch);
@@ -98,60 +115,94 @@ static int normalize_layer(struct mg_graph *g, struct mg_layer *l, float **in, f
         var[c] = l->gamma[c] / sqrt(v + NORM_EPSILON); /* now the scale */
         l->bias[c] = (float)((l->bias[c] - mean[c]) * var[c] + l->beta[c]);
     }
-    for (size_t i = 0; i < l->num_weights; i++)
-        l->weights[i] = (float)(l->weights[i] * var[weight_channel(l, i)]);
+    scale_weights(l, var);
     free(mean), free(var), free(in_mean), free(in_var), free(norm2);
     return 0;
 }
 
-/* Runs layer l on every calibration input. */
-static void run_layer(const struct mg_graph *g, const struct mg_layer *l, float **act, int K,
-                      int skip_activation)
+/* Activations of a batch of calibration inputs, layer by layer:
+ * act[t * batch + k] is tensor t for the batch's input k while it is live. */
+struct batch {
+    float **act;
+    int size;
+};
+
+/* lo = v < lo ? v : lo over the values, and alike for hi: what scanning
+ * them from t's range gives, since a scan from infinity finds the first
+ * smallest value, which replaces t->min exactly when it is smaller. */
+static void widen_range(struct mg_tensor *t, const float *values, size_t n)
 {
-    for (int k = 0; k < K; k++)
-        mg_layer_forward(g, l, act[l->input * K + k],
-                         l->input2 >= 0 ? act[l->input2 * K + k] : NULL, act[l->output * K + k],
-                         skip_activation);
+    float lo, hi;
+    fk_range(values, n, &lo, &hi);
+    t->min = lo < t->min ? lo : t->min;
+    t->max = hi > t->max ? hi : t->max;
 }
 
-/* Pass 1: normalizes every weighted layer, in order, on the first
- * MG_NORMALIZATION_INPUTS calibration inputs. */
-static int normalize_all(struct mg_graph *g)
+/* Runs layer i on every input of the batch; with record, widens the ranges
+ * of its output, input by input. */
+static int run_layer(struct mg_graph *g, const struct mg_packed *p, int i, struct batch *b,
+                     int skip_activation, int record)
 {
-    const int K = MG_NORMALIZATION_INPUTS;
+    const struct mg_layer *l = &g->layers[i];
+    int K = b->size;
+    size_t n_out = mg_shape_elems(&g->tensors[l->output].shape);
+    for (int k = 0; k < K; k++) {
+        if (mg_layer_forward(g, p, i, b->act[l->input * K + k],
+                             l->input2 >= 0 ? b->act[l->input2 * K + k] : NULL,
+                             b->act[l->output * K + k], skip_activation))
+            return -1;
+        if (record)
+            widen_range(&g->tensors[l->output], b->act[l->output * K + k], n_out);
+    }
+    return 0;
+}
+
+/* One pass of a batch of calibration inputs, first..first+size-1, through
+ * the network.  With normalize, each weighted layer is first normalized on
+ * the batch (pass 1) and repacked.  Either way, the ranges of every tensor
+ * are widened with the batch's final values: those are the values the
+ * finished network computes, since every layer runs with its final weights
+ * on inputs computed with final weights. */
+static int run_batch(struct mg_graph *g, struct mg_packed *p, int first, int size, int normalize,
+                     const int *last)
+{
+    const int K = size;
     int T = g->num_tensors;
-    /* act[t * K + k]: tensor t for calibration input k, while it is live. */
-    float **act = calloc((size_t)T * K, sizeof *act);
-    int *last = mg_last_uses(g);
+    struct batch b = {calloc((size_t)T * K, sizeof(float *)), K};
     int rc = -1;
-    if (!act || !last)
+    if (!b.act)
         goto oom;
 
     size_t n_in = mg_shape_elems(&g->tensors[g->input].shape);
     for (int k = 0; k < K; k++) {
-        act[g->input * K + k] = malloc(n_in * sizeof(float));
-        if (!act[g->input * K + k] || mg_make_input(g, k, act[g->input * K + k]))
+        float **x = &b.act[g->input * K + k];
+        if (!(*x = malloc(n_in * sizeof(float))) || mg_make_input(g, first + k, *x))
             goto oom;
+        widen_range(&g->tensors[g->input], *x, n_in);
     }
 
     for (int i = 0; i < g->num_layers; i++) {
         struct mg_layer *l = &g->layers[i];
         size_t n_out = mg_shape_elems(&g->tensors[l->output].shape);
-        float **out = &act[l->output * K];
+        float **out = &b.act[l->output * K];
         for (int k = 0; k < K; k++)
             if (!(out[k] = malloc(n_out * sizeof(float))))
                 goto oom;
-        if (l->gamma) {
-            run_layer(g, l, act, K, 1);
-            if (normalize_layer(g, l, &act[l->input * K], out, K))
+        if (normalize && l->gamma) {
+            if (run_layer(g, p, i, &b, 1, 0))
+                goto oom;
+            if (normalize_layer(g, l, &b.act[l->input * K], out, K))
                 goto done;
+            if (mg_repack_layer(p, g, i))
+                goto oom;
         }
-        run_layer(g, l, act, K, 0);
+        if (run_layer(g, p, i, &b, 0, 1))
+            goto oom;
         for (int t = 0; t < T; t++)
             if (last[t] <= i && t != l->output)
                 for (int k = 0; k < K; k++) {
-                    free(act[t * K + k]);
-                    act[t * K + k] = NULL;
+                    free(b.act[t * K + k]);
+                    b.act[t * K + k] = NULL;
                 }
     }
     rc = 0;
@@ -159,31 +210,23 @@ static int normalize_all(struct mg_graph *g)
 oom:
     mg_graph_fail(g, "out of memory");
 done:
-    if (act)
+    if (b.act)
         for (size_t i = 0; i < (size_t)T * K; i++)
-            free(act[i]);
-    free(act);
-    free(last);
+            free(b.act[i]);
+    free(b.act);
     return rc;
 }
 
-static void widen_range(const struct mg_graph *g, int tensor, const float *values, void *ctx)
+/* Pass 1 normalizes on the first MG_NORMALIZATION_INPUTS inputs and
+ * records their ranges; the rest of the MG_CALIBRATION_INPUTS follow in
+ * batches of the same size, which bounds the memory the activations take.
+ * Each tensor's range is widened input by input in index order. */
+int mg_calibrate(struct mg_graph *g, int ranges)
 {
-    struct mg_tensor *t = &((struct mg_graph *)ctx)->tensors[tensor];
-    size_t n = mg_shape_elems(&g->tensors[tensor].shape);
-    for (size_t i = 0; i < n; i++) {
-        t->min = values[i] < t->min ? values[i] : t->min;
-        t->max = values[i] > t->max ? values[i] : t->max;
-    }
-}
-
-/* Pass 2: min and max of every tensor over all calibration inputs, one
- * input at a time. */
-static int record_ranges(struct mg_graph *g)
-{
-    size_t n_in = mg_shape_elems(&g->tensors[g->input].shape);
-    float *x = malloc(n_in * sizeof *x);
-    if (!x) {
+    struct mg_packed p;
+    int *last = mg_last_uses(g);
+    if (!last || mg_pack(&p, g)) {
+        free(last);
         mg_graph_fail(g, "out of memory");
         return -1;
     }
@@ -191,17 +234,14 @@ static int record_ranges(struct mg_graph *g)
         g->tensors[t].min = INFINITY;
         g->tensors[t].max = -INFINITY;
     }
-    for (int k = 0; k < MG_CALIBRATION_INPUTS; k++)
-        if (mg_make_input(g, k, x) || mg_forward_each(g, x, widen_range, g)) {
-            free(x);
-            mg_graph_fail(g, "out of memory");
-            return -1;
-        }
-    free(x);
-    return 0;
-}
-
-int mg_calibrate(struct mg_graph *g)
-{
-    return normalize_all(g) || record_ranges(g) ? -1 : 0;
+    int rc = run_batch(g, &p, 0, MG_NORMALIZATION_INPUTS, 1, last);
+    for (int first = MG_NORMALIZATION_INPUTS; !rc && ranges && first < MG_CALIBRATION_INPUTS;
+         first += MG_NORMALIZATION_INPUTS) {
+        int size = MG_CALIBRATION_INPUTS - first;
+        rc = run_batch(g, &p, first, size < MG_NORMALIZATION_INPUTS ? size : MG_NORMALIZATION_INPUTS,
+                       0, last);
+    }
+    mg_packed_free(&p);
+    free(last);
+    return rc;
 }

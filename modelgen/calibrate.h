@@ -11,18 +11,23 @@
  * beta[c] and standard deviation gamma[c] (drawn by graph.c), by scaling
  * the channel's weights and setting its bias.
  *
- * A second pass then records, for every tensor, the min and max over all
+ * The ranges are then, for every tensor, the min and max over all
  * MG_CALIBRATION_INPUTS calibration inputs — what the TFLite converter does
- * with its representative dataset — for quantize.c.  It needs more inputs
+ * with its representative dataset — for quantize.c.  They need more inputs
  * than normalization: a range set by a few dozen inputs is exceeded by many
- * new ones, which are then clipped.
+ * new ones, which are then clipped.  The inputs run in batches of
+ * MG_NORMALIZATION_INPUTS, layer by layer, so that each layer's weights are
+ * read once per batch; the first batch is the normalization pass itself,
+ * whose last run of each layer already has the final weights.
  */
 #ifndef MCUSIM_MG_CALIBRATE_H
 #define MCUSIM_MG_CALIBRATE_H
 
 #include "graph.h"
 
-/* Returns 0, or -1 with g->error set. */
-int mg_calibrate(struct mg_graph *g);
+/* Normalizes g and, with `ranges`, records the ranges over all
+ * calibration inputs (a float32 model needs none: then only the
+ * normalization pass runs).  Returns 0, or -1 with g->error set. */
+int mg_calibrate(struct mg_graph *g, int ranges);
 
 #endif

@@ -26,18 +26,30 @@ void fb_free(struct fb_builder *b)
     memset(b, 0, sizeof *b);
 }
 
+/* Where position pos (counted from the end) is in memory; the skipped
+ * tail (fb_skip_vector) has no memory. */
+static uint8_t *at(const struct fb_builder *b, size_t pos)
+{
+    return b->buf + b->cap - (pos - b->skipped);
+}
+
 /* Makes room for `needed` more bytes, moving the data to the end of a larger
  * allocation. */
 static int reserve(struct fb_builder *b, size_t needed)
 {
     if (b->failed)
         return -1;
+    if (b->size + needed > FB_MAX_BYTES) {
+        b->failed = 1; /* flatbuffers offsets are 32-bit, signed in places */
+        return -1;
+    }
+    size_t stored = b->size - b->skipped;
     /* Allocate even for 0 bytes: claim() must not do arithmetic on a NULL
      * buffer (undefined behaviour, reported by UBSan). */
-    if (b->buf && b->cap - b->size >= needed)
+    if (b->buf && b->cap - stored >= needed)
         return 0;
     size_t new_cap = b->cap ? b->cap : 1024;
-    while (new_cap - b->size < needed) {
+    while (new_cap - stored < needed) {
         if (new_cap > SIZE_MAX / 2 || new_cap >= ((size_t)1 << 31)) {
             b->failed = 1; /* flatbuffers offsets are 32-bit */
             return -1;
@@ -49,8 +61,8 @@ static int reserve(struct fb_builder *b, size_t needed)
         b->failed = 1;
         return -1;
     }
-    if (b->size)
-        memcpy(nb + new_cap - b->size, b->buf + b->cap - b->size, b->size);
+    if (stored)
+        memcpy(nb + new_cap - stored, b->buf + b->cap - stored, stored);
     free(b->buf);
     b->buf = nb;
     b->cap = new_cap;
@@ -63,7 +75,7 @@ static uint8_t *claim(struct fb_builder *b, size_t n)
     if (reserve(b, n))
         return NULL;
     b->size += n;
-    return b->buf + b->cap - b->size;
+    return at(b, b->size);
 }
 
 /* Pads so that after writing `additional` bytes the position is a multiple
@@ -153,6 +165,35 @@ fb_ref fb_create_vector(struct fb_builder *b, const void *elems, size_t count, s
     return b->failed ? 0 : (fb_ref)b->size;
 }
 
+/* Pads as prep() does, without memory. */
+static void skip_padding(struct fb_builder *b, size_t align, size_t additional)
+{
+    if (align > b->max_align)
+        b->max_align = align;
+    b->size += (size_t)(-(b->size + additional)) & (align - 1);
+}
+
+fb_ref fb_skip_vector(struct fb_builder *b, size_t count, size_t elem_size, size_t align)
+{
+    if (misuse_if(b, b->in_table || b->size != b->skipped ||
+                         (elem_size != 1 && elem_size != 2 && elem_size != 4 && elem_size != 8) ||
+                         align < elem_size || (align & (align - 1))))
+        return 0;
+    if (misuse_if(b, count > UINT32_MAX / elem_size))
+        return 0;
+    /* fb_create_vector's steps, counted. */
+    size_t bytes = count * elem_size;
+    skip_padding(b, 4, bytes);
+    skip_padding(b, align, bytes);
+    b->size += bytes;
+    skip_padding(b, 4, 0);
+    b->size += 4;
+    if (misuse_if(b, b->size > FB_MAX_BYTES))
+        return 0;
+    b->skipped = b->size;
+    return (fb_ref)b->size;
+}
+
 fb_ref fb_create_ref_vector(struct fb_builder *b, const fb_ref *refs, size_t count)
 {
     if (misuse_if(b, b->in_table || count > UINT32_MAX / 4))
@@ -227,7 +268,7 @@ void fb_add_ref(struct fb_builder *b, int field, fb_ref ref)
 static uint32_t find_vtable(const struct fb_builder *b, const uint8_t *vt, size_t vt_len)
 {
     for (size_t i = 0; i < b->num_vtables; i++) {
-        const uint8_t *old = b->buf + b->cap - b->vtables[i];
+        const uint8_t *old = at(b, b->vtables[i]);
         if ((size_t)(old[0] | old[1] << 8) == vt_len && !memcmp(old, vt, vt_len))
             return b->vtables[i];
     }
@@ -280,7 +321,7 @@ fb_ref fb_end_table(struct fb_builder *b)
     }
     /* vtable address = table address - soffset; positions grow downward. */
     int32_t soffset = (int32_t)((int64_t)vt_pos - (int64_t)table_pos);
-    put_le(b->buf + b->cap - table_pos, (uint32_t)soffset, 4);
+    put_le(at(b, table_pos), (uint32_t)soffset, 4);
     b->in_table = 0;
     return b->failed ? 0 : (fb_ref)table_pos;
 }
@@ -299,7 +340,7 @@ int fb_finish(struct fb_builder *b, fb_ref root, const char *identifier, const u
     push_ref(b, root);
     if (b->failed)
         return -1;
-    *out = b->buf + b->cap - b->size;
+    *out = at(b, b->size);
     *out_len = b->size;
     return 0;
 }

@@ -32,6 +32,9 @@
 typedef uint32_t fb_ref;
 
 #define FB_MAX_FIELDS 64
+/* The largest buffer: offsets are 32-bit, and signed where they point to
+ * vtables. */
+#define FB_MAX_BYTES 0x7fffffffu
 
 struct fb_builder {
     uint8_t *buf;    /* data occupies buf[cap - size .. cap) */
@@ -44,6 +47,7 @@ struct fb_builder {
     size_t table_start;
     int num_fields;
     uint32_t field_pos[FB_MAX_FIELDS]; /* 0 = absent, else position (from end) */
+    size_t skipped;   /* bytes at the end counted but not stored (fb_skip_vector) */
     /* Vtables written so far, for sharing identical ones. */
     uint32_t *vtables;
     size_t num_vtables, cap_vtables;
@@ -57,6 +61,12 @@ fb_ref fb_create_string(struct fb_builder *b, const char *s);
  * order; they are stored little-endian.  align >= elem_size, power of two. */
 fb_ref fb_create_vector(struct fb_builder *b, const void *elems, size_t count, size_t elem_size,
                         size_t align);
+/* A vector laid out exactly as fb_create_vector would lay it out, but
+ * counted, not stored: for measuring how large a buffer will be without
+ * holding its bulk.  Only before anything but skipped vectors is written;
+ * fb_finish's *out_len is then the full size, and *out holds only the
+ * bytes in front of the skipped ones. */
+fb_ref fb_skip_vector(struct fb_builder *b, size_t count, size_t elem_size, size_t align);
 /* A vector of references to tables or strings. */
 fb_ref fb_create_ref_vector(struct fb_builder *b, const fb_ref *refs, size_t count);
 

@@ -1,98 +1,14 @@
 /*
- * forward.c — float reference kernels and the network's forward pass (see
- * forward.h).  Padding follows TensorFlow: SAME pads a total of
- * max((out - 1) * stride + k - in, 0) cells, the smaller half before.
+ * forward.c — the network's forward pass (see forward.h): packing the
+ * weights, running each layer with its kernel (fkernels.c for the
+ * weighted ones; pooling, softmax and ADD here), and keeping only the
+ * tensors a later layer still reads.
  */
 #include "forward.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int pad_before(int in, int out, int k, int stride, enum mg_padding pad)
-{
-    if (pad == MG_PAD_VALID)
-        return 0;
-    int total = (out - 1) * stride + k - in;
-    return total > 0 ? total / 2 : 0;
-}
-
-static float activate(float x, enum mg_act act)
-{
-    if (act == MG_ACT_RELU || act == MG_ACT_RELU6)
-        x = x > 0.0f ? x : 0.0f;
-    if (act == MG_ACT_RELU6)
-        x = x < 6.0f ? x : 6.0f;
-    return x;
-}
-
-static void conv2d(const struct mg_shape *is, const struct mg_shape *os, const struct mg_layer *l,
-                   const float *in, float *out, enum mg_act act)
-{
-    int ih = is->dim[1], iw = is->dim[2], ic = is->dim[3];
-    int oh = os->dim[1], ow = os->dim[2], oc = os->dim[3];
-    int pt = pad_before(ih, oh, l->kh, l->stride_h, l->padding);
-    int pl = pad_before(iw, ow, l->kw, l->stride_w, l->padding);
-    for (int oy = 0; oy < oh; oy++)
-        for (int ox = 0; ox < ow; ox++)
-            for (int c = 0; c < oc; c++) {
-                double acc = l->bias[c];
-                for (int ky = 0; ky < l->kh; ky++) {
-                    int y = oy * l->stride_h - pt + ky;
-                    if (y < 0 || y >= ih)
-                        continue;
-                    for (int kx = 0; kx < l->kw; kx++) {
-                        int x = ox * l->stride_w - pl + kx;
-                        if (x < 0 || x >= iw)
-                            continue;
-                        const float *px = in + ((size_t)y * iw + x) * ic;
-                        const float *w = l->weights + (((size_t)c * l->kh + ky) * l->kw + kx) * ic;
-                        for (int i = 0; i < ic; i++)
-                            acc += (double)px[i] * w[i];
-                    }
-                }
-                out[((size_t)oy * ow + ox) * oc + c] = activate((float)acc, act);
-            }
-}
-
-static void dwconv2d(const struct mg_shape *is, const struct mg_shape *os,
-                     const struct mg_layer *l, const float *in, float *out, enum mg_act act)
-{
-    int ih = is->dim[1], iw = is->dim[2], ch = is->dim[3];
-    int oh = os->dim[1], ow = os->dim[2];
-    int pt = pad_before(ih, oh, l->kh, l->stride_h, l->padding);
-    int pl = pad_before(iw, ow, l->kw, l->stride_w, l->padding);
-    for (int oy = 0; oy < oh; oy++)
-        for (int ox = 0; ox < ow; ox++)
-            for (int c = 0; c < ch; c++) {
-                double acc = l->bias[c];
-                for (int ky = 0; ky < l->kh; ky++) {
-                    int y = oy * l->stride_h - pt + ky;
-                    if (y < 0 || y >= ih)
-                        continue;
-                    for (int kx = 0; kx < l->kw; kx++) {
-                        int x = ox * l->stride_w - pl + kx;
-                        if (x < 0 || x >= iw)
-                            continue;
-                        acc += (double)in[((size_t)y * iw + x) * ch + c] *
-                               l->weights[((size_t)ky * l->kw + kx) * ch + c];
-                    }
-                }
-                out[((size_t)oy * ow + ox) * ch + c] = activate((float)acc, act);
-            }
-}
-
-static void fully_connected(int n_in, const struct mg_layer *l, const float *in, float *out,
-                            enum mg_act act)
-{
-    for (int o = 0; o < l->out_channels; o++) {
-        double acc = l->bias[o];
-        const float *w = l->weights + (size_t)o * n_in;
-        for (int i = 0; i < n_in; i++)
-            acc += (double)in[i] * w[i];
-        out[o] = activate((float)acc, act);
-    }
-}
 
 /* Max or average over the window's cells inside the input; like TFLite,
  * the average divides by the number of those cells. */
@@ -101,8 +17,8 @@ static void pool(const struct mg_shape *is, const struct mg_shape *os, const str
 {
     int ih = is->dim[1], iw = is->dim[2], ch = is->dim[3];
     int oh = os->dim[1], ow = os->dim[2];
-    int pt = pad_before(ih, oh, l->kh, l->stride_h, l->padding);
-    int pl = pad_before(iw, ow, l->kw, l->stride_w, l->padding);
+    int pt = fk_pad_before(ih, oh, l->kh, l->stride_h, l->padding);
+    int pl = fk_pad_before(iw, ow, l->kw, l->stride_w, l->padding);
     for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox++)
             for (int c = 0; c < ch; c++) {
@@ -142,23 +58,66 @@ static void softmax(int n, const float *in, float *out)
         out[i] = (float)(out[i] / sum);
 }
 
-void mg_layer_forward(const struct mg_graph *g, const struct mg_layer *l, const float *in,
-                      const float *in2, float *out, int skip_activation)
+int mg_pack(struct mg_packed *p, const struct mg_graph *g)
 {
+    memset(p, 0, sizeof *p);
+    p->matrix = calloc((size_t)g->num_layers + 1, sizeof *p->matrix);
+    p->depthwise = calloc((size_t)g->num_layers + 1, sizeof *p->depthwise);
+    p->num_layers = g->num_layers;
+    p->target = fk_best_target();
+    if (!p->matrix || !p->depthwise) {
+        mg_packed_free(p);
+        return -1;
+    }
+    for (int i = 0; i < g->num_layers; i++)
+        if (mg_repack_layer(p, g, i)) {
+            mg_packed_free(p);
+            return -1;
+        }
+    return 0;
+}
+
+int mg_repack_layer(struct mg_packed *p, const struct mg_graph *g, int layer)
+{
+    const struct mg_layer *l = &g->layers[layer];
+    fk_matrix_free(&p->matrix[layer]);
+    fk_depthwise_free(&p->depthwise[layer]);
+    if (!l->weights)
+        return 0;
+    if (l->op == MG_OP_DWCONV2D)
+        return fk_pack_depthwise(l, &p->depthwise[layer]);
+    return fk_pack_matrix(g, l, &p->matrix[layer]);
+}
+
+void mg_packed_free(struct mg_packed *p)
+{
+    for (int i = 0; i < p->num_layers; i++) {
+        if (p->matrix)
+            fk_matrix_free(&p->matrix[i]);
+        if (p->depthwise)
+            fk_depthwise_free(&p->depthwise[i]);
+    }
+    free(p->matrix);
+    free(p->depthwise);
+    memset(p, 0, sizeof *p);
+}
+
+int mg_layer_forward(const struct mg_graph *g, const struct mg_packed *p, int layer,
+                     const float *in, const float *in2, float *out, int skip_activation)
+{
+    const struct mg_layer *l = &g->layers[layer];
     const struct mg_shape *is = &g->tensors[l->input].shape;
     const struct mg_shape *os = &g->tensors[l->output].shape;
     enum mg_act act = skip_activation ? MG_ACT_NONE : l->act;
     size_t n = mg_shape_elems(os);
     switch (l->op) {
     case MG_OP_CONV2D:
-        conv2d(is, os, l, in, out, act);
-        break;
+        return fk_conv2d(p->target, is, os, l, &p->matrix[layer], in, out, act);
     case MG_OP_DWCONV2D:
-        dwconv2d(is, os, l, in, out, act);
+        fk_depthwise(p->target, is, os, l, &p->depthwise[layer], in, out, act);
         break;
     case MG_OP_FULLY_CONNECTED:
-        fully_connected(is->dim[1], l, in, out, act);
-        break;
+        return fk_fully_connected(p->target, is->dim[1], l, &p->matrix[layer], in, out, act);
     case MG_OP_MAXPOOL:
     case MG_OP_AVGPOOL:
         pool(is, os, l, in, out);
@@ -171,9 +130,10 @@ void mg_layer_forward(const struct mg_graph *g, const struct mg_layer *l, const 
         break;
     case MG_OP_ADD:
         for (size_t i = 0; i < n; i++)
-            out[i] = activate(in[i] + in2[i], act);
+            out[i] = fk_activate(in[i] + in2[i], act);
         break;
     }
+    return 0;
 }
 
 int *mg_last_uses(const struct mg_graph *g)
@@ -192,7 +152,8 @@ int *mg_last_uses(const struct mg_graph *g)
     return last;
 }
 
-int mg_forward_each(const struct mg_graph *g, const float *input, mg_visit_fn visit, void *ctx)
+int mg_forward_each(const struct mg_graph *g, const struct mg_packed *p, const float *input,
+                    mg_visit_fn visit, void *ctx)
 {
     float **act = calloc((size_t)g->num_tensors, sizeof *act);
     int *last = mg_last_uses(g);
@@ -207,10 +168,10 @@ int mg_forward_each(const struct mg_graph *g, const float *input, mg_visit_fn vi
     for (int i = 0; i < g->num_layers; i++) {
         const struct mg_layer *l = &g->layers[i];
         act[l->output] = malloc(mg_shape_elems(&g->tensors[l->output].shape) * sizeof(float));
-        if (!act[l->output])
+        if (!act[l->output] ||
+            mg_layer_forward(g, p, i, act[l->input], l->input2 >= 0 ? act[l->input2] : NULL,
+                             act[l->output], 0))
             goto done;
-        mg_layer_forward(g, l, act[l->input], l->input2 >= 0 ? act[l->input2] : NULL,
-                         act[l->output], 0);
         visit(g, l->output, act[l->output], ctx);
         /* Free what no later layer reads. */
         for (int t = 0; t < g->num_tensors; t++)
@@ -237,5 +198,10 @@ static void copy_output(const struct mg_graph *g, int tensor, const float *value
 
 int mg_forward(const struct mg_graph *g, const float *input, float *output)
 {
-    return mg_forward_each(g, input, copy_output, output);
+    struct mg_packed p;
+    if (mg_pack(&p, g))
+        return -1;
+    int rc = mg_forward_each(g, &p, input, copy_output, output);
+    mg_packed_free(&p);
+    return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * graph.c — building the float network: shapes, weight initialization and
- * the limits that keep a synthesized model within what modelgen can
- * calibrate (see graph.h).
+ * graph.c — building the float network: shapes and weight initialization
+ * (see graph.h).  How large a network may be is decided before it is built,
+ * from its shapes alone (modelgen.c); here only what a TFLite file cannot
+ * express at all is refused.
  */
 #include "graph.h"
 
@@ -11,14 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Limits on what a spec may ask for.  Calibration keeps every live
- * activation of all calibration inputs in float, so activations are bounded;
- * it runs the network twice per calibration input, so MACs are too (and no
- * microcontroller would run more in useful time); no microcontroller has
- * more than a few MB of flash, so weights are bounded as well. */
-#define MG_MAX_ACTIVATION_ELEMS (1u << 20)
-#define MG_MAX_PARAMS (16u << 20)
-#define MG_MAX_MACS 500000000ull
+/* TFLite tensor dimensions are int32, and so are its operator lists. */
+#define MG_MAX_TENSOR_ELEMS 0x7fffffffu
 #define MG_MAX_LAYERS 512
 
 void mg_graph_init(struct mg_graph *g, uint64_t seed)
@@ -61,12 +56,9 @@ size_t mg_shape_elems(const struct mg_shape *s)
     return n;
 }
 
-static uint64_t total_params(const struct mg_graph *g)
+uint64_t mg_layer_params(const struct mg_layer *l)
 {
-    uint64_t n = 0;
-    for (int i = 0; i < g->num_layers; i++)
-        n += g->layers[i].num_weights + (g->layers[i].bias ? (uint64_t)g->layers[i].out_channels : 0);
-    return n;
+    return l->num_weights ? l->num_weights + (uint64_t)l->out_channels : 0;
 }
 
 uint64_t mg_layer_macs(const struct mg_graph *g, const struct mg_layer *l)
@@ -94,9 +86,9 @@ static int add_tensor(struct mg_graph *g, const char *name, const struct mg_shap
             mg_graph_fail(g, "layer '%s' would have an empty output (input too small)", name);
             return -1;
         }
-    if (mg_shape_elems(shape) > MG_MAX_ACTIVATION_ELEMS) {
-        mg_graph_fail(g, "layer '%s' output has %zu values, more than modelgen's limit of %u",
-                      name, mg_shape_elems(shape), MG_MAX_ACTIVATION_ELEMS);
+    if (mg_shape_elems(shape) > MG_MAX_TENSOR_ELEMS) {
+        mg_graph_fail(g, "layer '%s' output has %zu values, more than a TFLite tensor holds",
+                      name, mg_shape_elems(shape));
         return -1;
     }
     if (g->num_tensors == g->cap_tensors) {
@@ -157,11 +149,14 @@ static struct mg_layer *new_layer(struct mg_graph *g, enum mg_op op, const char 
 static void init_params(struct mg_graph *g, struct mg_layer *l, size_t num_weights, int fan_in,
                         int fan_out)
 {
-    if (total_params(g) + num_weights + (uint64_t)l->out_channels > MG_MAX_PARAMS) {
-        mg_graph_fail(g, "more than %u parameters at layer '%s'", MG_MAX_PARAMS, l->name);
+    if (num_weights > MG_MAX_TENSOR_ELEMS) {
+        mg_graph_fail(g, "layer '%s' has %zu weights, more than a TFLite tensor holds", l->name,
+                      num_weights);
         return;
     }
     l->num_weights = num_weights;
+    if (g->shapes_only)
+        return;
     l->weights = malloc(num_weights * sizeof *l->weights);
     l->bias = calloc((size_t)l->out_channels, sizeof *l->bias);
     l->gamma = malloc((size_t)l->out_channels * sizeof *l->gamma);
@@ -223,14 +218,6 @@ static int finish_layer(struct mg_graph *g, struct mg_layer *l, const struct mg_
     }
     l->output = t;
     g->num_layers++;
-    uint64_t macs = 0;
-    for (int i = 0; i < g->num_layers; i++)
-        macs += mg_layer_macs(g, &g->layers[i]);
-    if (macs > MG_MAX_MACS) {
-        mg_graph_fail(g, "more than %llu MACs at layer '%s'", (unsigned long long)MG_MAX_MACS,
-                      l->name);
-        return -1;
-    }
     g->output = t;
     return t;
 }

@@ -13,9 +13,13 @@
  * leading 1 of TFLite's [1,kh,kw,C] is implied); fully connected weights
  * [out][in].
  *
- * Builders never fail loudly: a problem (an empty output, a model too large)
- * is stored in g->error with a message naming the layer, later builders do
- * nothing, and the caller checks g->error once at the end.
+ * Builders never fail loudly: a problem (an empty output, a tensor larger
+ * than TFLite allows) is stored in g->error with a message naming the layer,
+ * later builders do nothing, and the caller checks g->error once at the end.
+ *
+ * A graph with shapes_only set gets every shape and weight count but no
+ * weights (nothing drawn, nothing allocated): modelgen sizes a spec that way
+ * before deciding to build it.
  */
 #ifndef MCUSIM_MG_GRAPH_H
 #define MCUSIM_MG_GRAPH_H
@@ -67,8 +71,8 @@ struct mg_layer {
     int kh, kw;             /* kernel or pool window */
     int stride_h, stride_w;
     int out_channels;       /* conv, depthwise (= in), fully connected */
-    float *weights;         /* NULL for layers without parameters */
-    size_t num_weights;
+    float *weights;         /* NULL for layers without parameters (and shapes_only) */
+    size_t num_weights;     /* 0 for layers without parameters */
     float *bias;            /* out_channels entries */
     /* Folded batch norm: after normalization each output channel has, on the
      * calibration inputs, mean beta[c] and standard deviation gamma[c]
@@ -84,6 +88,7 @@ struct mg_graph {
     int input, output;     /* tensor indices */
     struct mg_rng rng;     /* weight initialization */
     uint64_t seed;
+    int shapes_only;       /* set before building: no weights (see above) */
     char description[MG_DESCRIPTION_LEN]; /* "mcusim modelgen <canonical spec> seed=N" */
     int error;
     char errmsg[256];
@@ -120,5 +125,7 @@ void mg_set_norm(struct mg_graph *g, double gamma_lo, double gamma_hi, double be
 size_t mg_shape_elems(const struct mg_shape *s);
 /* Multiply-accumulates of one layer (0 for layers without weights). */
 uint64_t mg_layer_macs(const struct mg_graph *g, const struct mg_layer *l);
+/* Weights and biases of one layer. */
+uint64_t mg_layer_params(const struct mg_layer *l);
 
 #endif

@@ -1,9 +1,9 @@
 /*
- * qmodel.h — an int8 model as the TFLite file will hold it: tensors with
- * their quantization and constant bytes, operators with their options.
+ * qmodel.h — a model as the TFLite file will hold it: tensors with their
+ * type, quantization and constant bytes, operators with their options.
  *
- * quantize.c makes one from a calibrated float graph; tflite_writer.c
- * serializes it.  Keeping this in between means the writer can be tested on
+ * quantize.c makes an int8 one from a calibrated float graph, float_model.c
+ * a float32 one; tflite_writer.c serializes either.  Keeping this in between means the writer can be tested on
  * hand-made models and knows nothing of how the numbers were chosen.
  */
 #ifndef MCUSIM_MG_QMODEL_H
@@ -23,7 +23,8 @@ struct mg_qtensor {
     uint8_t type; /* enum tflite_tensor_type */
     int rank;
     int32_t dims[4];
-    /* Constant contents, little-endian; NULL for activations. */
+    /* Constant contents, little-endian; NULL for activations.  A model
+     * made for sizing only (quantize.h) has data_bytes without data. */
     uint8_t *data;
     size_t data_bytes;
     /* Quantization: num_scales = 0 for none, 1 per-tensor, else per-channel

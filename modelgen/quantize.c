@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../runtime/tflite_schema.h"
+#include "model_ops.h"
 
 #define QMIN (-128)
 #define QMAX 127
@@ -105,8 +106,10 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
     if (!w_scale || !b_scale || !zeros || !maxabs)
         goto done;
 
+    /* A shapes-only graph has no weights: every scale is 1, and the
+     * tensors get their sizes but no data. */
     size_t per = l->num_weights / (size_t)ch;
-    for (size_t i = 0; i < l->num_weights; i++) {
+    for (size_t i = 0; l->weights && i < l->num_weights; i++) {
         int c = !per_channel ? 0
                 : l->op == MG_OP_DWCONV2D ? (int)(i % (size_t)ch)
                                           : (int)(i / per);
@@ -133,11 +136,11 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
     }
     struct mg_qtensor *wt = new_tensor(q, w_index, l->name, "/weights", TFLITE_TYPE_INT8, wrank,
                                        wdims);
-    if (!wt || !(wt->data = malloc(l->num_weights)) ||
+    if (!wt || (l->weights && !(wt->data = malloc(l->num_weights))) ||
         mg_qtensor_set_quant(wt, nscales, w_scale, zeros, qdim))
         goto done;
     wt->data_bytes = l->num_weights;
-    for (size_t i = 0; i < l->num_weights; i++) {
+    for (size_t i = 0; l->weights && i < l->num_weights; i++) {
         int c = !per_channel ? 0
                 : l->op == MG_OP_DWCONV2D ? (int)(i % (size_t)ch)
                                           : (int)(i / per);
@@ -148,11 +151,11 @@ static int add_weights_and_bias(struct qctx *q, const struct mg_layer *l, int pe
 
     int32_t bdims[1] = {ch};
     struct mg_qtensor *bt = new_tensor(q, b_index, l->name, "/bias", TFLITE_TYPE_INT32, 1, bdims);
-    if (!bt || !(bt->data = malloc((size_t)ch * 4)) ||
+    if (!bt || (l->weights && !(bt->data = malloc((size_t)ch * 4))) ||
         mg_qtensor_set_quant(bt, nscales, b_scale, zeros, 0))
         goto done;
     bt->data_bytes = (size_t)ch * 4;
-    for (int c = 0; c < ch; c++) {
+    for (int c = 0; l->weights && c < ch; c++) {
         double v = round((double)l->bias[c] / b_scale[per_channel ? c : 0]);
         v = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v;
         put_i32(bt->data + 4 * c, (int32_t)v);
@@ -177,13 +180,6 @@ static int add_shape_tensor(struct qctx *q, const struct mg_layer *l, int *index
     for (int i = 0; i < os->rank; i++)
         put_i32(st->data + 4 * i, os->dim[i]);
     return 0;
-}
-
-static uint8_t tflite_activation(enum mg_act act)
-{
-    return act == MG_ACT_RELU ? TFLITE_ACT_RELU
-           : act == MG_ACT_RELU6 ? TFLITE_ACT_RELU6
-                                 : TFLITE_ACT_NONE;
 }
 
 static int quantize_layer(struct qctx *q, const struct mg_layer *l)
@@ -222,47 +218,13 @@ static int quantize_layer(struct qctx *q, const struct mg_layer *l)
     if (out < 0 || oi < 0)
         return -1;
     struct mg_qop *op = &q->m->ops[oi];
+    mg_describe_op(q->g, l, MG_DTYPE_INT8, op);
     op->output = out;
     op->inputs[op->num_inputs++] = q->map[l->input];
-    op->activation = tflite_activation(l->act);
-    op->padding = l->padding == MG_PAD_SAME ? TFLITE_PADDING_SAME : TFLITE_PADDING_VALID;
-    op->stride_w = l->stride_w;
-    op->stride_h = l->stride_h;
-    switch (l->op) {
-    case MG_OP_CONV2D:
-        op->builtin_op = TFLITE_OP_CONV_2D, op->version = 3;
-        break;
-    case MG_OP_DWCONV2D:
-        op->builtin_op = TFLITE_OP_DEPTHWISE_CONV_2D, op->version = 3;
-        op->depth_multiplier = 1;
-        break;
-    case MG_OP_FULLY_CONNECTED:
-        op->builtin_op = TFLITE_OP_FULLY_CONNECTED, op->version = 4;
-        break;
-    case MG_OP_MAXPOOL:
-    case MG_OP_AVGPOOL:
-        op->builtin_op = l->op == MG_OP_MAXPOOL ? TFLITE_OP_MAX_POOL_2D : TFLITE_OP_AVERAGE_POOL_2D;
-        op->version = 2;
-        op->filter_w = l->kw;
-        op->filter_h = l->kh;
-        break;
-    case MG_OP_RESHAPE: {
-        const struct mg_shape *os = &q->g->tensors[l->output].shape;
-        op->builtin_op = TFLITE_OP_RESHAPE, op->version = 1;
+    if (l->op == MG_OP_RESHAPE)
         op->inputs[op->num_inputs++] = shape;
-        op->new_shape_rank = os->rank;
-        memcpy(op->new_shape, os->dim, (size_t)os->rank * sizeof *os->dim);
-        break;
-    }
-    case MG_OP_SOFTMAX:
-        op->builtin_op = TFLITE_OP_SOFTMAX, op->version = 2;
-        op->beta = 1.0f;
-        break;
-    case MG_OP_ADD:
-        op->builtin_op = TFLITE_OP_ADD, op->version = 2;
+    if (l->op == MG_OP_ADD)
         op->inputs[op->num_inputs++] = q->map[l->input2];
-        break;
-    }
     if (w >= 0) {
         op->inputs[op->num_inputs++] = w;
         op->inputs[op->num_inputs++] = b;

@@ -33,7 +33,8 @@
 void mg_activation_quant(double rmin, double rmax, float *scale, int *zero_point);
 
 /* Fills m (initialized, empty) from the calibrated graph g.  Returns 0, or
- * -1 when out of memory. */
+ * -1 when out of memory.  From a shapes-only graph (graph.h) the constant
+ * tensors get their sizes but no data, and every scale is 1. */
 int mg_quantize(const struct mg_graph *g, struct mg_qmodel *m);
 
 #endif

@@ -152,8 +152,26 @@ static void list_keys(const struct mg_arch *a, char *buf, size_t len)
     buf[0] = 0;
     for (int i = 0; i < a->num_keys; i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s", i ? ", " : "", a->keys[i].name);
+        snprintf(buf + used, len - used, "%s, ", a->keys[i].name);
     }
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "dtype");
+}
+
+const char *mg_dtype_name(enum mg_dtype dtype)
+{
+    return dtype == MG_DTYPE_FLOAT32 ? "float32" : "int8";
+}
+
+static int parse_dtype(const char *text, enum mg_dtype *dtype)
+{
+    if (!strcmp(text, "int8"))
+        *dtype = MG_DTYPE_INT8;
+    else if (!strcmp(text, "float32"))
+        *dtype = MG_DTYPE_FLOAT32;
+    else
+        return -1;
+    return 0;
 }
 
 static int check_range(const struct mg_arch *a, const struct mg_key *k, int32_t v, char *err,
@@ -187,7 +205,7 @@ int mg_spec_parse(const char *text, struct mg_spec *s, char *err, size_t errlen)
         return fail(err, errlen, "unknown architecture '%s' (known: %s)", buf, names);
     }
     const struct mg_arch *a = s->arch;
-    int given[MG_MAX_KEYS] = {0};
+    int given[MG_MAX_KEYS] = {0}, dtype_given = 0;
     for (int i = 0; i < a->num_keys; i++)
         s->value[i] = s->value2[i] = a->keys[i].def;
 
@@ -205,6 +223,16 @@ int mg_spec_parse(const char *text, struct mg_spec *s, char *err, size_t errlen)
             if (!eq)
                 return fail(err, errlen, "%s: '%s' is not key=value", a->name, p);
             *eq = 0;
+            if (!strcmp(p, "dtype")) {
+                if (dtype_given)
+                    return fail(err, errlen, "%s: key 'dtype' given twice", a->name);
+                dtype_given = 1;
+                if (parse_dtype(eq + 1, &s->dtype))
+                    return fail(err, errlen, "%s: dtype='%s' is not int8 or float32", a->name,
+                                eq + 1);
+                p = next;
+                continue;
+            }
             int ki = 0;
             while (ki < a->num_keys && strcmp(a->keys[ki].name, p))
                 ki++;
@@ -234,6 +262,9 @@ int mg_spec_parse(const char *text, struct mg_spec *s, char *err, size_t errlen)
         used += (size_t)snprintf(s->canonical + used, sizeof s->canonical - used, "%s%s=%s",
                                  i ? "," : ":", a->keys[i].name, v);
     }
+    if (s->dtype != MG_DTYPE_INT8 && used < sizeof s->canonical)
+        snprintf(s->canonical + used, sizeof s->canonical - used, "%sdtype=%s",
+                 a->num_keys ? "," : ":", mg_dtype_name(s->dtype));
     return 0;
 }
 
@@ -261,5 +292,11 @@ void mg_spec_get_size(const struct mg_spec *s, const char *key, int *h, int *w)
 int mg_scale_channels(int base, int32_t fraction)
 {
     int64_t c = ((int64_t)base * fraction + MG_FRACTION_ONE / 2) / MG_FRACTION_ONE;
+    return c < 1 ? 1 : (int)c;
+}
+
+int mg_floor_channels(int base, int32_t fraction)
+{
+    int64_t c = (int64_t)base * fraction / MG_FRACTION_ONE;
     return c < 1 ? 1 : (int)c;
 }

@@ -10,10 +10,16 @@
  * Grammar:
  *   spec   = NAME [ ":" pair { "," pair } ]
  *   pair   = KEY "=" value
- *   value  = integer | fraction | size
+ *   value  = integer | fraction | size | dtype
  *   fraction = digits [ "." digits ] | "." digits   (at most 4 decimals)
  *   size   = digits [ "x" digits ]       (HxW, or N for NxN)
+ *   dtype  = "int8" | "float32"
  * Keys not given take their defaults; a key may appear once.
+ *
+ * Every architecture also takes the key `dtype`: int8 (the default) for a
+ * model quantized as the TFLite converter does, float32 for the same
+ * network with float tensors.  The canonical form spells it only when it
+ * is float32, so an int8 spec is named as it always was.
  */
 #ifndef MCUSIM_MG_SPEC_H
 #define MCUSIM_MG_SPEC_H
@@ -51,8 +57,11 @@ struct mg_arch {
     void (*build)(struct mg_graph *g, const struct mg_spec *s);
 };
 
+enum mg_dtype { MG_DTYPE_INT8, MG_DTYPE_FLOAT32 };
+
 struct mg_spec {
     const struct mg_arch *arch;
+    enum mg_dtype dtype;
     int32_t value[MG_MAX_KEYS];  /* INT, FRACTION, or SIZE height */
     int32_t value2[MG_MAX_KEYS]; /* SIZE width */
     char canonical[MG_SPEC_LEN]; /* every key, in declaration order */
@@ -72,6 +81,11 @@ void mg_spec_get_size(const struct mg_spec *s, const char *key, int *h, int *w);
 /* base * fraction, rounded to nearest, at least 1: a width multiplier
  * applied to a channel count. */
 int mg_scale_channels(int base, int32_t fraction);
+/* base * fraction rounded down, at least 1: Keras's int(filters * alpha). */
+int mg_floor_channels(int base, int32_t fraction);
+
+/* "int8" or "float32". */
+const char *mg_dtype_name(enum mg_dtype dtype);
 
 /* Writes a key's default (or a value) as the spec grammar spells it. */
 void mg_format_value(const struct mg_key *k, int32_t v, int32_t v2, char *buf, size_t len);

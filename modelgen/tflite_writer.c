@@ -31,7 +31,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static int check_model(const struct mg_qmodel *m, char *err, size_t errlen)
+static int check_model(const struct mg_qmodel *m, int measure, char *err, size_t errlen)
 {
     int n = m->num_tensors;
     if (m->input < 0 || m->input >= n || m->output < 0 || m->output >= n)
@@ -40,6 +40,8 @@ static int check_model(const struct mg_qmodel *m, char *err, size_t errlen)
         const struct mg_qtensor *t = &m->tensors[i];
         if (t->rank < 0 || t->rank > 4)
             return fail(err, errlen, "tensor %d has rank %d", i, t->rank);
+        if (!measure && t->data_bytes && !t->data)
+            return fail(err, errlen, "constant tensor '%s' has no data", t->name);
         if (t->num_scales > 1 && (t->quantized_dimension < 0 ||
                                   t->quantized_dimension >= t->rank ||
                                   t->dims[t->quantized_dimension] != t->num_scales))
@@ -183,10 +185,17 @@ static fb_ref write_operator_code(struct fb_builder *b, int32_t code, int32_t ve
     return fb_end_table(b);
 }
 
-int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, char *err,
-                    size_t errlen)
+static int is_constant(const struct mg_qtensor *t)
 {
-    if (check_model(m, err, errlen))
+    return t->data != NULL || t->data_bytes > 0;
+}
+
+/* Writes m; with `measure`, the constant data is counted, not stored, and
+ * only *out_len is set. */
+static int write_model(const struct mg_qmodel *m, int measure, uint8_t **out, size_t *out_len,
+                       char *err, size_t errlen)
+{
+    if (check_model(m, measure, err, errlen))
         return -1;
     int nt = m->num_tensors, no = m->num_ops;
     uint32_t *buffer_of = calloc((size_t)nt + 1, sizeof *buffer_of);
@@ -204,7 +213,7 @@ int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, c
     /* Buffers: 0 is empty, then one per constant tensor in tensor order. */
     uint32_t num_buffers = 1;
     for (int i = 0; i < nt; i++)
-        if (m->tensors[i].data)
+        if (is_constant(&m->tensors[i]))
             buffer_of[i] = num_buffers++;
     fb_ref *data = calloc(num_buffers, sizeof *data);
     fb_ref *buffers = calloc(num_buffers, sizeof *buffers);
@@ -217,8 +226,10 @@ int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, c
     /* Last tensor's data first, so that the file holds them in order. */
     for (int i = nt; i-- > 0;)
         if (buffer_of[i])
-            data[buffer_of[i]] = fb_create_vector(&b, m->tensors[i].data, m->tensors[i].data_bytes,
-                                                  1, BUFFER_DATA_ALIGN);
+            data[buffer_of[i]] =
+                measure ? fb_skip_vector(&b, m->tensors[i].data_bytes, 1, BUFFER_DATA_ALIGN)
+                        : fb_create_vector(&b, m->tensors[i].data, m->tensors[i].data_bytes, 1,
+                                           BUFFER_DATA_ALIGN);
     for (uint32_t i = 0; i < num_buffers; i++) {
         fb_start_table(&b, 3);
         fb_add_ref(&b, TFLITE_BUFFER_DATA, data[i]);
@@ -281,6 +292,11 @@ int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, c
         fail(err, errlen, "could not build the flatbuffer (out of memory or too large)");
         goto done;
     }
+    if (measure) {
+        *out_len = len;
+        rc = 0;
+        goto done;
+    }
     if (!(*out = malloc(len))) {
         fail(err, errlen, "out of memory");
         goto done;
@@ -295,4 +311,15 @@ done:
     free(opcode_of);
     free(codes);
     return rc;
+}
+
+int mg_write_tflite(const struct mg_qmodel *m, uint8_t **out, size_t *out_len, char *err,
+                    size_t errlen)
+{
+    return write_model(m, 0, out, out_len, err, errlen);
+}
+
+int mg_tflite_size(const struct mg_qmodel *m, size_t *len, char *err, size_t errlen)
+{
+    return write_model(m, 1, NULL, len, err, errlen);
 }

@@ -410,3 +410,73 @@ Test(tflite_view, rejects_corrupt_files)
     free(file);
     mg_qmodel_free(&m);
 }
+
+/* Skipped vectors lay out exactly as created ones: the same total size and
+ * the same bytes in front of them, whatever their lengths and alignment. */
+Test(fb_builder, skipped_vectors_measure_what_created_ones_write)
+{
+    static const uint8_t data[37] = {1, 2, 3};
+    const size_t counts[][2] = {{0, 5}, {1, 37}, {16, 3}, {37, 16}, {5, 0}};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        const uint8_t *real, *measured;
+        size_t real_len, measured_len;
+        struct fb_builder a, b;
+        fb_init(&a);
+        fb_init(&b);
+        fb_ref va[2], vb[2];
+        for (int k = 0; k < 2; k++) {
+            va[k] = fb_create_vector(&a, data, counts[c][k], 1, 16);
+            vb[k] = fb_skip_vector(&b, counts[c][k], 1, 16);
+            cr_assert_eq(va[k], vb[k], "case %zu: vector %d at %u, skipped at %u", c, k, va[k],
+                         vb[k]);
+        }
+        fb_ref sa = fb_create_string(&a, "after"), sb = fb_create_string(&b, "after");
+        fb_start_table(&a, 3);
+        fb_start_table(&b, 3);
+        fb_add_ref(&a, 0, va[0]);
+        fb_add_ref(&b, 0, vb[0]);
+        fb_add_ref(&a, 1, va[1]);
+        fb_add_ref(&b, 1, vb[1]);
+        fb_add_ref(&a, 2, sa);
+        fb_add_ref(&b, 2, sb);
+        fb_ref ta = fb_end_table(&a), tb = fb_end_table(&b);
+        cr_assert_eq(fb_finish(&a, ta, "TEST", &real, &real_len), 0);
+        cr_assert_eq(fb_finish(&b, tb, "TEST", &measured, &measured_len), 0);
+        cr_assert_eq(measured_len, real_len, "case %zu: measured %zu bytes, written %zu", c,
+                     measured_len, real_len);
+        size_t front = real_len - vb[1]; /* the last skipped one ends the tail */
+        cr_assert_eq(memcmp(real, measured, front), 0, "case %zu: the bytes in front differ", c);
+        fb_free(&a);
+        fb_free(&b);
+    }
+    /* Only before anything else. */
+    struct fb_builder b;
+    fb_init(&b);
+    fb_create_string(&b, "first");
+    cr_assert_eq(fb_skip_vector(&b, 4, 1, 16), 0);
+    cr_assert(b.failed);
+    fb_free(&b);
+}
+
+Test(tflite_writer, measures_the_size_it_would_write)
+{
+    struct mg_qmodel m;
+    tiny_model(&m);
+    uint8_t *file;
+    size_t len, measured = 0;
+    char err[200];
+    cr_assert_eq(mg_write_tflite(&m, &file, &len, err, sizeof err), 0, "%s", err);
+    /* Without the constant data, only its size. */
+    for (int t = 0; t < m.num_tensors; t++) {
+        free(m.tensors[t].data);
+        m.tensors[t].data = NULL;
+    }
+    cr_assert_eq(mg_tflite_size(&m, &measured, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(measured, len);
+    uint8_t *again;
+    cr_assert_neq(mg_write_tflite(&m, &again, &len, err, sizeof err), 0,
+                  "writing needs the data it measured without");
+    cr_assert(strstr(err, "no data"), "%s", err);
+    free(file);
+    mg_qmodel_free(&m);
+}

@@ -459,3 +459,114 @@ Test(modelgen_models, build_tree_workloads_match_the_library)
         free(mem);
     }
 }
+
+/* The bytes of the workloads, and of a few more specs, as modelgen first
+ * wrote them: any change to the arithmetic that moves a single weight, scale
+ * or range shows here.  When a change to the synthesis is meant to change
+ * models, these are updated with it, and the commit says so. */
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+Test(modelgen_models, synthesized_bytes_are_pinned)
+{
+    const struct {
+        const char *spec;
+        size_t len;
+        uint64_t fnv;
+    } pinned[] = {
+        {"cnn", 39776, 0x39be3063b7ba0db2ull},
+        {"cnn:width=0.5", 15584, 0x3547d29511a9dd9eull},
+        {"dscnn", 43104, 0x6ff557ee4fc55caeull},
+        {"autoencoder", 275056, 0x594ad74b50816e1eull},
+        {"mobilenet", 296400, 0x7e3feeb771b9a26cull},
+        {"resnet", 92304, 0x47a0841ad6c8e108ull},
+        {"mlp", 5392, 0xa51ff75caabd3dd8ull},
+        {"mobilenet:alpha=0.5,res=64,classes=3", 974096, 0x557f9ef003743db7ull},
+    };
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++) {
+        size_t len;
+        uint8_t *bytes = build(pinned[i].spec, MG_DEFAULT_SEED, &len, NULL);
+        cr_assert_eq(len, pinned[i].len, "%s: %zu bytes, pinned %zu", pinned[i].spec, len,
+                     pinned[i].len);
+        cr_assert_eq(fnv1a64(bytes, len), pinned[i].fnv, "%s: bytes differ from the pinned ones",
+                     pinned[i].spec);
+        free(bytes);
+    }
+}
+
+/* dtype=float32: the same operators on the same shapes, float32 tensors
+ * without quantization, and as weights exactly the floats the int8 model
+ * was quantized from (the calibrated graph), biases alike. */
+Test(modelgen_models, float32_models_are_the_int8_graph_in_float)
+{
+    for (size_t i = 0; i < NUM_SPECS; i++) {
+        char fspec[200];
+        snprintf(fspec, sizeof fspec, "%s%sdtype=float32", specs[i],
+                 strchr(specs[i], ':') ? "," : ":");
+        size_t len8, len32;
+        struct mg_summary s8, s32;
+        uint8_t *f8 = build(specs[i], MG_DEFAULT_SEED, &len8, &s8);
+        uint8_t *f32 = build(fspec, MG_DEFAULT_SEED, &len32, &s32);
+        struct tv_model v8, v32;
+        cr_assert_eq(tv_read(&v8, f8, len8), 0, "%s", v8.problem);
+        cr_assert_eq(tv_read(&v32, f32, len32), 0, "%s: %s", fspec, v32.problem);
+        cr_assert(strstr(v32.description, "dtype=float32"), "%s", v32.description);
+        cr_assert_eq(s32.params, s8.params);
+        cr_assert_eq(s32.macs, s8.macs);
+        cr_assert_eq(v32.num_ops, v8.num_ops, "%s", fspec);
+        cr_assert_eq(v32.num_tensors, v8.num_tensors, "%s", fspec);
+        for (int k = 0; k < v32.num_opcodes; k++)
+            cr_assert_eq(v32.opcodes[k].version, 1, "%s: float operators are version 1", fspec);
+
+        struct mg_graph g;
+        char err[256];
+        cr_assert_eq(modelgen_graph(specs[i], MG_DEFAULT_SEED, &g, err, sizeof err), 0, "%s",
+                     err);
+        uint64_t weight_bytes = 0;
+        for (int op = 0; op < v32.num_ops; op++) {
+            cr_assert_eq(tv_op_code(&v32, op), tv_op_code(&v8, op), "%s: op %d", fspec, op);
+            const struct tv_op *o = &v32.ops[op];
+            cr_assert_eq(o->num_inputs, v8.ops[op].num_inputs);
+            for (int k = 0; k < o->num_inputs; k++) {
+                const struct tv_tensor *t = &v32.tensors[o->inputs[k]];
+                const struct tv_tensor *t8 = &v8.tensors[v8.ops[op].inputs[k]];
+                cr_assert_eq(t->rank, t8->rank);
+                for (int d = 0; d < t->rank; d++)
+                    cr_assert_eq(t->dims[d], t8->dims[d], "%s: %s", fspec, t->name);
+                cr_assert_eq(t->has_quant, 0, "%s: %s is not quantized", fspec, t->name);
+                int shape = tv_op_code(&v32, op) == TFLITE_OP_RESHAPE && k == 1;
+                cr_assert_eq(t->type, shape ? TFLITE_TYPE_INT32 : TFLITE_TYPE_FLOAT32, "%s: %s",
+                             fspec, t->name);
+                if (t->buffer)
+                    weight_bytes += v32.buffers[t->buffer].size;
+            }
+            const struct mg_layer *l = &g.layers[op];
+            if (!l->weights)
+                continue;
+            /* Weights, then bias: the graph's floats, bit for bit. */
+            const struct tv_tensor *w = &v32.tensors[o->inputs[1]], *b = &v32.tensors[o->inputs[2]];
+            cr_assert_eq(v32.buffers[w->buffer].size, 4 * l->num_weights, "%s", w->name);
+            cr_assert_eq(memcmp(f32 + v32.buffers[w->buffer].offset, l->weights,
+                                4 * l->num_weights),
+                         0, "%s: %s are the graph's weights", fspec, w->name);
+            cr_assert_eq(memcmp(f32 + v32.buffers[b->buffer].offset, l->bias,
+                                4 * (size_t)l->out_channels),
+                         0, "%s: %s is the graph's bias", fspec, b->name);
+        }
+        cr_assert_eq(weight_bytes, s32.weight_bytes, "%s", fspec);
+        const struct tv_tensor *out = &v32.tensors[v32.outputs[0]];
+        cr_assert_eq(out->type, TFLITE_TYPE_FLOAT32);
+        mg_graph_free(&g);
+        tv_free(&v8);
+        tv_free(&v32);
+        free(f8);
+        free(f32);
+    }
+}

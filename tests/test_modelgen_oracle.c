@@ -73,10 +73,40 @@ struct run {
     int8_t *quantized; /* NUM_INPUTS x n_out: Arm NN */
 };
 
+/* Runs the model at `model` in Arm NN on the inputs at in_path, outputs
+ * to out_path; the oracle's line of JSON in json. */
+static void run_oracle(const char *spec, const char *model, const char *in_path,
+                       const char *out_path, char *json, size_t json_len)
+{
+    const char *src = getenv("MCUSIM_SOURCE_ROOT");
+    cr_assert_not_null(src, "run through meson test (MCUSIM_SOURCE_ROOT)");
+    char cmd[2048], path[512];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 '%s/tests/oracle/armnn_check_model.py' '%s' '%s' '%s' "
+             "2>'%s/oracle.err'",
+             src, model, in_path, out_path, tmpdir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(json, 1, json_len - 1, p);
+    json[n] = 0;
+    int status = pclose(p);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char errtext[2048] = "";
+        snprintf(path, sizeof path, "%s/oracle.err", tmpdir);
+        FILE *e = fopen(path, "r");
+        if (e) {
+            errtext[fread(errtext, 1, sizeof errtext - 1, e)] = 0;
+            fclose(e);
+        }
+        cr_assert_fail("%s: Arm NN oracle failed (status %d): %s", spec, WEXITSTATUS(status),
+                       errtext);
+    }
+}
+
 /* Builds the spec, runs both networks on the held-out inputs. */
 static void run_both(const char *spec, struct run *r)
 {
-    char err[256] = "", path[512], in_path[512], out_path[512];
+    char err[256] = "", path[512], in_path[512], out_path[512], json[1024];
     cr_assert_eq(modelgen_graph(spec, MG_DEFAULT_SEED, &r->g, err, sizeof err), 0, "%s", err);
     cr_assert_eq(modelgen_quantize(&r->g, &r->m, err, sizeof err), 0, "%s", err);
     uint8_t *file;
@@ -112,29 +142,7 @@ static void run_both(const char *spec, struct run *r)
     free(qinputs);
     free(x);
 
-    const char *src = getenv("MCUSIM_SOURCE_ROOT");
-    cr_assert_not_null(src, "run through meson test (MCUSIM_SOURCE_ROOT)");
-    char cmd[2048], json[1024] = "";
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s/tests/oracle/armnn_check_model.py' '%s' '%s' '%s' "
-             "2>'%s/oracle.err'",
-             src, path, in_path, out_path, tmpdir);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(json, 1, sizeof json - 1, p);
-    json[n] = 0;
-    int status = pclose(p);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char errtext[2048] = "";
-        snprintf(path, sizeof path, "%s/oracle.err", tmpdir);
-        FILE *e = fopen(path, "r");
-        if (e) {
-            errtext[fread(errtext, 1, sizeof errtext - 1, e)] = 0;
-            fclose(e);
-        }
-        cr_assert_fail("%s: Arm NN oracle failed (status %d): %s", spec, WEXITSTATUS(status),
-                       errtext);
-    }
+    run_oracle(spec, path, in_path, out_path, json, sizeof json);
     /* Arm NN read the quantization modelgen wrote. */
     cr_assert_eq((int)json_number(json, "inputs"), NUM_INPUTS);
     cr_assert_eq((float)json_number(json, "input_scale"), r->in_scale, "%s: %s", spec, json);
@@ -210,4 +218,82 @@ Test(modelgen_oracle, mlp)
 {
     check_classifier("mlp");
     check_classifier("mlp:input=20,hidden=16,layers=3,classes=3");
+}
+
+/* ---- float32 models ---- */
+
+/* The float32 model of spec in Arm NN's float kernels against modelgen's
+ * own float network, on the same held-out float inputs.  Arm NN sums in
+ * float where modelgen sums in double, so the two differ by rounding that
+ * grows with depth; the bound is relative to the output's spread. */
+static void check_float(const char *spec)
+{
+    char fspec[200], err[256] = "", path[512], in_path[512], out_path[512], json[1024];
+    snprintf(fspec, sizeof fspec, "%s%sdtype=float32", spec, strchr(spec, ':') ? "," : ":");
+    struct mg_graph g;
+    struct mg_qmodel m;
+    cr_assert_eq(modelgen_graph(fspec, MG_DEFAULT_SEED, &g, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(modelgen_model(&g, MG_DTYPE_FLOAT32, &m, err, sizeof err), 0, "%s", err);
+    uint8_t *file;
+    size_t len;
+    cr_assert_eq(mg_write_tflite(&m, &file, &len, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/model.tflite", tmpdir);
+    write_file(path, file, len);
+    free(file);
+
+    int n_in = (int)mg_shape_elems(&g.tensors[g.input].shape);
+    int n_out = (int)mg_shape_elems(&g.tensors[g.output].shape);
+    float *inputs = malloc((size_t)NUM_INPUTS * n_in * sizeof *inputs);
+    float *reference = malloc((size_t)NUM_INPUTS * n_out * sizeof *reference);
+    float *armnn = malloc((size_t)NUM_INPUTS * n_out * sizeof *armnn);
+    for (int k = 0; k < NUM_INPUTS; k++) {
+        float *x = inputs + (size_t)k * n_in;
+        cr_assert_eq(mg_make_input(&g, MG_HELDOUT_INPUT_BASE + k, x), 0);
+        cr_assert_eq(mg_forward(&g, x, reference + (size_t)k * n_out), 0);
+    }
+    snprintf(in_path, sizeof in_path, "%s/inputs.bin", tmpdir);
+    snprintf(out_path, sizeof out_path, "%s/outputs.bin", tmpdir);
+    write_file(in_path, inputs, (size_t)NUM_INPUTS * n_in * sizeof *inputs);
+    run_oracle(fspec, path, in_path, out_path, json, sizeof json);
+    cr_assert(strstr(json, "\"dtype\": \"float32\""), "%s: Arm NN sees %s", fspec, json);
+    cr_assert_eq((int)json_number(json, "inputs"), NUM_INPUTS);
+    FILE *f = fopen(out_path, "rb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fread(armnn, sizeof *armnn, (size_t)NUM_INPUTS * n_out, f),
+                 (size_t)NUM_INPUTS * n_out, "%s: short output", fspec);
+    fclose(f);
+
+    double mean = 0, var = 0, worst = 0;
+    size_t n = (size_t)NUM_INPUTS * n_out;
+    for (size_t i = 0; i < n; i++)
+        mean += reference[i];
+    mean /= n;
+    for (size_t i = 0; i < n; i++) {
+        var += (reference[i] - mean) * (reference[i] - mean);
+        double d = fabs((double)armnn[i] - reference[i]);
+        worst = d > worst ? d : worst;
+    }
+    double spread = sqrt(var / n);
+    fprintf(stderr, "oracle float32 %s: worst difference %.3g, output spread %.3g (%.2g)\n",
+            fspec, worst, spread, worst / spread);
+    cr_assert_gt(spread, 0, "%s: outputs vary", fspec);
+    cr_assert_leq(worst, MGTEST_MAX_FLOAT_ERROR * spread,
+                  "%s: Arm NN differs from the float network by %.3g, %.2g of the outputs' "
+                  "spread %.3g", fspec, worst, worst / spread, spread);
+    free(inputs);
+    free(reference);
+    free(armnn);
+    mg_qmodel_free(&m);
+    mg_graph_free(&g);
+}
+
+Test(modelgen_oracle, float32_models)
+{
+    check_float("cnn");
+    check_float("dscnn");
+    check_float("autoencoder");
+    check_float("mobilenet");
+    check_float("mobilenet:alpha=0.5,res=128,classes=10");
+    check_float("resnet");
+    check_float("mlp");
 }

@@ -43,6 +43,15 @@ Test(modelgen_spec, defaults_and_canonical_forms)
     parse_ok("mobilenet", "mobilenet:alpha=0.25,res=96,ch=3,classes=2");
     parse_ok("resnet:width=0.0625", "resnet:res=32,ch=3,width=0.0625,classes=10");
     parse_ok("mlp:layers=1", "mlp:input=64,hidden=32,layers=1,classes=10");
+    /* dtype: any architecture; spelled out only when it is not int8. */
+    parse_ok("cnn:dtype=int8", "cnn:res=32,ch=3,width=1,classes=10");
+    parse_ok("cnn:dtype=float32,width=0.5", "cnn:res=32,ch=3,width=0.5,classes=10,dtype=float32");
+    parse_ok("mobilenet:dtype=float32", "mobilenet:alpha=0.25,res=96,ch=3,classes=2,dtype=float32");
+    struct mg_spec s;
+    cr_assert_eq(mg_spec_parse("mlp:dtype=float32", &s, NULL, 0), 0);
+    cr_assert_eq(s.dtype, MG_DTYPE_FLOAT32);
+    cr_assert_eq(mg_spec_parse("mlp", &s, NULL, 0), 0);
+    cr_assert_eq(s.dtype, MG_DTYPE_INT8);
 }
 
 Test(modelgen_spec, bad_specs_name_the_problem)
@@ -68,6 +77,9 @@ Test(modelgen_spec, bad_specs_name_the_problem)
     parse_bad("cnn:width=100", "out of range [0.0625, 8]");
     parse_bad("dscnn:blocks=0", "blocks=0 is out of range");
     parse_bad("cnn:classes=10,", "stray ','");
+    parse_bad("cnn:dtype=int4", "dtype='int4' is not int8 or float32");
+    parse_bad("cnn:dtype=float32,dtype=int8", "'dtype' given twice");
+    parse_bad("cnn:depth=3", "classes, dtype");
     parse_bad("cnn:classes=99999999999999", "not an integer");
     char long_spec[400];
     memset(long_spec, 'a', sizeof long_spec - 1);
@@ -102,9 +114,8 @@ Test(modelgen_spec, impossible_models_are_errors_not_crashes)
     const struct {
         const char *spec, *needle;
     } cases[] = {
-        {"cnn:res=512,width=8", "limit"},   /* a 512x512x128 activation */
-        {"autoencoder:input=65536,hidden=4096", "parameters"},
-        {"dscnn:width=8,blocks=16", "MACs"},
+        {"cnn:res=512,width=8", "memory"}, /* 512x512x128 activations */
+        {"autoencoder:input=65536,hidden=4096", "memory"}, /* 600 M parameters */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t *out = NULL;
@@ -197,6 +208,9 @@ Test(model_build_cli, bad_input_exits_2_with_one_line)
         "model build cnn -o",
         "model build cnn dscnn -o /dev/null",
         "model build cnn --frobnicate -o /dev/null",
+        "model build cnn --size -o /dev/null",
+        "model build cnn:dtype=float16 --size",
+        "model build cnn:res=512,width=8 -o /dev/null", /* too large: memory */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char out[4096];
@@ -232,6 +246,37 @@ Test(model_build_cli, help_lists_every_architecture_and_key_with_defaults)
         }
     }
     cr_assert(strstr(out, "--seed"));
+    cr_assert(strstr(out, "--size"));
+    cr_assert(strstr(out, "dtype=float32"), "--help tells of float32 models");
+    cr_assert(strstr(out, "GiB of memory"), "--help tells the limit");
+}
+
+/* --size: one line with what modelgen_size says, no file, even for a
+ * model too large to build. */
+Test(model_build_cli, size_prints_the_sizing_without_building)
+{
+    const char *specs[] = {"mobilenet:alpha=1,res=224,classes=1000,dtype=float32",
+                           "cnn:res=512,width=8"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        char out[4096], args[300], expect[300];
+        snprintf(args, sizeof args, "model build %s --size", specs[i]);
+        cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+        cr_assert_eq(strchr(out, '\n') - out + 1, (long)strlen(out), "one line: %s", out);
+        struct mg_sizing sz;
+        char err[256];
+        cr_assert_eq(modelgen_size(specs[i], 1, &sz, err, sizeof err), 0, "%s", err);
+        snprintf(expect, sizeof expect, "%s seed=1: ", sz.spec);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu MACs", (unsigned long long)sz.macs);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu params", (unsigned long long)sz.params);
+        cr_assert(strstr(out, expect), "%s", out);
+        snprintf(expect, sizeof expect, "%llu bytes (", (unsigned long long)sz.file_bytes);
+        cr_assert(strstr(out, expect), "%s", out);
+        cr_assert_eq(strstr(out, "more than modelgen's limit") != NULL,
+                     sz.build_bytes > MG_MAX_BUILD_BYTES, "%s", out);
+        mg_sizing_free(&sz);
+    }
 }
 
 Test(model_build_cli, list_shows_default_specs)

@@ -4,12 +4,15 @@ backend, an implementation independent of mcusim, for modelgen's tests.
 
 usage: /usr/bin/python3 armnn_check_model.py MODEL.tflite INPUTS.bin OUTPUTS.bin
 
-INPUTS.bin holds N raw int8 input tensors back to back (N = file size /
-input size); OUTPUTS.bin receives the N int8 output tensors.  One line of
-JSON on stdout tells what Arm NN made of the model's input and output:
-{"inputs": N, "input_shape": [...], "input_scale": s, "input_zero_point": z,
+INPUTS.bin holds N raw input tensors back to back (N = file size / input
+size), int8 or float32 as the model's input is; OUTPUTS.bin receives the N
+output tensors, int8 or float32 as the model's output is.  One line of JSON
+on stdout tells what Arm NN made of the model's input and output:
+{"inputs": N, "dtype": "int8"|"float32", "input_shape": [...],
+ "input_scale": s, "input_zero_point": z,
  "output_shape": [...], "output_scale": s, "output_zero_point": z}
-so the caller can check that the parser read the quantization it wrote.
+so the caller can check that the parser read the types and quantization it
+wrote.
 
 Exit status: 0 on success, 2 on bad arguments or files, 3 when Arm NN
 rejects the model.  Needs Debian's python3-pyarmnn, visible only to
@@ -45,9 +48,13 @@ def main(argv):
 
     in_info, out_info = in_binding[1], out_binding[1]
     n_in = in_info.GetNumElements()
-    raw = np.fromfile(inputs_path, dtype=np.int8)
+    is_float = in_info.GetDataType() == ann.DataType_Float32
+    in_type = np.float32 if is_float else np.int8
+    out_type = (np.float32 if out_info.GetDataType() == ann.DataType_Float32
+                else np.int8)
+    raw = np.fromfile(inputs_path, dtype=in_type)
     if raw.size == 0 or raw.size % n_in:
-        print("%s: %d bytes is not a whole number of %d-byte inputs"
+        print("%s: %d values is not a whole number of %d-value inputs"
               % (inputs_path, raw.size, n_in), file=sys.stderr)
         return 2
     count = raw.size // n_in
@@ -58,7 +65,7 @@ def main(argv):
         out_tensors = ann.make_output_tensors([out_binding])
         runtime.EnqueueWorkload(net_id, in_tensors, out_tensors)
         out = ann.workload_tensors_to_ndarray(out_tensors)[0]
-        outputs.append(np.asarray(out, dtype=np.int8).reshape(-1))
+        outputs.append(np.asarray(out, dtype=out_type).reshape(-1))
     np.concatenate(outputs).tofile(outputs_path)
 
     def shape(info):
@@ -67,6 +74,7 @@ def main(argv):
 
     print(json.dumps({
         "inputs": count,
+        "dtype": "float32" if is_float else "int8",
         "input_shape": shape(in_info),
         "input_scale": in_info.GetQuantizationScale(),
         "input_zero_point": in_info.GetQuantizationOffset(),
