@@ -15,6 +15,11 @@
 #define BOARD_MAX_REGIONS 16
 #define BOARD_ERR_LEN 512
 
+/* Bytes below the main stack that no firmware may touch: the linker
+ * script places them under __stack_limit (ldscript.c) and the simulator
+ * faults any access to them as a stack overflow (sim.c). */
+#define STACK_GUARD_BYTES 1024u
+
 enum core_kind {
     CORE_CORTEX_M0PLUS,
     CORE_CORTEX_M4,

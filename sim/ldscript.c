@@ -21,7 +21,7 @@ int ldscript_write(const struct board *b, FILE *out)
             "__stack_limit = __stack_top - 0x%x;\n"
             "__stack_guard = __stack_limit - 0x%x;\n\n",
             b->name, b->description, b->path, flash->base, flash->size, ram->base, ram->size, stack,
-            LDSCRIPT_GUARD_BYTES);
+            STACK_GUARD_BYTES);
     fputs("SECTIONS\n{\n"
           "  .vectors : { KEEP(*(.vectors)) } > FLASH\n"
           "  .text :\n  {\n"

@@ -14,8 +14,6 @@
 
 #include "board.h"
 
-#define LDSCRIPT_GUARD_BYTES 1024u
-
 int ldscript_write(const struct board *b, FILE *out);
 
 #endif

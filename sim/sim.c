@@ -226,10 +226,8 @@ void sim_set_fault(struct sim *s, enum sim_fault_kind kind, uint32_t pc, uint32_
  * asked to, else the run ends. */
 static void take_fault(struct sim *s, int exception, uint32_t pc)
 {
-    if (s->opt.vector_faults && exc_fault(s, exception, pc) == 0) {
-        s->fault_pending = true;
+    if (s->opt.vector_faults && exc_fault(s, exception, pc) == 0)
         return;
-    }
     sim_stop(s, SIM_FAULT);
 }
 
@@ -836,7 +834,10 @@ int sim_load_bytes(struct sim *s, uint32_t addr, const void *bytes, uint32_t len
 
 void sim_set_observer(struct sim *s, const struct sim_observer *obs)
 {
-    s->obs = *obs;
+    if (obs)
+        s->obs = *obs;
+    else
+        memset(&s->obs, 0, sizeof s->obs);
     s->has_obs = obs && obs->block;
 }
 

@@ -60,13 +60,10 @@ struct sim_block {
     uint32_t mem_charge;       /* timing.c: memory cycles per execution while settled */
     uint8_t end;               /* enum block_end */
     uint8_t has_fp;            /* contains floating-point instructions */
-    uint8_t has_dynamic;       /* contains instructions timed at run time */
     uint8_t self_loop;         /* a lone branch to itself ("b .") */
     uint8_t has_mem_timing;    /* mem_timing is set: caches or flash data reads to evaluate */
     uint8_t sample;            /* observer wants block_start before it runs */
     uint16_t class_count[CLASS_COUNT];
-    uint16_t flash_fetch_lines;  /* flash lines fetched by the block (no cache) */
-    uint16_t flash_literal_loads;/* PC-relative loads from flash */
     uint16_t sp_write;         /* 1 + index of the last instruction that writes SP, 0: none */
     uint32_t *insn_addr;       /* n_insns addresses */
     uint8_t *insn_class;       /* n_insns classes */
@@ -173,7 +170,6 @@ struct sim_options {
                                   * count, no SysTick, no profiling) */
     bool empty_hook;             /* with bare: an empty block hook, to measure
                                   * what any block hook costs in Unicorn */
-    uint32_t stack_guard;        /* bytes below the stack that are a guard (0: none) */
     int trace_depth;             /* last executed block addresses kept for -v */
 };
 

@@ -18,7 +18,6 @@
 
 #define NUM_EXCEPTIONS (16 + 64) /* system exceptions + 64 external IRQs */
 #define SEMIHOST_MAX_FILES 32
-#define STACK_GUARD_BYTES 1024u /* below __stack_limit; see ldscript.h */
 
 /* Exception numbers (ARMv7-M ARM B1.5.2). */
 enum {
@@ -138,7 +137,6 @@ struct sim {
     int exit_code;
     enum sim_limit_kind limit;
     struct sim_fault fault;
-    bool fault_pending;     /* a fault was taken into a handler */
     char message[1024];
     double wall_start;
 

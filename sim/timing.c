@@ -356,8 +356,6 @@ struct timing *timing_create(const struct board *b)
     case CORE_CORTEX_M7: t->core = &timing_core_m7; break;
     }
     t->bt = b->timing;
-    t->has_fpu = b->has_fpu;
-    t->has_dsp = b->has_dsp;
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
     t->flash_base = flash->base;
     t->flash_size = flash->size;
@@ -388,11 +386,6 @@ void timing_destroy(struct timing *t)
     cache_free(&t->ic);
     cache_free(&t->dc);
     free(t);
-}
-
-const char *timing_name(const struct timing *t)
-{
-    return t->core->name;
 }
 
 /* ---- memory timing decided per block, evaluated per execution ---- */
@@ -660,13 +653,10 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
             uint32_t lit = (uint32_t)reads[before].disp;
             uint32_t line = t->bt.flash_line_bytes;
             uint32_t ws = ((lit + reads[before].bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
-            b->flash_literal_loads++;
             *static_cycles += ws;
             for (size_t k = i + 1; k <= n; k++)
                 prefix_extra[k] += ws;
             n_reads = before;
-        } else if (n_reads > before && reads[before].base < 0) {
-            b->flash_literal_loads++;
         }
         track_after(&rt, f);
     }
@@ -720,8 +710,7 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
         return -1;
     }
     memset(b->class_count, 0, sizeof b->class_count);
-    b->has_fp = b->has_dynamic = 0;
-    b->flash_literal_loads = 0;
+    b->has_fp = 0;
 
     int n_dyn = 0;
     uint32_t total = 0;
@@ -733,7 +722,6 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
         if (d.kind != DYN_NONE && n_dyn < max_dyn) {
             d.addr = f->addr;
             dyn[n_dyn++] = d;
-            b->has_dynamic = 1;
         }
         b->insn_addr[i] = f->addr;
         b->insn_class[i] = f->cls;
@@ -756,13 +744,8 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
     /* Flash without an instruction cache: the prefetch buffer streams
      * sequential lines, so only the first line after a jump waits (added
      * to the refill of a taken branch). */
-    b->flash_fetch_lines = 0;
-    if (n && timing_in_flash(t, b->addr)) {
-        uint32_t line = t->bt.flash_line_bytes;
-        b->flash_fetch_lines = (uint16_t)((b->addr + b->size - 1) / line - b->addr / line + 1);
-        if (!t->ic.tags)
-            b->refill += t->bt.flash_wait_states;
-    }
+    if (n && timing_in_flash(t, b->addr) && !t->ic.tags)
+        b->refill += t->bt.flash_wait_states;
     free(facts);
     return n_dyn;
 }

@@ -46,7 +46,6 @@ struct timing;
 
 struct timing *timing_create(const struct board *b);
 void timing_destroy(struct timing *t);
-const char *timing_name(const struct timing *t);
 
 /* Fills the block's static description from its instructions, decoded by
  * Capstone handle cs with detail on.  Dynamic sites go to dyn[] (at most

@@ -62,7 +62,6 @@ struct insn_facts {
 };
 
 struct timing_core {
-    const char *name;
     /* Cycles of one instruction given the one before it in the block
      * (NULL at block start).  May declare a dynamic site. */
     unsigned (*cost)(const struct timing *t, struct insn_facts *f,
@@ -96,7 +95,6 @@ struct timing {
     const struct timing_core *core;
     struct board_timing bt;
     uint32_t flash_base, flash_size;
-    bool has_fpu, has_dsp;
     struct cache ic;          /* instruction cache in front of flash (ways 0: none) */
     struct cache dc;          /* data cache in front of flash (ways 0: none) */
     bool unified;             /* data reads from flash go through ic (one cache) */

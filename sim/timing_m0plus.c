@@ -63,7 +63,6 @@ static unsigned m0p_div_cycles(const struct timing *t, bool is_signed, uint32_t 
 }
 
 const struct timing_core timing_core_m0plus = {
-    .name = "cortex-m0plus (TRM r0p1 Table 3-1)",
     .cost = m0p_cost,
     .refill = m0p_refill,
     .taken = NULL,

@@ -192,7 +192,6 @@ static unsigned m4_div_cycles(const struct timing *t, bool is_signed, uint32_t r
 }
 
 const struct timing_core timing_core_m4 = {
-    .name = "cortex-m4 (TRM r0p1 Table 3-1, FPU Table 7-1)",
     .cost = m4_cost,
     .refill = m4_refill,
     .taken = NULL,

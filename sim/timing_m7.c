@@ -128,7 +128,6 @@ static unsigned m7_div_cycles(const struct timing *t, bool is_signed, uint32_t r
 }
 
 const struct timing_core timing_core_m7 = {
-    .name = "cortex-m7 (dual-issue approximation, TRM r1p2)",
     .cost = m7_cost,
     .refill = m7_refill,
     .taken = NULL,
