@@ -90,7 +90,7 @@ int cmd_boards(int argc, char **argv)
         format_size(board_main_region(&list[i], REGION_RAM)->size, ram, sizeof ram);
         snprintf(mem, sizeof mem, "%s/%s", fl, ram);
         printf("%-16s %-14s %5s %5u MHz %13s  %s\n", list[i].name, core_name(list[i].core),
-               list[i].has_fpu ? "yes" : "no", list[i].clock_hz / 1000000, mem, list[i].description);
+               list[i].core->fpu ? "yes" : "no", list[i].clock_hz / 1000000, mem, list[i].description);
     }
     free(list);
     return 0;

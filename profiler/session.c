@@ -48,7 +48,7 @@ static void fill_identity(struct profile_session *s)
     const struct profile_job *job = s->job;
     struct prof_run *run = &s->run;
     snprintf(run->board, sizeof run->board, "%s", s->board.name);
-    snprintf(run->core, sizeof run->core, "%s%s", core_name(s->board.core), s->board.has_fpu ? "f" : "");
+    snprintf(run->core, sizeof run->core, "%s%s", core_name(s->board.core), s->board.core->fpu ? "f" : "");
     run->clock_hz = s->board.clock_hz;
     snprintf(run->firmware, sizeof run->firmware, "%.500s", s->firmware);
     if (!SHA256File(s->firmware, run->firmware_sha256))

@@ -68,30 +68,6 @@ static const struct key_spec keys[] = {
 };
 #undef B
 
-struct core_spec {
-    const char *name;
-    enum core_kind core;
-    bool fpu, dsp;
-};
-
-static const struct core_spec cores[] = {
-    {"cortex-m0plus", CORE_CORTEX_M0PLUS, false, false},
-    {"cortex-m4", CORE_CORTEX_M4, false, true},
-    {"cortex-m4f", CORE_CORTEX_M4, true, true},
-    {"cortex-m7", CORE_CORTEX_M7, false, true},
-    {"cortex-m7f", CORE_CORTEX_M7, true, true},
-};
-
-const char *core_name(enum core_kind core)
-{
-    switch (core) {
-    case CORE_CORTEX_M0PLUS: return "cortex-m0plus";
-    case CORE_CORTEX_M4: return "cortex-m4";
-    case CORE_CORTEX_M7: return "cortex-m7";
-    }
-    return "?";
-}
-
 struct parse_state {
     struct board *b;
     const char *path;
@@ -191,18 +167,13 @@ static int set_key(struct parse_state *st, const struct key_spec *k, const char 
             st->b->energy.present = true;
         return 1;
     }
-    case V_CORE:
-        for (size_t i = 0; i < sizeof cores / sizeof cores[0]; i++) {
-            if (!strcmp(value, cores[i].name)) {
-                st->b->core = cores[i].core;
-                st->b->has_fpu = cores[i].fpu;
-                st->b->has_dsp = cores[i].dsp;
-                return 1;
-            }
-        }
-        return fail(st, lineno,
-                    "unknown core '%s' (known: cortex-m0plus, cortex-m4, cortex-m4f, cortex-m7, cortex-m7f)",
-                    value);
+    case V_CORE: {
+        const struct core_desc *core = core_find(value);
+        if (!core)
+            return fail(st, lineno, "unknown core '%s' (known: %s)", value, core_known_names());
+        *(const struct core_desc **)field = core;
+        return 1;
+    }
     }
     return 0;
 }
@@ -306,7 +277,7 @@ static int validate(struct parse_state *st)
     struct board *b = st->b;
     if (!st->seen_board || !b->name[0])
         return fail(st, 1, "missing [board] name");
-    if (b->core == (enum core_kind)-1)
+    if (!b->core)
         return fail(st, 1, "missing [board] core");
     if (!b->clock_hz)
         return fail(st, line_of(st, "board", "clock_hz"), "missing or zero [board] clock_hz");
@@ -364,7 +335,6 @@ int board_load(const char *path, struct board *b, char *err, size_t errlen)
 {
     struct parse_state st = {.b = b, .path = path, .err = err, .errlen = errlen};
     memset(b, 0, sizeof *b);
-    b->core = (enum core_kind)-1;
     snprintf(b->path, sizeof b->path, "%s", path);
 
     FILE *f = fopen(path, "r");

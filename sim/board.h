@@ -3,7 +3,8 @@
  *
  * A board is data: one INI file in boards/ (see boards/README.md for every
  * key).  This module parses and validates such a file with inih and finds a
- * board by name; nothing else in mcusim hard-codes a core or a memory map.
+ * board by name; nothing else in mcusim hard-codes a memory map, and the
+ * core a board names is a row of the core table (cores.h).
  */
 #ifndef MCUSIM_BOARD_H
 #define MCUSIM_BOARD_H
@@ -12,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cores.h"
+
 #define BOARD_MAX_REGIONS 16
 #define BOARD_ERR_LEN 512
 
@@ -19,12 +22,6 @@
  * script places them under __stack_limit (ldscript.c) and the simulator
  * faults any access to them as a stack overflow (sim.c). */
 #define STACK_GUARD_BYTES 1024u
-
-enum core_kind {
-    CORE_CORTEX_M0PLUS,
-    CORE_CORTEX_M4,
-    CORE_CORTEX_M7,
-};
 
 enum region_kind {
     REGION_FLASH, /* read-only, executable; writes fault */
@@ -77,9 +74,7 @@ struct board {
     char name[64];
     char description[160];
     char path[512];              /* file it was read from */
-    enum core_kind core;
-    bool has_fpu;                /* single-precision FPv4/FPv5 */
-    bool has_dsp;                /* ARMv7E-M DSP extension */
+    const struct core_desc *core; /* its row in cores.def */
     uint32_t clock_hz;
     uint32_t vtor;               /* boot vector table address */
     bool vtor_set;
@@ -108,6 +103,5 @@ int board_list(struct board **out, char *err, size_t errlen);
 
 const struct board_region *board_region_of(const struct board *b, uint32_t addr);
 const struct board_region *board_main_region(const struct board *b, enum region_kind kind);
-const char *core_name(enum core_kind core);
 
 #endif /* MCUSIM_BOARD_H */

@@ -72,7 +72,7 @@ int exc_current_priority(struct sim *s)
     }
     if (reg(s, UC_ARM_REG_PRIMASK) & 1 && prio > 0)
         prio = 0;
-    if (s->board.core != CORE_CORTEX_M0PLUS) {
+    if (s->board.core->arch != CORE_ARCH_V6M) {
         if (reg(s, UC_ARM_REG_FAULTMASK) & 1 && prio > -1)
             prio = -1;
         int basepri = (int)(reg(s, UC_ARM_REG_BASEPRI) & 0xFF);
@@ -157,7 +157,7 @@ int exc_enter(struct sim *s, int num, uint32_t return_addr)
     uint32_t ipsr = reg(s, UC_ARM_REG_IPSR) & 0x1FF;
     uint32_t control = reg(s, UC_ARM_REG_CONTROL);
     bool on_psp = ipsr == 0 && (control & 2);
-    bool fp = s->board.has_fpu && (control & 4) && (s->scs.fpccr & (1u << 31));
+    bool fp = s->board.core->fpu && (control & 4) && (s->scs.fpccr & (1u << 31));
     uint32_t sp = reg(s, on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
     uint32_t words = fp ? 26 : 8;
     uint32_t frame = sp - words * 4;
@@ -306,7 +306,7 @@ int exc_return(struct sim *s, uint32_t exc_return)
         set_reg(s, UC_ARM_REG_MSP, new_sp);
     }
     uint32_t control = reg(s, UC_ARM_REG_CONTROL);
-    if (s->board.has_fpu)
+    if (s->board.core->fpu)
         set_reg(s, UC_ARM_REG_CONTROL, fp ? (control | 4) : (control & ~4u));
     set_reg(s, UC_ARM_REG_XPSR_NZCVQG, (xpsr & ~(1u << 9)) | (1u << 24));
     s->cycles += timing_exception_return(s->timing, fp);
@@ -319,7 +319,7 @@ int exc_fault(struct sim *s, int num, uint32_t pc)
 {
     int target = num;
     int current = exc_current_priority(s);
-    if (s->board.core == CORE_CORTEX_M0PLUS || !enabled(s, num) || priority_of(s, num) >= current)
+    if (s->board.core->arch == CORE_ARCH_V6M || !enabled(s, num) || priority_of(s, num) >= current)
         target = EXC_HARDFAULT;
     if (target == EXC_HARDFAULT && current <= -1) {
         /* A fault in HardFault or NMI cannot be handled: lockup. */

@@ -34,12 +34,7 @@ enum {
 
 uint32_t scs_cpuid(const struct sim *s)
 {
-    switch (s->board.core) {
-    case CORE_CORTEX_M0PLUS: return 0x410CC601u; /* r0p1 */
-    case CORE_CORTEX_M4: return 0x410FC241u;     /* r0p1 */
-    case CORE_CORTEX_M7: return 0x411FC272u;     /* r1p2 */
-    }
-    return 0;
+    return s->board.core->cpuid;
 }
 
 void scs_reset(struct sim *s)
@@ -57,7 +52,7 @@ void scs_reset(struct sim *s)
 
 static bool is_v6m(const struct sim *s)
 {
-    return s->board.core == CORE_CORTEX_M0PLUS;
+    return s->board.core->arch == CORE_ARCH_V6M;
 }
 
 /* The instruction of the running block that made this access. */
@@ -280,8 +275,8 @@ uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
     case DEMCR: return c->demcr;
     case FPCCR: return c->fpccr;
     case FPCAR: return c->fpcar;
-    case MVFR0: return s->board.has_fpu ? 0x10110021u : 0;
-    case MVFR1: return s->board.has_fpu ? 0x11000011u : 0;
+    case MVFR0: return s->board.core->fpu ? 0x10110021u : 0;
+    case MVFR1: return s->board.core->fpu ? 0x11000011u : 0;
     }
     if (off >= NVIC_ISER && off < NVIC_ISER + 8)
         return nvic_bits(c->nvic.enabled, (off - NVIC_ISER) / 4);
@@ -396,7 +391,7 @@ void scs_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value64, 
     case HFSR: c->hfsr &= ~v; return;
     case MMFAR: c->mmfar = v; return;
     case BFAR: c->bfar = v; return;
-    case CPACR: c->cpacr = s->board.has_fpu ? (v & 0x00F00000u) : 0; return;
+    case CPACR: c->cpacr = s->board.core->fpu ? (v & 0x00F00000u) : 0; return;
     case DEMCR: c->demcr = v; return;
     case STIR:
         if (16 + (v & 0x1FF) < NUM_EXCEPTIONS)

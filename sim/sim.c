@@ -668,11 +668,8 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
     }
     /* UC_MODE_MCLASS would silently give a Cortex-M33; the model is set
      * explicitly right after opening (Unicorn 2). */
-    int model = board->core == CORE_CORTEX_M0PLUS ? UC_CPU_ARM_CORTEX_M0
-              : board->core == CORE_CORTEX_M7 ? UC_CPU_ARM_CORTEX_M7 : UC_CPU_ARM_CORTEX_M4;
-    e = uc_ctl_set_cpu_model(s->uc, model);
-    cs_mode mode = CS_MODE_THUMB | CS_MODE_MCLASS | (board->core == CORE_CORTEX_M7 ? CS_MODE_V8 : 0);
-    if (e || cs_open(CS_ARCH_ARM, mode, &s->cs) != CS_ERR_OK) {
+    e = uc_ctl_set_cpu_model(s->uc, board->core->unicorn_model);
+    if (e || cs_open(CS_ARCH_ARM, (cs_mode)board->core->capstone_mode, &s->cs) != CS_ERR_OK) {
         snprintf(err, errlen, "cannot configure the %s core", core_name(board->core));
         uc_close(s->uc);
         free(s);

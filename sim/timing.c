@@ -350,11 +350,7 @@ struct timing *timing_create(const struct board *b)
     struct timing *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    switch (b->core) {
-    case CORE_CORTEX_M0PLUS: t->core = &timing_core_m0plus; break;
-    case CORE_CORTEX_M4: t->core = &timing_core_m4; break;
-    case CORE_CORTEX_M7: t->core = &timing_core_m7; break;
-    }
+    t->core = b->core->timing;
     t->bt = b->timing;
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
     t->flash_base = flash->base;

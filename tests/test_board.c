@@ -34,9 +34,9 @@ Test(board, shipped_boards_load)
     cr_assert_geq(n, 4, "board_list: %s", err);
     bool m0 = false, m4 = false, m7 = false;
     for (int i = 0; i < n; i++) {
-        m0 |= list[i].core == CORE_CORTEX_M0PLUS;
-        m4 |= list[i].core == CORE_CORTEX_M4;
-        m7 |= list[i].core == CORE_CORTEX_M7;
+        m0 |= !strcmp(core_name(list[i].core), "cortex-m0plus");
+        m4 |= !strcmp(core_name(list[i].core), "cortex-m4");
+        m7 |= !strcmp(core_name(list[i].core), "cortex-m7");
     }
     cr_expect(m0 && m4 && m7, "boards for each of M0+, M4 and M7");
     free(list);
@@ -47,8 +47,8 @@ Test(board, nano33ble_facts)
     struct board b;
     char err[512];
     cr_assert_eq(board_find("nano33ble", &b, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(b.core, CORE_CORTEX_M4);
-    cr_expect(b.has_fpu);
+    cr_expect_str_eq(b.core->name, "cortex-m4f");
+    cr_expect(b.core->fpu);
     cr_expect_eq(b.clock_hz, 64000000u);
     const struct board_region *flash = board_main_region(&b, REGION_FLASH);
     const struct board_region *ram = board_main_region(&b, REGION_RAM);
@@ -130,4 +130,24 @@ Test(board, cli_lists_boards)
     cr_expect(strstr(out, "pico") && strstr(out, "cortex-m0plus"), "%s", out);
     cr_expect(strstr(out, "stm32f746disco") && strstr(out, "cortex-m7"), "%s", out);
     free(out);
+}
+
+Test(board, unknown_core_lists_the_core_table)
+{
+    struct board b;
+    char err[512];
+    cr_assert_neq(board_load(write_board("[board]\nname = t\ncore = cortex-m33\n"), &b, err, sizeof err), 0);
+    cr_expect(strstr(err, ":3: unknown core 'cortex-m33' (known: cortex-m0plus, cortex-m4, cortex-m4f, "
+                          "cortex-m7, cortex-m7f)") != NULL, "%s", err);
+    for (const char *name = core_known_names(), *end; *name; name = *end ? end + 2 : end) {
+        end = strchr(name, ',');
+        if (!end)
+            end = name + strlen(name);
+        char one[32];
+        snprintf(one, sizeof one, "%.*s", (int)(end - name), name);
+        const struct core_desc *core = core_find(one);
+        cr_assert_not_null(core, "'%s' is listed but not found", one);
+        cr_expect_str_eq(core->name, one);
+        cr_expect_not_null(core->timing, "%s has a timing table", one);
+    }
 }
