@@ -2,10 +2,11 @@
  * blocks.c — the cache of decoded basic blocks.
  *
  * Unicorn reports each translated block by address and size; the first
- * time a block is seen it is decoded with Capstone and timed by the cycle
- * model, and the result is kept for the rest of the run.  The hot path is
- * one hash probe per executed block.  Instructions whose cost depends on
- * run-time values get a per-instruction hook here (see timing.h).
+ * time a block is seen it is decoded once (decoder.c), timed by the cycle
+ * model and its memory operands are kept for the access locator
+ * (locate.c), all for the rest of the run.  The hot path is one hash probe
+ * per executed block.  Instructions whose cost depends on run-time values
+ * get a per-instruction hook here (see timing.h).
  */
 #include "sim_internal.h"
 
@@ -70,24 +71,17 @@ static int grow(struct block_cache *c)
 
 static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
-    /* r0-r12, SP, LR: the registers a divide may take its operands from. */
-    static const int ids[15] = {
-        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
-        UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
-        UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
-    };
     struct dyn_site *d = user;
     struct sim *s = d->sim;
     (void)address;
     (void)size;
-    struct timing_dyn td = {.addr = d->addr, .kind = d->kind, .rn = d->rn, .rm = d->rm,
-                            .extra = d->extra};
     uint32_t rn = 0, rm = 0;
-    if (d->kind == DYN_SDIV || d->kind == DYN_UDIV) {
-        uc_reg_read(uc, ids[d->rn < 15 ? d->rn : 0], &rn);
-        uc_reg_read(uc, ids[d->rm < 15 ? d->rm : 0], &rm);
+    /* A divide's operands are among r0-r12, SP and LR. */
+    if (d->site.kind == DYN_SDIV || d->site.kind == DYN_UDIV) {
+        uc_reg_read(uc, core_reg_uc_ids[d->site.rn < 15 ? d->site.rn : 0], &rn);
+        uc_reg_read(uc, core_reg_uc_ids[d->site.rm < 15 ? d->site.rm : 0], &rm);
     }
-    s->cur_dyn += timing_dyn_cost(s->timing, &td, rn, rm);
+    s->cur_dyn += timing_dyn_cost(s->timing, &d->site, rn, rm);
 }
 
 /* Registers hooks for new dynamic sites; returns how many were added. */
@@ -97,7 +91,7 @@ static int add_dynamic_sites(struct sim *s, const struct timing_dyn *dyn, int n)
     for (int i = 0; i < n; i++) {
         bool known = false;
         for (int j = 0; j < s->n_dyn && !known; j++)
-            known = s->dyn[j]->addr == dyn[i].addr;
+            known = s->dyn[j]->site.addr == dyn[i].addr;
         if (known)
             continue;
         if (s->n_dyn == s->cap_dyn) {
@@ -112,67 +106,49 @@ static int add_dynamic_sites(struct sim *s, const struct timing_dyn *dyn, int n)
         if (!d)
             return -1;
         d->sim = s;
-        d->addr = dyn[i].addr;
-        d->kind = dyn[i].kind;
-        d->rn = dyn[i].rn;
-        d->rm = dyn[i].rm;
-        d->extra = dyn[i].extra;
+        d->site = dyn[i];
         s->dyn[s->n_dyn++] = d;
         /* Unicorn compiles a code hook only into instructions inside its
          * range, so the rest of the program runs unhooked. */
-        if (uc_hook_add(s->uc, &d->hook, UC_HOOK_CODE, (void *)on_dynamic_insn, d, d->addr, d->addr))
+        if (uc_hook_add(s->uc, &d->hook, UC_HOOK_CODE, (void *)on_dynamic_insn, d, d->site.addr,
+                        d->site.addr))
             return -1;
         added++;
     }
     return added;
 }
 
-/* Whether an instruction moves SP: PUSH/POP, arithmetic on SP, MOV to SP,
- * or a load/store that writes its SP base back.  Such blocks get their SP
- * checked against the stack limit once they complete (sim.c). */
-static bool writes_sp(csh cs, const cs_insn *in)
-{
-    const cs_arm *arm = &in->detail->arm;
-    cs_regs rr, rw;
-    uint8_t nr = 0, nw = 0;
-    if (cs_regs_access(cs, in, rr, &nr, rw, &nw) == CS_ERR_OK)
-        for (int k = 0; k < nw; k++)
-            if (rw[k] == ARM_REG_SP)
-                return true;
-    for (int k = 0; k < arm->op_count; k++) {
-        const cs_arm_op *op = &arm->operands[k];
-        if (op->type == ARM_OP_REG && op->reg == ARM_REG_SP && (op->access & CS_AC_WRITE))
-            return true;
-        if (op->type == ARM_OP_MEM && op->mem.base == ARM_REG_SP && arm->writeback)
-            return true;
-    }
-    return false;
-}
-
 static struct sim_block *decode(struct sim *s, uint32_t addr, uint32_t size, bool *restart)
 {
     struct sim_block *b = calloc(1, sizeof *b);
-    if (!b)
+    /* Thumb instructions are 2 or 4 bytes long. */
+    size_t max = size / 2 ? size / 2 : 1;
+    struct insn_facts *facts = malloc(max * sizeof *facts);
+    if (!b || !facts) {
+        free(b);
+        free(facts);
         return NULL;
+    }
     b->addr = addr;
     b->size = size;
     /* An observer that looks at blocks before they run sees new ones first. */
     b->sample = s->has_obs && s->obs.block_start;
     const uint8_t *code = sim_host_ptr(s, addr, size);
-    cs_insn *insn = NULL;
-    size_t n = code ? cs_disasm(s->cs, code, size, addr, 0, &insn) : 0;
+    size_t n = code ? decoder_block(s->decoder, code, size, addr, facts, max) : 0;
     struct timing_dyn dyn[MAX_DYN_PER_BLOCK];
-    int n_dyn = timing_block(s->timing, s->cs, insn, n, b, dyn, MAX_DYN_PER_BLOCK);
-    if (n == 1 && insn[0].id == ARM_INS_B && insn[0].detail->arm.op_count == 1 &&
-        insn[0].detail->arm.operands[0].type == ARM_OP_IMM &&
-        (uint32_t)insn[0].detail->arm.operands[0].imm == addr &&
-        insn[0].detail->arm.cc == ARM_CC_AL)
+    int n_dyn = timing_block(s->timing, facts, n, b, dyn, MAX_DYN_PER_BLOCK);
+    if (n == 1 && facts[0].id == ARM_INS_B && facts[0].has_target && !facts[0].conditional &&
+        facts[0].target == addr)
         b->self_loop = 1;
+    /* Blocks that move SP (PUSH/POP, arithmetic on SP, MOV to SP, SP
+     * written back) get it checked against the stack limit once they
+     * complete (sim.c). */
     for (size_t i = 0; i < n && i < 0xFFFF; i++)
-        if (writes_sp(s->cs, &insn[i]))
+        if (facts[i].regs_written & (1u << REG_SP))
             b->sp_write = (uint16_t)(i + 1);
-    if (insn)
-        cs_free(insn, n);
+    if (n_dyn >= 0 && locate_block(b, facts, n))
+        n_dyn = -1;
+    free(facts);
     if (n_dyn < 0) {
         block_free(b);
         return NULL;

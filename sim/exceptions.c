@@ -14,8 +14,8 @@
 
 #include <string.h>
 
-static const int gpr_ids[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-                              UC_ARM_REG_R12, UC_ARM_REG_LR};
+/* The core registers of the basic frame, in stacking order (B1.5.6). */
+static const uint8_t frame_regs[6] = {0, 1, 2, 3, 12, 14};
 
 static uint32_t reg(struct sim *s, int id)
 {
@@ -174,7 +174,7 @@ int exc_enter(struct sim *s, int num, uint32_t return_addr)
     }
     uint32_t vals[8];
     for (int i = 0; i < 6; i++)
-        vals[i] = reg(s, gpr_ids[i]);
+        vals[i] = reg(s, core_reg_uc_ids[frame_regs[i]]);
     vals[6] = return_addr & ~1u;
     vals[7] = xpsr;
     for (int i = 0; i < 8; i++) {
@@ -291,7 +291,7 @@ int exc_return(struct sim *s, uint32_t exc_return)
     uint32_t xpsr = vals[7];
     uint32_t new_sp = frame + words * 4 + ((xpsr & (1u << 9)) ? 4 : 0);
     for (int i = 0; i < 6; i++)
-        set_reg(s, gpr_ids[i], vals[i]);
+        set_reg(s, core_reg_uc_ids[frame_regs[i]], vals[i]);
 
     if (to_thread) {
         set_reg(s, UC_ARM_REG_IPSR, 0);

@@ -669,13 +669,12 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
     /* UC_MODE_MCLASS would silently give a Cortex-M33; the model is set
      * explicitly right after opening (Unicorn 2). */
     e = uc_ctl_set_cpu_model(s->uc, board->core->unicorn_model);
-    if (e || cs_open(CS_ARCH_ARM, (cs_mode)board->core->capstone_mode, &s->cs) != CS_ERR_OK) {
+    if (e || !(s->decoder = decoder_open(board->core))) {
         snprintf(err, errlen, "cannot configure the %s core", core_name(board->core));
         uc_close(s->uc);
         free(s);
         return NULL;
     }
-    cs_option(s->cs, CS_OPT_DETAIL, CS_OPT_ON);
     s->timing = timing_create(board);
     if (s->timing)
         timing_bind_epoch(s->timing, &s->mem_epoch);
@@ -711,8 +710,7 @@ void sim_destroy(struct sim *s)
         return;
     if (s->uc)
         uc_close(s->uc);
-    if (s->cs)
-        cs_close(&s->cs);
+    decoder_close(s->decoder);
     blocks_free(&s->blocks);
     timing_destroy(s->timing);
     semihost_free(s);
@@ -929,24 +927,18 @@ uint64_t sim_instructions(const struct sim *s)
     return s->insns;
 }
 
-static const int reg_ids[16] = {
-    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
-    UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC,
-};
-
 uint32_t sim_reg(struct sim *s, int r)
 {
     uint32_t v = 0;
     if (r >= 0 && r < 16)
-        uc_reg_read(s->uc, reg_ids[r], &v);
+        uc_reg_read(s->uc, core_reg_uc_ids[r], &v);
     return v;
 }
 
 void sim_registers(struct sim *s, uint32_t regs[16], uint32_t *xpsr, uint32_t *msp, uint32_t *psp)
 {
     for (int i = 0; i < 16; i++)
-        uc_reg_read(s->uc, reg_ids[i], &regs[i]);
+        uc_reg_read(s->uc, core_reg_uc_ids[i], &regs[i]);
     uc_reg_read(s->uc, UC_ARM_REG_XPSR, xpsr);
     uc_reg_read(s->uc, UC_ARM_REG_MSP, msp);
     uc_reg_read(s->uc, UC_ARM_REG_PSP, psp);

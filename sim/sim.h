@@ -48,7 +48,7 @@ enum block_end {
     END_TRAP,          /* SVC, BKPT, UDF: control goes to the simulator */
 };
 
-/* A basic block, decoded once (Capstone) and cached for the whole run. */
+/* A basic block, decoded once (decoder.c) and cached for the whole run. */
 struct sim_block {
     uint32_t addr;
     uint32_t size;
@@ -68,7 +68,7 @@ struct sim_block {
     uint32_t *insn_addr;       /* n_insns addresses */
     uint8_t *insn_class;       /* n_insns classes */
     uint32_t *prefix_cycles;   /* n_insns+1: static cycles before insn i */
-    void *mem_ops;             /* lazily decoded memory operands (sim_locate.c) */
+    void *mem_ops;             /* its loads' and stores' memory operands (locate.c) */
     void *mem_timing;          /* run-time memory timing (timing.c), NULL when none */
     void *user;                /* the observer's data for this block */
     struct sim_block *succ[2]; /* the blocks that last followed this one */
@@ -214,7 +214,7 @@ uint32_t sim_reg(struct sim *s, int r);
  * its memory access goes: out[i] is an enum access_region.  Addresses are
  * computed from the registers, following base-register write-back through
  * the block; an address that depends on a value loaded or computed inside
- * the block counts as RAM.  Returns 0, or -1 when out of memory. */
+ * the block counts as RAM.  Returns 0. */
 int sim_classify_accesses(struct sim *s, struct sim_block *b, uint8_t *out);
 
 /* The core's registers for diagnostics (r0-r15, xpsr, msp, psp). */

@@ -2,17 +2,19 @@
  * sim_internal.h — the state of one simulator, shared by the sim/ modules.
  *
  * sim.c runs the engine and owns the hooks; blocks.c caches decoded blocks;
- * timing*.c computes their costs; scs.c is the Private Peripheral Bus
- * (NVIC, SCB, SysTick, DWT, ITM); exceptions.c does exception entry and
- * return; semihost.c serves BKPT 0xAB; locate.c finds which instruction of
- * a block made a memory access.  Nothing here is visible outside sim/.
+ * decoder.c decodes their instructions and timing*.c computes their costs;
+ * scs.c is the Private Peripheral Bus (NVIC, SCB, SysTick, DWT, ITM);
+ * exceptions.c does exception entry and return; semihost.c serves
+ * BKPT 0xAB; locate.c finds which instruction of a block made a memory
+ * access.  The core's description is its row in cores.def.  Nothing here
+ * is visible outside sim/.
  */
 #ifndef MCUSIM_SIM_INTERNAL_H
 #define MCUSIM_SIM_INTERNAL_H
 
-#include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
+#include "decoder.h"
 #include "sim.h"
 #include "timing.h"
 
@@ -47,10 +49,7 @@ struct block_cache {
 /* Per-instruction hook sites for instructions timed by operand values. */
 struct dyn_site {
     struct sim *sim;
-    uint32_t addr;
-    uint8_t kind;           /* enum timing_dyn_kind */
-    uint8_t rn, rm;         /* operand registers 0-12 */
-    uint8_t extra;          /* DYN_EXECUTED: cycles when executed */
+    struct timing_dyn site;
     uc_hook hook;
 };
 
@@ -94,7 +93,7 @@ struct semihost {
 
 struct sim {
     uc_engine *uc;
-    csh cs;
+    struct decoder *decoder;
     struct board board;
     const struct elf_image *img;
     struct sim_options opt;
@@ -175,6 +174,11 @@ void semihost_free(struct sim *s);
 void semihost_call(struct sim *s);          /* at a BKPT 0xAB */
 
 /* locate.c */
+/* Keeps the memory operands of a block's decoded instructions; -1 when out
+ * of memory. */
+int locate_block(struct sim_block *b, const struct insn_facts *facts, size_t n);
+/* The index of the instruction of running block b that accessed addr, or
+ * -1 when the block has no load or store. */
 int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write);
 void locate_free(struct sim_block *b);
 

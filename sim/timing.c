@@ -1,10 +1,9 @@
 /*
  * timing.c — the core-independent half of the cycle model.
  *
- * Extracts what every per-core table needs from Capstone's decoding
- * (instruction class, registers, addressing, branch shape), assembles a
- * block's static description (cycles, prefix sums for exact mid-block
- * DWT CYCCNT reads, class mix, how it ends), and models the memory system
+ * Assembles a block's static description from its decoded instructions
+ * (decoder.h): cycles, prefix sums for exact mid-block DWT CYCCNT reads,
+ * class mix, how it ends.  It also models the memory system
  * in front of the core: flash wait states, the instruction cache or
  * prefetch buffer, and data reads from flash (literal pools, weights),
  * through a data cache when the board has one.  The per-core cost of each
@@ -19,244 +18,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "arm_insn.h"
-
-static int sreg_num(int capstone_reg)
-{
-    if (capstone_reg >= ARM_REG_S0 && capstone_reg <= ARM_REG_S31)
-        return capstone_reg - ARM_REG_S0;
-    return -1;
-}
-
-/* Marks an S or D register (D0-D15 cover S0-S31) in a bit set. */
-static void fp_mark(uint32_t *set, int capstone_reg)
-{
-    int s = sreg_num(capstone_reg);
-    if (s >= 0)
-        *set |= 1u << s;
-    else if (capstone_reg >= ARM_REG_D0 && capstone_reg <= ARM_REG_D15)
-        *set |= 3u << (2 * (capstone_reg - ARM_REG_D0));
-}
-
-/* How an instruction uses the load/store unit (see enum lsu_kind). */
-static uint8_t lsu_of(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_LDR: case ARM_INS_LDRB: case ARM_INS_LDRH: case ARM_INS_LDRSB:
-    case ARM_INS_LDRSH: case ARM_INS_LDRT: case ARM_INS_LDRBT: case ARM_INS_LDRHT:
-    case ARM_INS_LDRSBT: case ARM_INS_LDRSHT: case ARM_INS_LDREX: case ARM_INS_LDREXB:
-    case ARM_INS_LDREXH:
-        return LSU_LOAD;
-    case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STRT:
-    case ARM_INS_STRBT: case ARM_INS_STRHT: case ARM_INS_STREX: case ARM_INS_STREXB:
-    case ARM_INS_STREXH:
-        return LSU_STORE;
-    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_LDM: case ARM_INS_LDMDB:
-    case ARM_INS_STM: case ARM_INS_STMDB: case ARM_INS_PUSH: case ARM_INS_POP:
-        return LSU_MULTI;
-    case ARM_INS_VLDR: case ARM_INS_VSTR:
-        return LSU_FP;
-    case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-    case ARM_INS_VPUSH: case ARM_INS_VPOP:
-        return LSU_FP_MULTI;
-    case ARM_INS_TBB: case ARM_INS_TBH:
-        return LSU_TABLE;
-    }
-    return LSU_NONE;
-}
-
-static bool is_mul_dsp_id(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_MUL: case ARM_INS_MLA: case ARM_INS_MLS: case ARM_INS_SMULL:
-    case ARM_INS_UMULL: case ARM_INS_SMLAL: case ARM_INS_UMLAL: case ARM_INS_UMAAL:
-    case ARM_INS_SMLABB: case ARM_INS_SMLABT: case ARM_INS_SMLATB: case ARM_INS_SMLATT:
-    case ARM_INS_SMLAD: case ARM_INS_SMLADX: case ARM_INS_SMLALBB: case ARM_INS_SMLALBT:
-    case ARM_INS_SMLALTB: case ARM_INS_SMLALTT: case ARM_INS_SMLALD: case ARM_INS_SMLALDX:
-    case ARM_INS_SMLAWB: case ARM_INS_SMLAWT: case ARM_INS_SMLSD: case ARM_INS_SMLSDX:
-    case ARM_INS_SMLSLD: case ARM_INS_SMLSLDX: case ARM_INS_SMMLA: case ARM_INS_SMMLAR:
-    case ARM_INS_SMMLS: case ARM_INS_SMMLSR: case ARM_INS_SMMUL: case ARM_INS_SMMULR:
-    case ARM_INS_SMUAD: case ARM_INS_SMUADX: case ARM_INS_SMULBB: case ARM_INS_SMULBT:
-    case ARM_INS_SMULTB: case ARM_INS_SMULTT: case ARM_INS_SMULWB: case ARM_INS_SMULWT:
-    case ARM_INS_SMUSD: case ARM_INS_SMUSDX: case ARM_INS_USAD8: case ARM_INS_USADA8:
-    case ARM_INS_SDIV: case ARM_INS_UDIV:
-    /* SIMD and saturating arithmetic of the DSP extension */
-    case ARM_INS_QADD: case ARM_INS_QSUB: case ARM_INS_QDADD: case ARM_INS_QDSUB:
-    case ARM_INS_QADD16: case ARM_INS_QADD8: case ARM_INS_QASX: case ARM_INS_QSAX:
-    case ARM_INS_QSUB16: case ARM_INS_QSUB8: case ARM_INS_SADD16: case ARM_INS_SADD8:
-    case ARM_INS_SASX: case ARM_INS_SSAX: case ARM_INS_SSUB16: case ARM_INS_SSUB8:
-    case ARM_INS_SHADD16: case ARM_INS_SHADD8: case ARM_INS_SHASX: case ARM_INS_SHSAX:
-    case ARM_INS_SHSUB16: case ARM_INS_SHSUB8: case ARM_INS_UADD16: case ARM_INS_UADD8:
-    case ARM_INS_UASX: case ARM_INS_USAX: case ARM_INS_USUB16: case ARM_INS_USUB8:
-    case ARM_INS_UHADD16: case ARM_INS_UHADD8: case ARM_INS_UHASX: case ARM_INS_UHSAX:
-    case ARM_INS_UHSUB16: case ARM_INS_UHSUB8: case ARM_INS_UQADD16: case ARM_INS_UQADD8:
-    case ARM_INS_UQASX: case ARM_INS_UQSAX: case ARM_INS_UQSUB16: case ARM_INS_UQSUB8:
-    case ARM_INS_SEL: case ARM_INS_SSAT16: case ARM_INS_USAT16: case ARM_INS_SXTB16:
-    case ARM_INS_SXTAB16: case ARM_INS_UXTB16: case ARM_INS_UXTAB16: case ARM_INS_PKHBT:
-    case ARM_INS_PKHTB:
-        return true;
-    }
-    return false;
-}
-
-static bool is_branch_id(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_B: case ARM_INS_BL: case ARM_INS_BLX: case ARM_INS_BX:
-    case ARM_INS_CBZ: case ARM_INS_CBNZ: case ARM_INS_TBB: case ARM_INS_TBH:
-        return true;
-    }
-    return false;
-}
-
-static bool is_other_id(unsigned id)
-{
-    switch (id) {
-    case ARM_INS_IT: case ARM_INS_NOP: case ARM_INS_YIELD: case ARM_INS_WFE: case ARM_INS_WFI:
-    case ARM_INS_SEV: case ARM_INS_BKPT: case ARM_INS_SVC: case ARM_INS_UDF: case ARM_INS_CPS:
-    case ARM_INS_MRS: case ARM_INS_MSR: case ARM_INS_DMB: case ARM_INS_DSB: case ARM_INS_ISB:
-    case ARM_INS_CLREX: case ARM_INS_DBG: case ARM_INS_HINT: case ARM_INS_PLD: case ARM_INS_PLI:
-    case ARM_INS_PLDW: case ARM_INS_VMRS: case ARM_INS_VMSR:
-        return true;
-    }
-    return false;
-}
-
-static void extract_facts(csh cs, const cs_insn *in, struct insn_facts *f)
-{
-    const cs_arm *arm = &in->detail->arm;
-    memset(f, 0, sizeof *f);
-    f->in = in;
-    f->id = in->id;
-    f->addr = (uint32_t)in->address;
-    f->size = in->size;
-    f->mem_base = f->mem_index = -1;
-    f->conditional = arm->cc != ARM_CC_AL && arm->cc != ARM_CC_INVALID;
-    f->in_it = f->conditional && f->id != ARM_INS_B;
-    f->is_load = arm_insn_is_load(f->id);
-    f->is_store = arm_insn_is_store(f->id);
-    f->lsu = lsu_of(f->id);
-    f->access_bytes = (uint8_t)arm_insn_access_bytes(f->id);
-    f->writeback = arm->writeback;
-    switch (f->id) {
-    case ARM_INS_LDREX: case ARM_INS_LDREXB: case ARM_INS_LDREXH:
-    case ARM_INS_STREX: case ARM_INS_STREXB: case ARM_INS_STREXH:
-        f->exclusive = true;
-        break;
-    }
-    f->is_fp = in->mnemonic[0] == 'v' && !f->is_load && !f->is_store &&
-               f->id != ARM_INS_VMRS && f->id != ARM_INS_VMSR;
-
-    switch (f->id) {
-    case ARM_INS_VMLA: case ARM_INS_VMLS: case ARM_INS_VNMLA: case ARM_INS_VNMLS:
-    case ARM_INS_VFMA: case ARM_INS_VFMS: case ARM_INS_VFNMA: case ARM_INS_VFNMS:
-        f->fp_mac = true;
-        break;
-    case ARM_INS_VDIV: case ARM_INS_VSQRT:
-        f->fp_long = true;
-        break;
-    }
-
-    cs_regs rr, rw;
-    uint8_t nr = 0, nw = 0;
-    if (cs_regs_access(cs, in, rr, &nr, rw, &nw) == CS_ERR_OK) {
-        for (int i = 0; i < nr; i++) {
-            int r = arm_core_reg(rr[i]);
-            if (r >= 0)
-                f->regs_read |= (uint16_t)(1u << r);
-            fp_mark(&f->fp_read, rr[i]);
-        }
-        for (int i = 0; i < nw; i++) {
-            int r = arm_core_reg(rw[i]);
-            if (r >= 0)
-                f->regs_written |= (uint16_t)(1u << r);
-            fp_mark(&f->fp_written, rw[i]);
-        }
-    }
-    bool seen_mem = false;
-    for (int i = 0; i < arm->op_count; i++) {
-        const cs_arm_op *op = &arm->operands[i];
-        if (op->type == ARM_OP_MEM) {
-            f->mem_base = arm_core_reg(op->mem.base);
-            f->mem_index = arm_core_reg(op->mem.index);
-            /* Capstone 4 gives the index shift in op->shift, not mem.lshift. */
-            f->mem_shift = (uint8_t)(op->shift.type == ARM_SFT_LSL ? op->shift.value : (unsigned)op->mem.lshift);
-            f->mem_disp = op->mem.disp;
-            f->mem_subtract = op->subtracted;
-            f->reg_offset = f->mem_index >= 0;
-            f->pc_relative = f->mem_base == 15;
-            seen_mem = true;
-        } else if (op->type == ARM_OP_REG) {
-            /* Capstone's access info misses some writes (POP {pc}); the
-             * operand list is authoritative for register destinations. */
-            int r = arm_core_reg(op->reg);
-            if (r >= 0 && (op->access & CS_AC_WRITE))
-                f->regs_written |= (uint16_t)(1u << r);
-            fp_mark(op->access & CS_AC_WRITE ? &f->fp_written : &f->fp_read, op->reg);
-            if (seen_mem && f->writeback)
-                f->post_indexed = true; /* [Rn], Rm */
-        } else if (op->type == ARM_OP_IMM && seen_mem && f->writeback) {
-            /* Post-indexed forms carry the offset as a separate operand. */
-            f->post_indexed = true;
-            f->mem_disp = (int32_t)op->imm;
-        }
-    }
-    if (f->writeback && f->mem_base >= 0 && f->lsu != LSU_NONE)
-        f->regs_written |= (uint16_t)(1u << f->mem_base);
-    switch (f->id) {
-    case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
-        f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0; /* minus the base */
-        if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
-            f->mem_base = arm_core_reg(arm->operands[0].reg);
-        break;
-    case ARM_INS_POP: case ARM_INS_PUSH: case ARM_INS_VPUSH: case ARM_INS_VPOP:
-        f->n_list = arm->op_count;
-        f->mem_base = 13;
-        break;
-    case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-        f->n_list = arm->op_count > 0 ? arm->op_count - 1u : 0;
-        if (arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG)
-            f->mem_base = arm_core_reg(arm->operands[0].reg);
-        break;
-    case ARM_INS_LDRD: case ARM_INS_STRD:
-        f->n_list = 2;
-        f->access_bytes = 8;
-        break;
-    }
-    /* Register lists of D registers move two words each. */
-    if (f->lsu == LSU_FP_MULTI && arm->op_count > 0 &&
-        arm->operands[arm->op_count - 1].type == ARM_OP_REG &&
-        arm->operands[arm->op_count - 1].reg >= ARM_REG_D0 &&
-        arm->operands[arm->op_count - 1].reg <= ARM_REG_D31)
-        f->n_list *= 2;
-    if (f->lsu == LSU_FP && arm->op_count > 0 && arm->operands[0].type == ARM_OP_REG &&
-        arm->operands[0].reg >= ARM_REG_D0 && arm->operands[0].reg <= ARM_REG_D31) {
-        f->fp_double = true;
-        f->access_bytes = 8;
-    }
-    f->fp_touch = f->is_fp || f->fp_read || f->fp_written || f->id == ARM_INS_VMRS ||
-                  f->id == ARM_INS_VMSR;
-
-    f->writes_pc = (f->regs_written & (1u << 15)) || is_branch_id(f->id);
-
-    if (is_branch_id(f->id) && f->id != ARM_INS_TBB && f->id != ARM_INS_TBH)
-        f->cls = CLASS_BRANCH;
-    else if (f->is_load)
-        f->cls = CLASS_LOAD;
-    else if (f->is_store)
-        f->cls = CLASS_STORE;
-    else if (f->is_fp)
-        f->cls = CLASS_FPU;
-    else if (is_mul_dsp_id(f->id))
-        f->cls = CLASS_MUL;
-    else if (is_other_id(f->id))
-        f->cls = CLASS_OTHER;
-    else if (f->writes_pc)
-        f->cls = CLASS_BRANCH;
-    else
-        f->cls = CLASS_ALU;
-}
 
 static enum block_end classify_end(const struct insn_facts *f)
 {
@@ -277,19 +38,15 @@ static enum block_end classify_end(const struct insn_facts *f)
     case ARM_INS_LDM: case ARM_INS_LDR:
         if (!(f->regs_written & (1u << 15)))
             return END_FALLTHROUGH;
-        return f->mem_base == 13 ? END_RETURN : END_INDIRECT;
+        return f->mem.base == 13 ? END_RETURN : END_INDIRECT;
     }
     return f->writes_pc ? END_INDIRECT : END_FALLTHROUGH;
 }
 
 void timing_div_operands(const struct insn_facts *f, struct timing_dyn *dyn)
 {
-    const cs_arm *arm = &f->in->detail->arm;
-    int rn = arm->op_count >= 3 ? arm->operands[1].reg : arm->operands[0].reg;
-    int rm = arm->operands[arm->op_count - 1].reg;
-    int n = arm_core_reg(rn), m = arm_core_reg(rm);
-    dyn->rn = (uint8_t)(n >= 0 && n <= 14 ? n : 0);
-    dyn->rm = (uint8_t)(m >= 0 && m <= 14 ? m : 0);
+    dyn->rn = (uint8_t)(f->rn >= 0 && f->rn <= 14 ? f->rn : 0);
+    dyn->rm = (uint8_t)(f->rm >= 0 && f->rm <= 14 ? f->rm : 0);
 }
 
 /* ---- caches ---- */
@@ -386,14 +143,13 @@ void timing_destroy(struct timing *t)
 
 /* ---- memory timing decided per block, evaluated per execution ---- */
 
-/* A data read from flash: a literal at a fixed address (base < 0), or an
- * address computed from registers as they were when the block started. */
+/* A data read from flash: a literal at a fixed address (mem.base < 0),
+ * or a load through registers whose base has moved by base_delta since
+ * the block started (pointer walks by write-back or ADD/SUB #imm). */
 struct mem_read {
-    int8_t base, index;        /* 0-14, -1 */
-    uint8_t shift;
-    uint8_t subtract;
-    uint16_t bytes;            /* bytes read (lists: all of them) */
-    int32_t disp;              /* fixed address, or offset from the entry value */
+    struct mem_operand mem;    /* the load's; for a literal only bytes is used */
+    uint32_t literal;          /* a literal's address */
+    int32_t base_delta;        /* base now = its value at block entry + base_delta */
 };
 
 struct block_mem {
@@ -402,17 +158,25 @@ struct block_mem {
     uint16_t n_reads;
     uint8_t n_regs;
     uint8_t fetch_resident_ok; /* the block's lines cannot evict each other */
-    uint8_t has_literals;      /* literal loads looked up in a data cache each execution */
     int reg_ids[15];           /* Unicorn ids of the registers to read */
     uint8_t reg_of[15];        /* register number -> slot in the values read */
     struct mem_read reads[];
 };
 
-static const int uc_gpr[15] = {
-    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
-    UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
-};
+/* LDRD/STRD through a register as the flash-read model has always seen
+ * them, kept so that cycle counts stay what they were: the read is charged
+ * at the base address (the offset is dropped) and write-back moves the
+ * base by +8, whatever the offset.  docs/cycle-model.md ("Flash data
+ * reads") lists this among the approximations. */
+static struct mem_operand doubleword_as_modelled(const struct insn_facts *f)
+{
+    struct mem_operand m = f->mem;
+    if (f->id == ARM_INS_LDRD || f->id == ARM_INS_STRD) {
+        m.post_indexed = m.writeback; /* with the offset 0, at the base either way */
+        m.disp = m.writeback ? 8 : 0;
+    }
+    return m;
+}
 
 /* What a block's instructions did to each register so far: known[r] when
  * r still equals its value at block entry plus delta[r]. */
@@ -432,43 +196,20 @@ static void track_init(struct reg_track *rt)
 /* Updates the register knowledge after instruction f. */
 static void track_after(struct reg_track *rt, const struct insn_facts *f)
 {
-    const cs_arm *arm = &f->in->detail->arm;
     uint16_t written = f->regs_written;
-    int base = f->mem_base;
+    struct mem_operand m = doubleword_as_modelled(f);
+    int base = m.base;
     /* Pointer walks: writeback by a load/store with an immediate offset. */
-    if (f->lsu != LSU_NONE && f->writeback && base >= 0 && base < 15 && !f->reg_offset) {
-        int32_t step;
-        if (f->lsu == LSU_MULTI || f->lsu == LSU_FP_MULTI) {
-            bool down = f->id == ARM_INS_STMDB || f->id == ARM_INS_LDMDB || f->id == ARM_INS_PUSH ||
-                        f->id == ARM_INS_VSTMDB || f->id == ARM_INS_VLDMDB || f->id == ARM_INS_VPUSH;
-            step = (int32_t)(4 * f->n_list) * (down ? -1 : 1);
-        } else {
-            step = f->mem_disp; /* signed in Capstone 4 */
-        }
-        rt->delta[base] += step;
+    if (f->lsu != LSU_NONE && m.writeback && base >= 0 && base < 15 && m.index < 0) {
+        rt->delta[base] += mem_writeback_step(&m);
         written &= (uint16_t)~(1u << base);
     }
     /* ADD/SUB Rd, Rd, #imm keeps Rd known. */
-    if ((f->id == ARM_INS_ADD || f->id == ARM_INS_SUB) && !f->in_it) {
-        int rd = -1, rn = -1;
-        int64_t imm = 0;
-        bool ok = false;
-        if (arm->op_count == 3 && arm->operands[0].type == ARM_OP_REG &&
-            arm->operands[1].type == ARM_OP_REG && arm->operands[2].type == ARM_OP_IMM) {
-            rd = arm_core_reg(arm->operands[0].reg);
-            rn = arm_core_reg(arm->operands[1].reg);
-            imm = arm->operands[2].imm;
-            ok = true;
-        } else if (arm->op_count == 2 && arm->operands[0].type == ARM_OP_REG &&
-                   arm->operands[1].type == ARM_OP_IMM) {
-            rd = rn = arm_core_reg(arm->operands[0].reg);
-            imm = arm->operands[1].imm;
-            ok = true;
-        }
-        if (ok && rd >= 0 && rd == rn && rd < 15 && rt->known[rd]) {
-            rt->delta[rd] += (int32_t)(f->id == ARM_INS_ADD ? imm : -imm);
-            written &= (uint16_t)~(1u << rd);
-        }
+    if ((f->id == ARM_INS_ADD || f->id == ARM_INS_SUB) && !f->in_it && f->has_imm && f->rd >= 0 &&
+        f->rd == f->rn && f->rd < 15 && rt->known[f->rd]) {
+        uint32_t imm = (uint32_t)f->imm;
+        rt->delta[f->rd] += (int32_t)(f->id == ARM_INS_ADD ? imm : 0u - imm);
+        written &= (uint16_t)~(1u << f->rd);
     }
     for (int r = 0; r < 16; r++)
         if (written & (1u << r))
@@ -481,35 +222,27 @@ static void track_after(struct reg_track *rt, const struct insn_facts *f)
 static void note_reads(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt,
                        struct mem_read *reads, uint16_t *n, uint16_t *regs)
 {
-    if (!f->is_load || f->mem_base < 0 || f->id == ARM_INS_POP || f->id == ARM_INS_VPOP)
+    const struct mem_operand *m = &f->mem;
+    if (!f->is_load || m->base < 0 || f->id == ARM_INS_POP || f->id == ARM_INS_VPOP)
         return;
-    unsigned bytes = f->lsu == LSU_MULTI || f->lsu == LSU_FP_MULTI ? 4 * f->n_list : f->access_bytes;
-    struct mem_read r = {.base = -1, .index = -1, .bytes = (uint16_t)bytes};
-    if (f->mem_base == 15) {
+    struct mem_read r = {.mem = doubleword_as_modelled(f)};
+    if (m->base == 15) {
         if (f->lsu == LSU_TABLE)
             return; /* TBB/TBH tables sit right after the branch: fetched with the code */
-        uint32_t lit = ((f->addr + 4) & ~3u) + (uint32_t)f->mem_disp;
+        uint32_t lit = mem_address(m, mem_pc_value(f->addr), 0);
         if (!timing_in_flash(t, lit))
             return;
-        r.disp = (int32_t)lit;
+        r.mem.base = -1;
+        r.literal = lit;
     } else {
-        if (!t->bt.flash_data_reads || f->mem_base == 13 || !rt->known[f->mem_base])
+        if (!t->bt.flash_data_reads || m->base == 13 || !rt->known[m->base])
             return;
-        if (f->mem_index >= 0 && (f->mem_index >= 15 || !rt->known[f->mem_index] ||
-                                  rt->delta[f->mem_index] != 0))
+        if (m->index >= 0 && (m->index >= 15 || !rt->known[m->index] || rt->delta[m->index] != 0))
             return;
-        r.base = (int8_t)f->mem_base;
-        r.index = (int8_t)f->mem_index;
-        r.shift = f->mem_shift;
-        r.subtract = f->mem_subtract;
-        r.disp = rt->delta[f->mem_base];
-        if (!f->post_indexed && f->mem_index < 0 && f->lsu != LSU_MULTI && f->lsu != LSU_FP_MULTI)
-            r.disp += f->mem_disp;
-        if (f->id == ARM_INS_LDMDB || f->id == ARM_INS_VLDMDB)
-            r.disp -= (int32_t)bytes;
-        *regs |= (uint16_t)(1u << f->mem_base);
-        if (f->mem_index >= 0)
-            *regs |= (uint16_t)(1u << f->mem_index);
+        r.base_delta = rt->delta[m->base];
+        *regs |= (uint16_t)(1u << m->base);
+        if (m->index >= 0)
+            *regs |= (uint16_t)(1u << m->index);
     }
     reads[(*n)++] = r;
 }
@@ -542,17 +275,15 @@ static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engi
     bool in_flash = false;
     for (int i = 0; i < m->n_reads; i++) {
         const struct mem_read *r = &m->reads[i];
-        uint32_t addr = (uint32_t)r->disp;
-        if (r->base >= 0) {
-            addr += vals[m->reg_of[r->base]];
-            if (r->index >= 0) {
-                uint32_t off = vals[m->reg_of[r->index]] << r->shift;
-                addr = r->subtract ? addr - off : addr + off;
-            }
+        if (r->mem.base < 0) {
+            c += flash_read_cycles(t, r->literal, r->mem.bytes);
+            continue;
         }
-        c += flash_read_cycles(t, addr, r->bytes);
-        if (r->base >= 0)
-            in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
+        uint32_t base = vals[m->reg_of[r->mem.base]] + (uint32_t)r->base_delta;
+        uint32_t index = r->mem.index >= 0 ? vals[m->reg_of[r->mem.index]] : 0;
+        uint32_t addr = mem_address(&r->mem, base, index);
+        c += flash_read_cycles(t, addr, r->mem.bytes);
+        in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
     }
     *reads_flash = in_flash;
     return c;
@@ -645,10 +376,10 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
         note_reads(t, f, &rt, reads, &n_reads, &regs);
         /* Literal loads from uncached flash cost their wait states every
          * time: charged statically, so mid-block CYCCNT reads see them. */
-        if (n_reads > before && reads[before].base < 0 && !cached_data) {
-            uint32_t lit = (uint32_t)reads[before].disp;
+        if (n_reads > before && reads[before].mem.base < 0 && !cached_data) {
+            uint32_t lit = reads[before].literal;
             uint32_t line = t->bt.flash_line_bytes;
-            uint32_t ws = ((lit + reads[before].bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
+            uint32_t ws = ((lit + reads[before].mem.bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
             *static_cycles += ws;
             for (size_t k = i + 1; k <= n; k++)
                 prefix_extra[k] += ws;
@@ -680,12 +411,10 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
     b->has_mem_timing = 1;
     b->mem_epoch = 0;
     m->n_reads = n_reads;
-    for (int i = 0; i < n_reads; i++)
-        m->has_literals |= reads[i].base < 0;
     for (int r = 0; r < 15; r++) {
         if (regs & (1u << r)) {
             m->reg_of[r] = m->n_regs;
-            m->reg_ids[m->n_regs++] = uc_gpr[r];
+            m->reg_ids[m->n_regs++] = core_reg_uc_ids[r];
         }
     }
     free(reads);
@@ -693,25 +422,21 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
     return 0;
 }
 
-int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct sim_block *b,
+int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct sim_block *b,
                  struct timing_dyn *dyn, int max_dyn)
 {
     b->n_insns = (uint32_t)n;
     b->insn_addr = malloc((n ? n : 1) * sizeof *b->insn_addr);
     b->insn_class = malloc(n ? n : 1);
     b->prefix_cycles = calloc(n + 1, sizeof *b->prefix_cycles);
-    struct insn_facts *facts = malloc((n ? n : 1) * sizeof *facts);
-    if (!b->insn_addr || !b->insn_class || !b->prefix_cycles || !facts) {
-        free(facts);
+    if (!b->insn_addr || !b->insn_class || !b->prefix_cycles)
         return -1;
-    }
     memset(b->class_count, 0, sizeof b->class_count);
     b->has_fp = 0;
 
     int n_dyn = 0;
     uint32_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        extract_facts(cs, &insn[i], &facts[i]);
         struct insn_facts *f = &facts[i];
         struct timing_dyn d = {.kind = DYN_NONE};
         unsigned c = t->core->cost(t, f, i ? &facts[i - 1] : NULL, &d);
@@ -728,10 +453,8 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
         total += c;
     }
     b->prefix_cycles[n] = total;
-    if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles)) {
-        free(facts);
+    if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles))
         return -1;
-    }
     b->cycles = total;
     b->end = n ? classify_end(&facts[n - 1]) : END_FALLTHROUGH;
     b->taken_cycles = n && t->core->taken ? t->core->taken(t, &facts[n - 1]) : 0;
@@ -742,7 +465,6 @@ int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct
      * to the refill of a taken branch). */
     if (n && timing_in_flash(t, b->addr) && !t->ic.tags)
         b->refill += t->bt.flash_wait_states;
-    free(facts);
     return n_dyn;
 }
 

@@ -1,15 +1,15 @@
 /*
  * timing.h — the cycle model: what each basic block costs on a given core.
  *
- * Costs are decided once per block when it is first seen (Capstone decodes
- * it) and cached in struct sim_block.  The few instructions whose cost
- * depends on run-time values (divides; conditional instructions in IT
- * blocks that cost more than their one skipped cycle) become dynamic
- * sites: the simulator hooks exactly those instructions and asks
- * timing_dyn_cost().  A taken branch's pipeline refill is a property of
- * its target, so it is stored on the target block (sim_block.refill) and
- * added when the branch is seen to be taken.  Flash wait states, caches
- * and flash data reads are applied once per block execution by
+ * Costs are decided once per block when it is first seen (from the
+ * decoder's records, decoder.h) and cached in struct sim_block.  The few
+ * instructions whose cost depends on run-time values (divides; conditional
+ * instructions in IT blocks that cost more than their one skipped cycle)
+ * become dynamic sites: the simulator hooks exactly those instructions and
+ * asks timing_dyn_cost().  A taken branch's pipeline refill is a property
+ * of its target, so it is stored on the target block (sim_block.refill)
+ * and added when the branch is seen to be taken.  Flash wait states,
+ * caches and flash data reads are applied once per block execution by
  * timing_block_run() for the blocks that need it (sim_block.mem_timing).
  *
  * The rules and their sources are in docs/cycle-model.md.
@@ -17,13 +17,14 @@
 #ifndef MCUSIM_TIMING_H
 #define MCUSIM_TIMING_H
 
-#include <capstone/capstone.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
 #include "board.h"
 
+struct insn_facts;
 struct sim_block;
 
 enum timing_dyn_kind {
@@ -47,10 +48,11 @@ struct timing;
 struct timing *timing_create(const struct board *b);
 void timing_destroy(struct timing *t);
 
-/* Fills the block's static description from its instructions, decoded by
- * Capstone handle cs with detail on.  Dynamic sites go to dyn[] (at most
- * max_dyn); returns their number, or -1 when out of memory. */
-int timing_block(struct timing *t, csh cs, const cs_insn *insn, size_t n, struct sim_block *b,
+/* Fills the block's static description from its n decoded instructions
+ * (a dual-issue model marks facts[i].dual_issued).  Dynamic sites go to
+ * dyn[] (at most max_dyn); returns their number, or -1 when out of
+ * memory. */
+int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct sim_block *b,
                  struct timing_dyn *dyn, int max_dyn);
 
 /* Frees what timing_block() attached to the block. */

@@ -1,65 +1,21 @@
 /*
- * timing_internal.h — shared by timing.c (decoding facts common to every
- * core, block assembly, memory timing) and the per-core tables in
- * timing_m0plus.c, timing_m4.c and timing_m7.c.
+ * timing_internal.h — shared by timing.c (block assembly, memory timing)
+ * and the per-core tables in timing_m0plus.c, timing_m4.c and
+ * timing_m7.c.
  *
- * The per-core tables see one instruction at a time together with the one
- * before it in the same block (`prev`, NULL at a block start): every rule
- * the Technical Reference Manuals state about neighbouring instructions
- * (load pipelining, address dependencies, IT folding, FP result hazards,
- * dual issue) is decided from that pair, once per translated block.
+ * The per-core tables see one decoded instruction (struct insn_facts,
+ * decoder.h) at a time together with the one before it in the same block
+ * (`prev`, NULL at a block start): every rule the Technical Reference
+ * Manuals state about neighbouring instructions (load pipelining, address
+ * dependencies, IT folding, FP result hazards, dual issue) is decided from
+ * that pair, once per translated block.
  */
 #ifndef MCUSIM_TIMING_INTERNAL_H
 #define MCUSIM_TIMING_INTERNAL_H
 
+#include "decoder.h"
 #include "sim.h"
 #include "timing.h"
-
-/* How an instruction uses the load/store unit. */
-enum lsu_kind {
-    LSU_NONE,
-    LSU_LOAD,       /* one register loaded: LDR/LDRB/LDRH/LDRSB/LDRSH/LDRT.., LDREX* */
-    LSU_STORE,      /* one register stored: STR/STRB/STRH/STRT.. (STREX is LSU_LOAD-like) */
-    LSU_MULTI,      /* LDRD/STRD, LDM/STM, PUSH/POP */
-    LSU_FP,         /* VLDR/VSTR */
-    LSU_FP_MULTI,   /* VLDM/VSTM, VPUSH/VPOP */
-    LSU_TABLE,      /* TBB/TBH: a load that feeds the PC */
-};
-
-/* What the per-core tables need to know about one instruction, extracted
- * once from Capstone's detail. */
-struct insn_facts {
-    const cs_insn *in;
-    unsigned id;
-    uint32_t addr;
-    unsigned size;            /* 2 or 4 */
-    uint8_t cls;              /* enum insn_class */
-    uint8_t lsu;              /* enum lsu_kind */
-    bool conditional;         /* has a condition (B<cc> or inside an IT block) */
-    bool in_it;               /* inside an IT block (executes only if its condition holds) */
-    bool writes_pc;           /* branches, loads to PC, ALU with Rd = PC */
-    bool is_load, is_store;
-    bool exclusive;           /* LDREX/STREX family */
-    bool reg_offset;          /* [Rn, Rm] addressing */
-    bool pc_relative;         /* literal load [PC, #imm] */
-    bool writeback;           /* base register updated (pre/post-indexed, LDM!) */
-    bool post_indexed;        /* address is the base; offset applied after */
-    bool is_fp;               /* floating-point data processing */
-    bool fp_mac;              /* VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS */
-    bool fp_long;             /* VDIV/VSQRT */
-    bool fp_double;           /* VLDR/VSTR of a D register (two words) */
-    bool fp_touch;            /* reads or writes an S/D register, FPSCR */
-    uint8_t access_bytes;     /* bytes of one single load/store */
-    uint8_t mem_shift;        /* LSL of the index register */
-    bool mem_subtract;        /* [Rn, -Rm] */
-    int32_t mem_disp;         /* immediate offset */
-    unsigned n_list;          /* words transferred by LDM/STM/PUSH/POP/VLDM/LDRD */
-    int mem_base, mem_index;  /* 0-15, or -1 */
-    uint16_t regs_read;       /* core registers read, bit per register */
-    uint16_t regs_written;    /* core registers written */
-    uint32_t fp_read, fp_written; /* S registers, bit per register */
-    bool dual_issued;         /* set by a dual-issue core: issued with the one before */
-};
 
 struct timing_core {
     /* Cycles of one instruction given the one before it in the block

@@ -25,11 +25,11 @@ static unsigned m0p_cost(const struct timing *t, struct insn_facts *f,
     case ARM_INS_BL:
         return 2;  /* BL 3 with the refill */
     case ARM_INS_LDM: case ARM_INS_STM: case ARM_INS_PUSH:
-        return 1 + f->n_list;
+        return 1 + f->mem.words;
     case ARM_INS_POP:
         /* POP 1 + N; POP {<loreglist>, PC} 3 + N with N the low registers:
-         * n_list counts the PC too, and the refill adds the last cycle. */
-        return 1 + f->n_list;
+         * mem.words counts the PC too, and the refill adds the last cycle. */
+        return 1 + f->mem.words;
     case ARM_INS_DMB: case ARM_INS_DSB: case ARM_INS_ISB:
         return 3;
     case ARM_INS_MRS: case ARM_INS_MSR:

@@ -29,10 +29,10 @@ static bool plain_store(const struct insn_facts *f)
 static uint16_t address_regs(const struct insn_facts *f)
 {
     uint16_t r = 0;
-    if (f->mem_base >= 0 && f->mem_base != 15)
-        r |= (uint16_t)(1u << f->mem_base);
-    if (f->mem_index >= 0 && f->mem_index != 15)
-        r |= (uint16_t)(1u << f->mem_index);
+    if (f->mem.base >= 0 && f->mem.base != 15)
+        r |= (uint16_t)(1u << f->mem.base);
+    if (f->mem.index >= 0 && f->mem.index != 15)
+        r |= (uint16_t)(1u << f->mem.index);
     return r;
 }
 
@@ -42,8 +42,8 @@ static uint16_t address_regs(const struct insn_facts *f)
 static bool address_uses_loaded(const struct insn_facts *f, const struct insn_facts *prev)
 {
     uint16_t loaded = prev->regs_written;
-    if (prev->writeback && prev->mem_base >= 0)
-        loaded &= (uint16_t)~(1u << prev->mem_base);
+    if (prev->mem.writeback && prev->mem.base >= 0)
+        loaded &= (uint16_t)~(1u << prev->mem.base);
     return (address_regs(f) & loaded) != 0;
 }
 
@@ -69,7 +69,7 @@ static unsigned single_ldst(const struct insn_facts *f, const struct insn_facts 
         c = 2;  /* "nothing can be pipelined after the store" */
     else if (prev && load_like(prev) && address_uses_loaded(f, prev))
         c = 2;  /* address needs the loaded value: no pipelining */
-    else if (plain_store(f) && !f->reg_offset)
+    else if (plain_store(f) && f->mem.index < 0)
         c = 1;  /* "STR Rx,[Ry,#imm] is always one cycle" */
     else if (prev && load_like(prev))
         c = 1;  /* "LDR [any] are pipelined when possible" */
@@ -114,7 +114,7 @@ static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
     case ARM_INS_PUSH: case ARM_INS_POP:
         /* 1 + N (N includes PC and LR; + P when the PC is loaded); never
          * pipelined with neighbours (§3.3.2). */
-        c = 1 + f->n_list;
+        c = 1 + f->mem.words;
         if (address_uses_computed(f, prev))
             c++;
         break;
@@ -125,7 +125,7 @@ static unsigned m4_cost(const struct timing *t, struct insn_facts *f,
         break;
     case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
     case ARM_INS_VPUSH: case ARM_INS_VPOP:
-        c = 1 + f->n_list;  /* Table 7-1: 1 + N words (.64: 1 + 2N) */
+        c = 1 + f->mem.words;  /* Table 7-1: 1 + N words (.64: 1 + 2N) */
         if (address_uses_computed(f, prev))
             c++;
         break;

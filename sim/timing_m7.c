@@ -81,7 +81,7 @@ static unsigned m7_cost(const struct timing *t, struct insn_facts *f,
     case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
     case ARM_INS_PUSH: case ARM_INS_POP: case ARM_INS_VPUSH: case ARM_INS_VPOP:
     case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
-        c = (f->n_list + 1) / 2 + 1; /* 64-bit path: two words per cycle, plus the address */
+        c = (f->mem.words + 1) / 2 + 1; /* 64-bit path: two words per cycle, plus the address */
         break;
     case ARM_INS_LDRD: case ARM_INS_STRD:
         c = 1;
