@@ -9,6 +9,12 @@
 
 #include "timing_internal.h"
 
+/* The timing tables the rows name (sim/timing_<core>.c). */
+#define CORE(name, cpu, arch, fpu, dsp, unicorn, capstone, cpuid, timing, gcc) \
+    extern const struct timing_core timing;
+#include "cores.def"
+#undef CORE
+
 static const struct core_desc cores[] = {
 #define CORE(name, cpu, arch, fpu, dsp, unicorn, capstone, cpuid, timing, gcc) \
     {name, cpu, arch, fpu, dsp, unicorn, capstone, cpuid, &timing, gcc},

@@ -17,6 +17,8 @@
 #include "sim.h"
 #include "timing.h"
 
+/* One core's timing table (timing_m4.c: timing_core_m4, ...), named by
+ * the core's row in cores.def. */
 struct timing_core {
     /* Cycles of one instruction given the one before it in the block
      * (NULL at block start).  May declare a dynamic site. */
@@ -65,9 +67,6 @@ struct timing {
  * set-up cycle, which spans exactly 2..12. */
 unsigned timing_div_early_termination(bool is_signed, uint32_t rn, uint32_t rm);
 
-extern const struct timing_core timing_core_m0plus;
-extern const struct timing_core timing_core_m4;
-extern const struct timing_core timing_core_m7;
 
 static inline bool timing_in_flash(const struct timing *t, uint32_t addr)
 {
