@@ -275,7 +275,7 @@ void html_report(const struct rep_run *r, const struct rep_options *o, FILE *out
 
     if (r->n_functions && o->top_functions > 0) {
         fputs("<h2>Top functions by self cycles</h2>\n", out);
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, false, &t);
         table_print_html(&t, out, "functions");
         table_free(&t);
     }

@@ -77,7 +77,7 @@ void md_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 
     if (r->n_functions && o->top_functions > 0) {
         fputs("<details><summary>top functions by self cycles</summary>\n\n", out);
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, false, &t);
         table_print_md(&t, out);
         table_free(&t);
         fputs("\n</details>\n\n", out);

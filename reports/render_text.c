@@ -59,7 +59,7 @@ void text_report(const struct rep_run *r, const struct rep_options *o, FILE *out
 
     if (r->n_functions && o->top_functions > 0) {
         fprintf(out, "\ntop functions by self cycles\n");
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, true, &t);
         table_print_text(&t, out, 2);
         table_free(&t);
     }

@@ -42,7 +42,7 @@ void sec_flash(const struct rep_run *r, char *headline, size_t len, struct table
 void sec_ram(const struct rep_run *r, char *headline, size_t len, struct table *t);
 
 /* The top functions by self cycles. */
-void sec_functions(const struct rep_run *r, int top, struct table *t);
+void sec_functions(const struct rep_run *r, int top, bool ascii, struct table *t);
 
 /* ---- comparisons (compare.h) ---- */
 struct rep_compare;
