@@ -368,6 +368,11 @@ void html_compare(const struct rep_compare *c, FILE *out)
         table_print_html(&t, out, "layers");
         table_free(&t);
     }
+    if (sec_cmp_functions(c, 10, false, &t)) {
+        fputs("<h2>Functions: A's top 10 by self energy (estimate)</h2>\n", out);
+        table_print_html(&t, out, "functions");
+    }
+    table_free(&t);
     fputs("<footer>Energy is an estimate from each board's energy model; every other number is measured in the "
           "simulation.</footer>\n",
           out);

@@ -115,6 +115,12 @@ void md_compare(const struct rep_compare *c, FILE *out)
         table_free(&t);
         fputs("\n</details>\n", out);
     }
+    if (sec_cmp_functions(c, 10, false, &t)) {
+        fputs("\n<details><summary>per function: A's top 10 by self energy (estimates)</summary>\n\n", out);
+        table_print_md(&t, out);
+        fputs("\n</details>\n", out);
+    }
+    table_free(&t);
 }
 
 void md_runs(const struct rep_run *runs, int n, FILE *out)

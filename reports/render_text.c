@@ -90,6 +90,11 @@ void text_compare(const struct rep_compare *c, FILE *out)
         table_print_text(&t, out, 2);
         table_free(&t);
     }
+    if (sec_cmp_functions(c, 10, true, &t)) {
+        fprintf(out, "\nfunctions: A's top 10 by self energy (estimates)\n");
+        table_print_text(&t, out, 2);
+    }
+    table_free(&t);
 }
 
 void text_runs(const struct rep_run *runs, int n, FILE *out)
