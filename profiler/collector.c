@@ -45,6 +45,7 @@ struct pblock {
     uint32_t call_next;         /* cache: last call target from this block */
     int call_fn;
     bool call_is_jump;          /* BL within its own function */
+    double event_uj;            /* per execution: energy of its flash reads, MACs, FPU ops */
 };
 
 struct cct_node {
@@ -63,6 +64,7 @@ struct frame {
     int node;
     uint32_t ret;               /* return address (calls) */
     uint64_t start_cycles, start_insns;
+    double start_event_uj;
 };
 
 struct snapshot {
@@ -117,6 +119,8 @@ struct collector {
     int depth, cap_stack;
     int *fn_active;
     uint64_t *fn_total_cycles, *fn_total_insns, *fn_calls;
+    double *fn_total_event_uj;
+    double event_uj;            /* running sum of the blocks' event energy */
 
     struct open_region open[MAX_OPEN_REGIONS];
     int n_open;
@@ -228,6 +232,7 @@ static void push_frame(struct collector *c, enum frame_kind kind, int fn, uint32
     f->ret = ret;
     f->start_cycles = sim_cycles(c->sim);
     f->start_insns = sim_instructions(c->sim);
+    f->start_event_uj = c->event_uj;
     f->node = child(c, c->cur_node, fn);
     c->cur_node = f->node;
     if (fn >= 0) {
@@ -245,6 +250,7 @@ static void pop_frame(struct collector *c)
         /* Recursion: only the outermost activation adds to the total. */
         c->fn_total_cycles[f->fn] += dur;
         c->fn_total_insns[f->fn] += sim_instructions(c->sim) - f->start_insns;
+        c->fn_total_event_uj[f->fn] += c->event_uj - f->start_event_uj;
     }
     if (f->fn >= 0 && c->opt.trace_max_events > 0 && dur >= c->opt.trace_min_cycles) {
         if (c->n_calls < c->opt.trace_max_events) {
@@ -320,6 +326,8 @@ static void on_block_start(void *ctx, struct sim_block *b)
         if (pb->access[i] != ACCESS_NONE)
             pb->has_dynamic_access = 1; /* re-sampled in every region */
     }
+    pb->event_uj = energy_events_uj(sim_board(c->sim), pb->n_access[ACCESS_FLASH_LOAD], b->class_count[CLASS_MUL],
+                                    b->class_count[CLASS_FPU]);
     pb->epoch = c->epoch;
 }
 
@@ -333,6 +341,7 @@ static void on_block(void *ctx, struct sim_block *b, uint32_t cycles, uint32_t n
             return;
     }
     pb->count++;
+    c->event_uj += pb->event_uj;
     struct cct_node *n = &c->nodes[c->cur_node];
     if (__builtin_expect(pb->fn != n->fn && pb->fn >= 0, 0)) {
         /* The block belongs to another function than the context: a tail
@@ -622,6 +631,7 @@ void collector_destroy(struct collector *c)
     free(c->fn_total_cycles);
     free(c->fn_total_insns);
     free(c->fn_calls);
+    free(c->fn_total_event_uj);
     free(c->layers);
     free(c->calls);
     function_table_free(&c->fns);
@@ -641,7 +651,8 @@ int collector_attach(struct collector *c, struct sim *s, const char *elf_path, s
     c->fn_total_cycles = calloc(n, sizeof *c->fn_total_cycles);
     c->fn_total_insns = calloc(n, sizeof *c->fn_total_insns);
     c->fn_calls = calloc(n, sizeof *c->fn_calls);
-    if (!c->fn_active || !c->fn_total_cycles || !c->fn_total_insns || !c->fn_calls) {
+    c->fn_total_event_uj = calloc(n, sizeof *c->fn_total_event_uj);
+    if (!c->fn_active || !c->fn_total_cycles || !c->fn_total_insns || !c->fn_calls || !c->fn_total_event_uj) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -721,10 +732,22 @@ int collector_finish(struct collector *c, const struct sim_result *res, struct p
     int nf = c->fns.n;
     uint64_t *self_c = calloc(nf ? (size_t)nf : 1, sizeof *self_c);
     uint64_t *self_i = calloc(nf ? (size_t)nf : 1, sizeof *self_i);
-    if (!self_c || !self_i) {
+    double *self_event_uj = calloc(nf ? (size_t)nf : 1, sizeof *self_event_uj);
+    if (!self_c || !self_i || !self_event_uj) {
         free(self_c);
         free(self_i);
+        free(self_event_uj);
         return -1;
+    }
+    /* A function's own flash reads, MACs and FPU operations are those of
+     * the blocks inside it, counted exactly like a layer's. */
+    for (int i = 0; i < c->n_blocks; i++) {
+        const struct pblock *pb = c->blocks[i];
+        if (pb->fn < 0 || !pb->count)
+            continue;
+        uint64_t flash = pb->folded[ACCESS_FLASH_LOAD] + (pb->count - pb->folded_at) * pb->n_access[ACCESS_FLASH_LOAD];
+        self_event_uj[pb->fn] += energy_events_uj(b, flash, pb->count * pb->b->class_count[CLASS_MUL],
+                                                  pb->count * pb->b->class_count[CLASS_FPU]);
     }
     for (int i = 0; i < c->n_nodes; i++) {
         if (c->nodes[i].fn >= 0) {
@@ -736,6 +759,7 @@ int collector_finish(struct collector *c, const struct sim_result *res, struct p
     if (!run->functions) {
         free(self_c);
         free(self_i);
+        free(self_event_uj);
         return -1;
     }
     for (int i = 0; i < nf; i++) {
@@ -751,9 +775,14 @@ int collector_finish(struct collector *c, const struct sim_result *res, struct p
         f->total_cycles = c->fn_total_cycles[i] > self_c[i] ? c->fn_total_cycles[i] : self_c[i];
         f->total_instructions = c->fn_total_insns[i] > self_i[i] ? c->fn_total_insns[i] : self_i[i];
         f->calls = c->fn_calls[i];
+        f->self_energy_uj = energy_time_uj(b, f->self_cycles, 0) + self_event_uj[i];
+        f->total_energy_uj = energy_time_uj(b, f->total_cycles, 0) + c->fn_total_event_uj[i];
+        if (f->total_energy_uj < f->self_energy_uj)
+            f->total_energy_uj = f->self_energy_uj;
     }
     free(self_c);
     free(self_i);
+    free(self_event_uj);
     return c->oom ? -1 : 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * db.c — the run database (see db.h).  The schema, version 1:
+ * db.c — the run database (see db.h).  The schema, version 2:
  *
  * runs       one row per profiled run
  *   id                integer key
@@ -38,7 +38,8 @@
  *   stores_other, arena_planned, arena_used, stack_peak, ram_peak, energy_uj
  * functions  one row per function that ran
  *   run_id, name, address, file, line, self_cycles, total_cycles,
- *   self_instructions, total_instructions, calls
+ *   self_instructions, total_instructions, calls,
+ *   self_energy_uj, total_energy_uj                 (version 2)
  *
  * Energy columns are estimates from the board's energy model.
  */
@@ -104,8 +105,16 @@ static const char *const schema_v1[] = {
     NULL,
 };
 
+/* Version 2: energy per function.  Rows stored before it read 0 (not
+ * estimated), as runs on boards without an energy model do. */
+static const char *const schema_v2[] = {
+    "ALTER TABLE functions ADD COLUMN self_energy_uj REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE functions ADD COLUMN total_energy_uj REAL NOT NULL DEFAULT 0",
+    NULL,
+};
+
 /* migrations[v] brings a version-v database to version v+1. */
-static const char *const *const migrations[] = {schema_v1};
+static const char *const *const migrations[] = {schema_v1, schema_v2};
 
 static int fail(sqlite3 *db, const char *path, char *err, size_t errlen, const char *what)
 {
@@ -426,7 +435,8 @@ static int insert_functions(sqlite3 *db, int64_t id, const struct prof_run *r)
 {
     static const char *sql =
         "INSERT INTO functions (run_id, name, address, file, line, self_cycles, total_cycles,"
-        " self_instructions, total_instructions, calls) VALUES (?,?,?,?,?,?,?,?,?,?)";
+        " self_instructions, total_instructions, calls, self_energy_uj, total_energy_uj)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -443,6 +453,8 @@ static int insert_functions(sqlite3 *db, int64_t id, const struct prof_run *r)
         sqlite3_bind_int64(st, i++, (sqlite3_int64)f->self_instructions);
         sqlite3_bind_int64(st, i++, (sqlite3_int64)f->total_instructions);
         sqlite3_bind_int64(st, i++, (sqlite3_int64)f->calls);
+        sqlite3_bind_double(st, i++, f->self_energy_uj);
+        sqlite3_bind_double(st, i++, f->total_energy_uj);
         if (sqlite3_step(st) != SQLITE_DONE) {
             sqlite3_finalize(st);
             return -1;

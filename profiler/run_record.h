@@ -49,6 +49,10 @@ struct prof_function {
     uint64_t self_cycles, total_cycles;
     uint64_t self_instructions, total_instructions;
     uint64_t calls;
+    /* Estimates (energy.h): self is the function's own cycles and the
+     * flash reads, MACs and FPU operations of its own code; total adds
+     * everything it called, over its outermost activations. */
+    double self_energy_uj, total_energy_uj;
 };
 
 struct prof_run {

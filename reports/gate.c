@@ -179,7 +179,14 @@ static int check_workload(const struct budget_workload *w, sqlite3 *db, const ch
         }
         c->has_value = true;
         judge(c);
-        if (planned)
+        if (k == BM_ENERGY && c->verdict == GATE_FAIL) {
+            /* Where the energy goes: the layer and the function to look at. */
+            struct rep_run full;
+            if (rep_load_run(db, id, true, &full, err, errlen))
+                return named(db_name, err, errlen);
+            rep_energy_hotspots(&full, true, c->detail, sizeof c->detail);
+            rep_run_free(&full);
+        } else if (planned)
             detail(c, "needed by the runtime's plan; run %lld stopped (%s)", (long long)r.id, r.status);
         else if (k == BM_FLASH && !rep_run_ok(&r))
             detail(c, "from the image and the model; run %lld stopped (%s)", (long long)r.id, r.status);

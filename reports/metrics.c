@@ -3,7 +3,10 @@
  */
 #include "metrics.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "fmt.h"
 
 bool rep_run_ok(const struct rep_run *r)
 {
@@ -38,6 +41,47 @@ double rep_latency_energy_uj(const struct rep_run *r)
 bool rep_has_energy(const struct rep_run *r)
 {
     return r->energy_uj > 0;
+}
+
+double rep_latency_power_mw(const struct rep_run *r)
+{
+    double ms = rep_latency_ms(r);
+    return rep_has_energy(r) && ms > 0 ? rep_latency_energy_uj(r) / ms : 0; /* µJ/ms = mW */
+}
+
+void rep_energy_hotspots(const struct rep_run *r, bool ascii, char *out, size_t len)
+{
+    out[0] = 0;
+    if (!rep_has_energy(r))
+        return;
+    double whole = rep_latency_energy_uj(r);
+    const char *uj = ascii ? "uJ" : "µJ";
+    const struct rep_layer **rows = calloc((size_t)r->n_layers + 1, sizeof *rows);
+    const char *kind = "layer";
+    int n = rows ? rep_table_rows(r, rows, r->n_layers, &kind) : 0;
+    const struct rep_layer *top = NULL;
+    for (int i = 0; i < n; i++)
+        if (!top || rows[i]->energy_uj > top->energy_uj)
+            top = rows[i];
+    size_t used = 0;
+    if (top) {
+        char name[160];
+        if (top->index >= 0)
+            snprintf(name, sizeof name, "%s #%d %s", kind, top->index, top->op);
+        else
+            snprintf(name, sizeof name, "%s %s", kind, top->op);
+        used = (size_t)snprintf(out, len, "most energy: %s %s %s (%s)", name, fmt_num(top->energy_uj, 2).s, uj,
+                                fmt_pct(whole > 0 ? 100.0 * top->energy_uj / whole : 0).s);
+    }
+    free(rows);
+    const struct rep_function *fn = NULL;
+    for (int i = 0; i < r->n_functions; i++)
+        if (!fn || r->functions[i].self_energy_uj > fn->self_energy_uj)
+            fn = &r->functions[i];
+    if (fn && fn->self_energy_uj > 0 && used < len)
+        snprintf(out + used, len - used, "%sfunction %s %s %s self (%s of the run)", used ? ", " : "most energy: ",
+                 fn->name, fmt_num(fn->self_energy_uj, 2).s, uj,
+                 fmt_pct(r->energy_uj > 0 ? 100.0 * fn->self_energy_uj / r->energy_uj : 0).s);
 }
 
 const char *rep_latency_scope(const struct rep_run *r)

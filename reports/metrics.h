@@ -25,6 +25,15 @@ double rep_latency_ms(const struct rep_run *r);
 double rep_latency_energy_uj(const struct rep_run *r);
 /* The board has an energy model: without one the profiler stores 0. */
 bool rep_has_energy(const struct rep_run *r);
+/* Average power over the latency scope, mW (estimated µJ / time): the
+ * number to set against a measured power; 0 without an energy model. */
+double rep_latency_power_mw(const struct rep_run *r);
+/* Where the energy goes, for a line of text: the layer (or region) and the
+ * function with the most estimated energy, each with its share, e.g.
+ * "most energy: layer #2 CONV_2D 1,234.56 uJ (41.0%), function
+ * conv_s8_ref 2,345.67 uJ self (78.1%)".  Needs the run loaded with its
+ * details; writes "" when there is nothing to say. */
+void rep_energy_hotspots(const struct rep_run *r, bool ascii, char *out, size_t len);
 /* "inference" or "whole run": what the latency numbers cover. */
 const char *rep_latency_scope(const struct rep_run *r);
 

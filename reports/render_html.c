@@ -275,7 +275,7 @@ int html_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 
     if (r->n_functions && o->top_functions > 0) {
         fputs("<h2>Top functions by self cycles</h2>\n", out);
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, false, &t);
         table_print_html(&t, out, "functions");
         table_free(&t);
     }
@@ -369,6 +369,11 @@ int html_compare(const struct rep_compare *c, FILE *out)
         table_print_html(&t, out, "layers");
         table_free(&t);
     }
+    if (sec_cmp_functions(c, 10, false, &t)) {
+        fputs("<h2>Functions: A's top 10 by self energy (estimate)</h2>\n", out);
+        table_print_html(&t, out, "functions");
+    }
+    table_free(&t);
     fputs("<footer>Energy is an estimate from each board's energy model; every other number is measured in the "
           "simulation.</footer>\n",
           out);

@@ -157,6 +157,10 @@ int json_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
         num(j, "self_instructions", (double)f->self_instructions);
         num(j, "total_instructions", (double)f->total_instructions);
         num(j, "calls", (double)f->calls);
+        if (rep_has_energy(r)) {
+            num(j, "self_energy_uj_est", f->self_energy_uj);
+            num(j, "total_energy_uj_est", f->total_energy_uj);
+        }
         cJSON_AddItemToArray(fns, j);
     }
     return emit(root, out);

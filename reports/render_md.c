@@ -77,7 +77,7 @@ int md_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 
     if (r->n_functions && o->top_functions > 0) {
         fputs("<details><summary>top functions by self cycles</summary>\n\n", out);
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, false, &t);
         table_print_md(&t, out);
         table_free(&t);
         fputs("\n</details>\n\n", out);
@@ -116,6 +116,12 @@ int md_compare(const struct rep_compare *c, FILE *out)
         table_free(&t);
         fputs("\n</details>\n", out);
     }
+    if (sec_cmp_functions(c, 10, false, &t)) {
+        fputs("\n<details><summary>per function: A's top 10 by self energy (estimates)</summary>\n\n", out);
+        table_print_md(&t, out);
+        fputs("\n</details>\n", out);
+    }
+    table_free(&t);
     return 0;
 }
 

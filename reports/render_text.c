@@ -59,7 +59,7 @@ int text_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 
     if (r->n_functions && o->top_functions > 0) {
         fprintf(out, "\ntop functions by self cycles\n");
-        sec_functions(r, o->top_functions, &t);
+        sec_functions(r, o->top_functions, true, &t);
         table_print_text(&t, out, 2);
         table_free(&t);
     }
@@ -91,6 +91,11 @@ int text_compare(const struct rep_compare *c, FILE *out)
         table_print_text(&t, out, 2);
         table_free(&t);
     }
+    if (sec_cmp_functions(c, 10, true, &t)) {
+        fprintf(out, "\nfunctions: A's top 10 by self energy (estimates)\n");
+        table_print_text(&t, out, 2);
+    }
+    table_free(&t);
     return 0;
 }
 

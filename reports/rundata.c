@@ -26,7 +26,23 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
     " ram_peak, energy_uj"
 
 #define FUNCTION_COLUMNS \
-    "name, address, file, line, self_cycles, total_cycles, self_instructions, total_instructions, calls"
+    "name, address, file, line, self_cycles, total_cycles, self_instructions, total_instructions, calls, "
+/* Per-function energy came with schema version 2; a version-1 file opened
+ * read-only (never migrated) reads as "not estimated". */
+#define FUNCTION_ENERGY_V2 "self_energy_uj, total_energy_uj"
+#define FUNCTION_ENERGY_V1 "0, 0"
+
+static int schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
 
 const char *rep_basename(const char *path)
 {
@@ -141,6 +157,8 @@ static void read_function_row(sqlite3_stmt *st, struct rep_function *f)
     f->self_instructions = u64(st, c++);
     f->total_instructions = u64(st, c++);
     f->calls = u64(st, c++);
+    f->self_energy_uj = sqlite3_column_double(st, c++);
+    f->total_energy_uj = sqlite3_column_double(st, c++);
 }
 
 /* Runs a query bound to one run id and appends each row through read(). */
@@ -206,8 +224,11 @@ int rep_load_run(sqlite3 *db, int64_t id, bool details, struct rep_run *run, cha
     /* Ties broken by address so that the order never depends on SQLite's
      * choice of plan: reports must be the same on every machine. */
     if (read_rows(db,
-                  "SELECT " FUNCTION_COLUMNS " FROM functions WHERE run_id = ?"
-                  " ORDER BY self_cycles DESC, address",
+                  schema_version(db) >= 2
+                      ? "SELECT " FUNCTION_COLUMNS FUNCTION_ENERGY_V2 " FROM functions WHERE run_id = ?"
+                        " ORDER BY self_cycles DESC, address"
+                      : "SELECT " FUNCTION_COLUMNS FUNCTION_ENERGY_V1 " FROM functions WHERE run_id = ?"
+                        " ORDER BY self_cycles DESC, address",
                   id, sizeof(struct rep_function), &items, &run->n_functions, read_function_any, err, errlen)) {
         rep_run_free(run);
         return -1;

@@ -42,6 +42,7 @@ struct rep_function {
     char file[256];
     int line;
     uint64_t self_cycles, total_cycles, self_instructions, total_instructions, calls;
+    double self_energy_uj, total_energy_uj; /* estimates; 0: not estimated */
 };
 
 struct rep_run {

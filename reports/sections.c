@@ -233,15 +233,20 @@ void sec_ram(const struct rep_run *r, char *headline, size_t len, struct table *
         mem_row(t, ROW_TOTAL, "over", needed - cap, cap, "more than the board has");
 }
 
-void sec_functions(const struct rep_run *r, int top, struct table *t)
+void sec_functions(const struct rep_run *r, int top, bool ascii, struct table *t)
 {
-    table_init(t, "crrrrl");
+    bool energy = rep_has_energy(r);
+    table_init(t, energy ? "crrrrrrl" : "crrrrl");
     table_row(t, 0);
     table_cell(t, "function");
     table_cell(t, "self cycles");
     table_cell(t, "%% of run");
     table_cell(t, "total cycles");
     table_cell(t, "calls");
+    if (energy) {
+        table_cell(t, "self %s (est.)", sec_uj(ascii));
+        table_cell(t, "total %s (est.)", sec_uj(ascii));
+    }
     table_cell(t, "source");
     for (int i = 0; i < r->n_functions && i < top; i++) {
         const struct rep_function *f = &r->functions[i];
@@ -251,6 +256,10 @@ void sec_functions(const struct rep_run *r, int top, struct table *t)
         table_cell(t, "%s", fmt_pct(pct((double)f->self_cycles, (double)r->cycles)).s);
         table_cell(t, "%s", fmt_int(f->total_cycles).s);
         table_cell(t, "%s", fmt_int(f->calls).s);
+        if (energy) {
+            table_cell(t, "%s", fmt_num(f->self_energy_uj, 2).s);
+            table_cell(t, "%s", fmt_num(f->total_energy_uj, 2).s);
+        }
         /* The file name only: DWARF paths are relative to wherever the
          * firmware was built, which differs between machines. */
         if (f->file[0])

@@ -42,7 +42,7 @@ void sec_flash(const struct rep_run *r, char *headline, size_t len, struct table
 void sec_ram(const struct rep_run *r, char *headline, size_t len, struct table *t);
 
 /* The top functions by self cycles. */
-void sec_functions(const struct rep_run *r, int top, struct table *t);
+void sec_functions(const struct rep_run *r, int top, bool ascii, struct table *t);
 
 /* ---- comparisons (compare.h) ---- */
 struct rep_compare;
@@ -55,6 +55,10 @@ void sec_cmp_totals(const struct rep_compare *c, bool ascii, struct table *t);
 void sec_cmp_layers(const struct rep_compare *c, struct table *t);
 /* "9 of 9 layers matched by index and op" or why not; "" when no layers. */
 void sec_cmp_layers_note(const struct rep_compare *c, char *out, size_t len);
+/* Functions side by side: the first run's top functions by self energy,
+ * found by name in the others, with their self energy (µJ, est.).  Returns
+ * the rows written; 0 (no table) unless every run has an energy model. */
+int sec_cmp_functions(const struct rep_compare *c, int top, bool ascii, struct table *t);
 
 /* ---- the run list ('mcusim runs') ---- */
 void sec_runs(const struct rep_run *runs, int n, struct table *t);

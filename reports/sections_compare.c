@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -139,6 +140,83 @@ void sec_cmp_layers(const struct rep_compare *c, struct table *t)
         cmp_best_text(L->best, valid, c->n, best, sizeof best);
         table_cell(t, "%s", best);
     }
+}
+
+static const struct rep_function *function_named(const struct rep_run *r, const char *name)
+{
+    for (int i = 0; i < r->n_functions; i++)
+        if (!strcmp(r->functions[i].name, name))
+            return &r->functions[i];
+    return NULL;
+}
+
+int sec_cmp_functions(const struct rep_compare *c, int top, bool ascii, struct table *t)
+{
+    for (int k = 0; k < c->n; k++)
+        if (!rep_has_energy(c->runs[k]) || !c->runs[k]->n_functions)
+            return 0;
+    const struct rep_run *a = c->runs[0];
+    /* The first run's functions by self energy, highest first (ties by
+     * name, so that the order is the same on every machine). */
+    int n = a->n_functions, *order = malloc((size_t)n * sizeof *order);
+    if (!order)
+        return 0;
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0; j--) {
+            const struct rep_function *x = &a->functions[order[j - 1]], *y = &a->functions[order[j]];
+            if (x->self_energy_uj > y->self_energy_uj ||
+                (x->self_energy_uj == y->self_energy_uj && strcmp(x->name, y->name) <= 0))
+                break;
+            int tmp = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = tmp;
+        }
+    char spec[TABLE_MAX_COLS + 1];
+    columns(spec, 1, "l", c->n);
+    table_init(t, spec);
+    table_row(t, 0);
+    table_cell(t, "function");
+    for (int k = 0; k < c->n; k++)
+        table_cell(t, "%c self %s (est.)", cmp_label(k), sec_uj(ascii));
+    delta_headers(c, t);
+    int rows = 0;
+    for (int i = 0; i < n && rows < top; i++, rows++) {
+        const struct rep_function *f = &a->functions[order[i]];
+        double v[CMP_MAX_RUNS];
+        bool valid[CMP_MAX_RUNS];
+        table_row(t, 0);
+        table_cell(t, "%s", f->name);
+        for (int k = 0; k < c->n; k++) {
+            const struct rep_function *g = function_named(c->runs[k], f->name);
+            valid[k] = g != NULL;
+            v[k] = g ? g->self_energy_uj : 0;
+            table_cell(t, "%s", g ? fmt_num(v[k], 2).s : "-");
+        }
+        for (int k = 1; k < c->n; k++) {
+            if (!valid[k]) {
+                table_cell(t, "-");
+                table_cell(t, "-");
+                continue;
+            }
+            table_cell(t, "%s", fmt_snum(v[k] - v[0], 2).s);
+            table_cell(t, "%s", v[0] ? fmt_spct(100.0 * (v[k] - v[0]) / v[0]).s : "-");
+        }
+        double lowest = INFINITY;
+        for (int k = 0; k < c->n; k++)
+            if (valid[k] && v[k] < lowest)
+                lowest = v[k];
+        unsigned best = 0;
+        for (int k = 0; k < c->n; k++)
+            if (valid[k] && v[k] == lowest)
+                best |= 1u << k;
+        char text[32];
+        cmp_best_text(best, valid, c->n, text, sizeof text);
+        table_cell(t, "%s", text);
+    }
+    free(order);
+    return rows;
 }
 
 void sec_cmp_layers_note(const struct rep_compare *c, char *out, size_t len)
