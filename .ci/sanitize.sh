@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .ci/sanitize.sh — the sanitizer half of CI (issue 7): a second build with
+# .ci/sanitize.sh — the sanitizer half of CI: a second build with
 # clang, AddressSanitizer and UndefinedBehaviorSanitizer, in which
 #   - the whole test suite runs again (any sanitizer report fails a test),
 #   - each fuzz target (ELF reader, .tflite reader and runtime, board file

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/kernels.sh — the `ref` against `opt` kernel benchmark (issue 9): runs
+# bench/kernels.sh — the `ref` against `opt` kernel benchmark: runs
 # every int8 model of the shared set with both kernel families on the
 # simulated nano33ble, and the four MLPerf Tiny models on the simulated
 # stm32l4r5, and prints the markdown tables of docs/kernels.md:

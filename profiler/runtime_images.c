@@ -64,7 +64,8 @@ int runtime_image_path(const struct runtime_image *ri, const char *board, char *
     }
     snprintf(err, errlen,
              "no runtime firmware for board '%s' with kernels '%s' (the build makes %s-<board>-%s.elf for every "
-             "board in boards/; set MCUSIM_FIRMWARE to its directory)",
+             "board in boards/: put the board file there and run 'meson setup --reconfigure BUILD_DIR && ninja -C "
+             "BUILD_DIR', or set MCUSIM_FIRMWARE to a directory holding the image)",
              board, ri->kernels, ri->file_prefix, ri->kernels);
     return -1;
 }

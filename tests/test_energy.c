@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "simtest.h"
 
 static char db_path[256];
@@ -67,6 +68,23 @@ static const struct {
     {"pico", 3.3, 0.227 * 125},        /* RP2040 §5.4 Popcorn DVDD per MHz, 125 MHz */
     {"mps2-an386", 3.0, 0.0516 * 25},  /* no silicon: nRF52840's Cortex-M4F figure, 25 MHz */
 };
+
+/* A board added to boards/ must bring its datasheet figure here too. */
+Test(energy, every_board_file_has_a_datasheet_figure_here)
+{
+    struct board *list;
+    char err[512];
+    int n = board_list(&list, err, sizeof err);
+    cr_assert_gt(n, 0, "board_list: %s", err);
+    for (int i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < sizeof datasheet / sizeof datasheet[0]; j++)
+            found |= !strcmp(datasheet[j].board, list[i].name);
+        cr_expect(found, "board %s has no datasheet run current in test_energy.c", list[i].name);
+        cr_expect(list[i].energy.present, "board %s has no [energy] section", list[i].name);
+    }
+    free(list);
+}
 
 Test(energy, every_board_reproduces_its_datasheet_run_current, .timeout = 300)
 {

@@ -1,5 +1,5 @@
 /*
- * test_robust_db.c — the run database under load and faults (issue 7):
+ * test_robust_db.c — the run database under load and faults:
  *   - eight 'mcusim profile' processes writing one database at once lose
  *     no run and no row, and 'mcusim runs' reads it meanwhile;
  *   - a process SIGKILLed during the simulation, inside the transaction

@@ -1,5 +1,5 @@
 /*
- * test_robust_faults.c — firmware that misbehaves (issue 7): runaway loops
+ * test_robust_faults.c — firmware that misbehaves: runaway loops
  * (instruction limit and wall-clock limit), stack overflow (recursion into
  * the guard, and a frame larger than the guard that jumps over it into the
  * RAM and static data below), HardFault and lockup, writes to flash,

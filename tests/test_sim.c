@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "simtest.h"
 
 Test(sim, hello_console_args_and_status)
@@ -28,6 +29,35 @@ Test(sim, hello_console_args_and_status)
     cr_expect_gt(r.outcome.result.instructions, 100u);
     cr_expect_geq(r.outcome.result.cycles, r.outcome.result.instructions);
     fw_result_free(&r);
+}
+
+/* Every file in boards/ got its images from the build (meson reads the
+ * board list when it configures) and runs firmware: a board added without
+ * reconfiguring, or one whose memory map breaks the start-up code, fails
+ * here by name. */
+Test(sim, every_board_has_images_and_runs_hello, .timeout = 120)
+{
+    struct board *list;
+    char err[512];
+    int n = board_list(&list, err, sizeof err);
+    cr_assert_gt(n, 0, "board_list: %s", err);
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i].name;
+        const char *kernels[] = {"ref", "opt"};
+        for (int k = 0; k < 2; k++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/runtime/firmware/runtime-%s-%s.elf", build_root(), name, kernels[k]);
+            cr_expect_eq(access(path, R_OK), 0, "board %s: no runtime image %s", name, path);
+        }
+        struct fw_result r;
+        const char *args[] = {NULL};
+        fw_run(&r, fw_path("workloads/firmware", "hello", name), name, args, 0, false);
+        cr_assert_not(r.setup_failed, "board %s: %s", name, r.outcome.error);
+        cr_expect_eq(r.outcome.result.status, SIM_EXITED, "board %s: %s", name, r.outcome.result.message);
+        cr_expect(strstr(r.out, "Hello from mcusim!\n") == r.out, "board %s: %s", name, r.out);
+        fw_result_free(&r);
+    }
+    free(list);
 }
 
 Test(sim, semihosting_calls)
