@@ -122,7 +122,9 @@ int run_write_json(const struct run_outcome *out, int exit_code, const char *pat
     if (r->message[0])
         cJSON_AddStringToObject(o, "message", r->message);
     if (r->status == SIM_LIMIT)
-        cJSON_AddStringToObject(o, "limit", r->limit == LIMIT_WALL_CLOCK ? "wall_clock" : "instructions");
+        cJSON_AddStringToObject(o, "limit", r->limit == LIMIT_WALL_CLOCK ? "wall_clock"
+                                            : r->limit == LIMIT_DEBUGGER ? "debugger"
+                                                                         : "instructions");
     if (r->status == SIM_FAULT) {
         cJSON *fo = cJSON_AddObjectToObject(o, "fault");
         char pc[16], addr[16];

@@ -107,6 +107,10 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     }
     if (req->observer)
         sim_set_observer(s, req->observer);
+    if (req->debugger && sim_debug_attach(s, req->debugger, req->debugger_wait, err, sizeof err)) {
+        sim_destroy(s);
+        return setup_error(out, EXIT_INTERNAL, err);
+    }
     sim_run(s, &out->result);
     if (req->finish)
         req->finish(req->prepare_ctx, s, &out->result);

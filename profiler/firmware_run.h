@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "board.h"
+#include "debug.h"
 #include "elf_image.h"
 #include "sim.h"
 
@@ -34,6 +35,10 @@ struct run_request {
     bool bare;                    /* engine only, see sim_options.bare */
     bool empty_hook;              /* with bare: an empty block hook */
     const struct sim_observer *observer;
+    /* A debugger to attach (debug.h); with debugger_wait it is called
+     * before the first instruction. */
+    const struct sim_debugger *debugger;
+    bool debugger_wait;
     /* Called after loading, before running: place a model, paint memory. */
     int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);
     /* Called after the run while the simulation still exists (to read

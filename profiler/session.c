@@ -239,6 +239,8 @@ int session_run(struct profile_session *s)
     req.verbose = job->verbose;
     req.vector_faults = job->vector_faults;
     req.observer = s->collector ? &s->observer : NULL;
+    req.debugger = job->debugger;
+    req.debugger_wait = job->debugger_wait;
     req.bare = job->mode == PROFILE_ENGINE || job->mode == PROFILE_EMPTY_HOOK;
     req.empty_hook = job->mode == PROFILE_EMPTY_HOOK;
     req.prepare = prepare;

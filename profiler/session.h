@@ -65,6 +65,8 @@ struct profile_job {
     double timeout_s;
     bool verbose;              /* registers and last blocks when the run does not exit */
     bool vector_faults;        /* deliver faults to the firmware's handlers (run --vector-faults) */
+    const struct sim_debugger *debugger; /* attached to the run (debug.h), NULL: none */
+    bool debugger_wait;        /* the debugger sees the run before its first instruction */
     FILE *out, *err;           /* the firmware's console; NULL: dropped */
 };
 
