@@ -622,7 +622,7 @@ void debug_poll(struct sim *s)
 bool debug_trap(struct sim *s, uint32_t pc)
 {
     struct sim_debug *d = s->dbg;
-    if (!s->cur || d->stopping)
+    if (!s->cur || d->stopping || (d->cb.present && !d->cb.present(d->cb.ctx)))
         return false;
     request_stop(s, WHY_TRAP, pc);
     return true;

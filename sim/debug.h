@@ -74,6 +74,10 @@ struct sim_debugger {
      * for a debugger that just connected: *kind says which).  Must not
      * block. */
     bool (*poll)(void *ctx, struct sim *s, enum sim_stop_kind *kind);
+    /* Whether a debugger is there to stop for (NULL: always).  Without
+     * one, a BKPT instruction in the firmware is the fault it is in a run
+     * without a debugger. */
+    bool (*present)(void *ctx);
 };
 
 /* Attaches a debugger before sim_run(); stop_at_start: stop before the

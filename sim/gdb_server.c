@@ -277,6 +277,12 @@ static enum sim_resume on_stopped(void *ctx, struct sim *s, const struct sim_sto
     }
 }
 
+static bool on_present(void *ctx)
+{
+    const struct gdb_server *srv = ctx;
+    return srv->conn_fd >= 0;
+}
+
 /* ---- life cycle ---- */
 
 struct gdb_server *gdb_server_open(struct sim *s, const struct gdb_server_options *opt, char *err, size_t errlen)
@@ -303,7 +309,7 @@ struct gdb_server *gdb_server_open(struct sim *s, const struct gdb_server_option
     }
     for (int i = 0; i < opt->n_monitors; i++)
         gdbstub_add_monitor(srv->stub, &opt->monitors[i]);
-    struct sim_debugger dbg = {.ctx = srv, .stopped = on_stopped, .poll = on_poll};
+    struct sim_debugger dbg = {.ctx = srv, .stopped = on_stopped, .poll = on_poll, .present = on_present};
     if (sim_debug_attach(s, &dbg, opt->wait, err, errlen)) {
         gdb_server_close(srv);
         return NULL;

@@ -452,6 +452,107 @@ Test(gdb, attach_to_a_running_firmware_then_quit, .timeout = 300)
     robust_rmtree(dir);
 }
 
+/* A Ctrl-C stops a running firmware wherever it is; the run then goes
+ * on to exactly the end it has without the stop. */
+Test(gdb, ctrl_c_stops_a_running_firmware, .timeout = 300)
+{
+    const char *elf = fw_path("workloads/firmware", "loop", "nano33ble");
+    char dir[512], json[600], plain_json[600];
+    robust_tempdir(dir, sizeof dir, "gdbint");
+    snprintf(json, sizeof json, "%s/debugged.json", dir);
+    snprintf(plain_json, sizeof plain_json, "%s/plain.json", dir);
+    struct robust_cmd cmd = {.args = {"run", elf, "--gdb", "0", "--gdb-wait", "--json", json, "--", "20000"}};
+    pid_t pid = robust_start(&cmd, dir);
+    int port = wait_for_port(dir, pid);
+    struct client c;
+    client_connect(&c, port);
+    cr_expect_eq(client_ask(&c, "?")[0], 'T');
+    for (int i = 0; i < 3; i++) {
+        client_send(&c, "vCont;c");
+        usleep(50000);
+        client_send_raw(&c, "\x03", 1);
+        const char *stop = client_reply(&c);
+        cr_assert_not_null(stop);
+        cr_expect_eq(strncmp(stop, "T02", 3), 0, "SIGINT: %s", stop);
+        const char *cycles = client_ask(&c, "qRcmd,6379636c6573"); /* "cycles" */
+        cr_expect_gt(strlen(cycles), 20u, "%s", cycles);
+    }
+    cr_expect_str_eq(client_ask(&c, "c"), "W00");
+    close(c.fd);
+    struct robust_result r;
+    robust_wait(pid, dir, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    struct robust_cmd plain = {.args = {"run", elf, "--json", plain_json, "-q", "--", "20000"}};
+    struct robust_result p;
+    robust_run(&plain, &p);
+    cr_expect_eq(json_number(json, "cycles"), json_number(plain_json, "cycles"));
+    cr_expect_eq(json_number(json, "instructions"), json_number(plain_json, "instructions"));
+    cr_expect_str_eq(r.out, p.out);
+    robust_result_free(&p);
+    robust_result_free(&r);
+    robust_rmtree(dir);
+}
+
+/* A fault stops with its signal and its line in GDB's console; GDB can
+ * look around; resuming ends the run with that signal. */
+Test(gdb, a_fault_is_a_signal, .timeout = 300)
+{
+    require_gdb();
+    const char *elf = fw_path("tests/firmware", "faults", "nano33ble");
+    char dir[512];
+    robust_tempdir(dir, sizeof dir, "gdbfault");
+    struct robust_cmd cmd = {.args = {"run", elf, "--gdb", "0", "--gdb-wait", "--", "read-unmapped"}};
+    pid_t pid = robust_start(&cmd, dir);
+    int port = wait_for_port(dir, pid);
+    char *out = run_gdb(elf, port, "continue\nbacktrace\ncontinue\n", dir);
+    struct robust_result r;
+    robust_wait(pid, dir, &r);
+    EXPECT_IN(out, "mcusim: fault: read-unmapped at main+");
+    EXPECT_IN(out, "Program received signal SIGSEGV, Segmentation fault.");
+    EXPECT_IN(out, "#0  0x");
+    EXPECT_IN(out, " in main (");
+    EXPECT_IN(out, "Program terminated with signal SIGSEGV, Segmentation fault.");
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    EXPECT_IN(r.err, "fault: read-unmapped at main+");
+    robust_result_free(&r);
+    free(out);
+    robust_rmtree(dir);
+}
+
+/* 'monitor reset' starts the firmware over from its reset vector. */
+Test(gdb, monitor_reset_restarts_the_firmware, .timeout = 300)
+{
+    const char *elf = fw_path("tests/firmware", "gdb_target", "nano33ble");
+    char dir[512];
+    robust_tempdir(dir, sizeof dir, "gdbreset");
+    struct robust_cmd cmd = {.args = {"run", elf, "--gdb", "0", "--gdb-wait"}};
+    pid_t pid = robust_start(&cmd, dir);
+    int port = wait_for_port(dir, pid);
+    struct client c;
+    client_connect(&c, port);
+    char reset_pc[16];
+    snprintf(reset_pc, sizeof reset_pc, "%s", client_ask(&c, "pf"));
+    for (int i = 0; i < 50; i++)
+        cr_expect_eq(client_ask(&c, "s")[0], 'T');
+    cr_expect_str_neq(client_ask(&c, "pf"), reset_pc);
+    char text[512] = "";
+    const char *hex = client_ask(&c, "qRcmd,7265736574"); /* "reset" */
+    for (size_t i = 0; hex[2 * i] && hex[2 * i + 1] && i + 1 < sizeof text; i++) {
+        char two[3] = {hex[2 * i], hex[2 * i + 1], 0};
+        text[i] = (char)strtol(two, NULL, 16);
+    }
+    EXPECT_IN(text, "reset: pc 0x");
+    cr_expect_str_eq(client_ask(&c, "pf"), reset_pc, "back at the reset vector");
+    cr_expect_str_eq(client_ask(&c, "c"), "W03");
+    close(c.fd);
+    struct robust_result r;
+    robust_wait(pid, dir, &r);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect_str_eq(r.out, "gdb target: total 1330756234, counter 20\n");
+    robust_result_free(&r);
+    robust_rmtree(dir);
+}
+
 /* ---- addresses ---- */
 
 Test(gdb, addresses_that_are_refused)
