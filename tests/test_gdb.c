@@ -553,6 +553,34 @@ Test(gdb, monitor_reset_restarts_the_firmware, .timeout = 300)
     robust_rmtree(dir);
 }
 
+/* Time stopped in the debugger is not the run's: a stop longer than the
+ * wall-clock limit does not reach it, and the host time reported leaves
+ * it out. */
+Test(gdb, time_stopped_does_not_count, .timeout = 300)
+{
+    const char *elf = fw_path("tests/firmware", "gdb_target", "nano33ble");
+    char dir[512], json[600];
+    robust_tempdir(dir, sizeof dir, "gdbtime");
+    snprintf(json, sizeof json, "%s/run.json", dir);
+    struct robust_cmd cmd = {.args = {"run", elf, "--gdb", "0", "--gdb-wait", "--timeout", "1", "--json", json}};
+    pid_t pid = robust_start(&cmd, dir);
+    int port = wait_for_port(dir, pid);
+    struct client c;
+    client_connect(&c, port);
+    cr_expect_eq(client_ask(&c, "?")[0], 'T');
+    cr_expect_eq(client_ask(&c, "vCont;s")[0], 'T');
+    usleep(1500000);
+    cr_expect_str_eq(client_ask(&c, "c"), "W03");
+    close(c.fd);
+    struct robust_result r;
+    robust_wait(pid, dir, &r);
+    cr_expect_eq(r.status, 1, "the firmware's exit, not a limit: %s", r.err);
+    double wall = json_number(json, "wall_s");
+    cr_expect(wall >= 0 && wall < 1.0, "wall_s %g leaves the 1.5 s stop out", wall);
+    robust_result_free(&r);
+    robust_rmtree(dir);
+}
+
 /* ---- addresses ---- */
 
 Test(gdb, addresses_that_are_refused)
@@ -573,6 +601,24 @@ Test(gdb, addresses_that_are_refused)
         cr_expect_eq(robust_count_lines(r.err), 1, "one line: %s", r.err);
         robust_result_free(&r);
     }
+    /* A port another program listens on. */
+    int busy = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    cr_assert_eq(bind(busy, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(listen(busy, 1), 0);
+    getsockname(busy, (struct sockaddr *)&sa, &len);
+    char address[64];
+    snprintf(address, sizeof address, "127.0.0.1:%d", ntohs(sa.sin_port));
+    struct robust_cmd in_use = {.args = {"run", elf, "--gdb", address}};
+    struct robust_result u;
+    robust_run(&in_use, &u);
+    close(busy);
+    cr_expect_eq(u.status, 2);
+    EXPECT_IN(u.err, "cannot listen on 127.0.0.1:");
+    EXPECT_IN(u.err, "Address already in use");
+    robust_result_free(&u);
     struct robust_cmd wait_alone = {.args = {"run", elf, "--gdb-wait"}};
     struct robust_result r;
     robust_run(&wait_alone, &r);
