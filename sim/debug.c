@@ -11,14 +11,17 @@
  *
  *   - Stops are taken only before an instruction executes: from a code
  *     hook on that instruction (a breakpoint, the next instruction of a
- *     step, any instruction while a watchpoint exists) or from the block
+ *     step, any instruction while a watchpoint exists: one whose load or
+ *     store, computed from the registers, reaches a watched range stops
+ *     before it, which is what GDB expects on Arm) or from the block
  *     hook before the block's first one (an interrupt request, a step off
  *     the end of a block; Unicorn then leaves the previous block's PC, so
  *     the block's address is written back).  Unicorn stops cleanly there
  *     and nowhere else:
  *     from a memory hook it leaves the PC of the last hooked instruction
  *     behind and would run instructions twice on resuming, so a watched
- *     access only notes the hit and the next instruction stops; inside an
+ *     access that was not foreseen (inside an IT block) only notes the hit
+ *     and the next instruction stops; inside an
  *     IT block it defers the stop past the block, with the same effect, so
  *     no stop is asked for there (an IT block steps as one instruction).
  *   - The stopped block stays the running block (s->cur) with its first k
@@ -100,10 +103,17 @@ struct sim_debug {
     const struct sim_block *it_block;
     uint8_t *it_flags;
 
-    /* A watched access happened; the next instruction boundary stops. */
+    /* A watched access happened, or is about to (watch_before: the stop
+     * is before the accessing instruction); the stop reports it. */
     bool watch_hit;
+    bool watch_before;
     uint32_t hit_addr;
     enum sim_watch_kind hit_kind;
+    /* Resumed on an instruction a watchpoint stopped before: it does not
+     * stop again (the one that is watch_skip_count-th of the run);
+     * in_skipped while it executes, so that its accesses are not hits. */
+    bool watch_skip, in_skipped;
+    uint64_t watch_skip_count;
 
     /* A stop asked for at the next block start. */
     bool stop_next_block;
@@ -275,14 +285,73 @@ static void on_split(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     request_stop(user, WHY_SPLIT, (uint32_t)addr);
 }
 
-/* Every instruction while watching: the one after a watched access stops. */
-static void on_insn_watching(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+/* The watchpoint an access of bytes at addr hits, or NULL; *hit is the
+ * first watched byte it touches. */
+static const struct watch *watched(const struct sim_debug *d, uint32_t addr, uint32_t bytes, bool write,
+                                   uint32_t *hit)
+{
+    uint64_t lo = addr, hi = (uint64_t)addr + (bytes ? bytes : 1);
+    for (int i = 0; i < d->n_wp_hooked; i++) {
+        const struct watch *w = &d->wp_hooked[i];
+        bool kind_ok = w->kind == WATCH_ACCESS || (w->kind == WATCH_WRITE) == write;
+        if (!kind_ok || hi <= w->addr || lo >= (uint64_t)w->addr + w->len)
+            continue;
+        *hit = lo > w->addr ? (uint32_t)lo : w->addr;
+        return w;
+    }
+    return NULL;
+}
+
+/* The index of the instruction at addr in b (sorted), b->n_insns if none. */
+static uint32_t insn_search(const struct sim_block *b, uint32_t addr)
+{
+    uint32_t lo = 0, hi = b->n_insns;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (b->insn_addr[mid] < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->n_insns && b->insn_addr[lo] == addr ? lo : b->n_insns;
+}
+
+/* Every instruction while watching: one about to make a watched access
+ * stops before it; after an access that was not foreseen, the next one
+ * stops. */
+static void on_insn_watching(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     struct sim *s = user;
+    struct sim_debug *d = s->dbg;
+    uint32_t addr = (uint32_t)address;
+    const struct sim_block *b = s->cur;
     (void)uc;
     (void)size;
-    if (s->dbg->watch_hit)
-        request_stop(s, WHY_WATCH, (uint32_t)addr);
+    d->in_skipped = false;
+    if (d->watch_hit) {
+        request_stop(s, WHY_WATCH, addr);
+        return;
+    }
+    if (!b)
+        return;
+    uint32_t index = insn_search(b, addr), bytes, at, hit;
+    bool write;
+    if (index == b->n_insns)
+        return;
+    if (d->watch_skip && s->insns + index == d->watch_skip_count) {
+        d->in_skipped = true;
+        return;
+    }
+    if (!locate_insn_access(s, b, index, &at, &bytes, &write))
+        return;
+    const struct watch *w = watched(d, at, bytes, write, &hit);
+    if (!w || inside_it(s, b, index))
+        return;
+    d->watch_hit = true;
+    d->watch_before = true;
+    d->hit_addr = hit;
+    d->hit_kind = w->kind;
+    request_stop(s, WHY_WATCH, addr);
 }
 
 static void on_watched_access(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
@@ -292,25 +361,21 @@ static void on_watched_access(uc_engine *uc, uc_mem_type type, uint64_t address,
     struct sim_debug *d = s->dbg;
     (void)uc;
     (void)value;
-    bool write = type == UC_MEM_WRITE;
-    uint64_t lo = address, hi = address + (uint64_t)(size > 0 ? size : 1);
-    if (d->watch_hit)
+    uint32_t hit;
+    if (d->watch_hit || d->in_skipped)
         return;
-    for (int i = 0; i < d->n_wp_hooked; i++) {
-        const struct watch *w = &d->wp_hooked[i];
-        bool kind_ok = w->kind == WATCH_ACCESS || (w->kind == WATCH_WRITE) == write;
-        if (!kind_ok || hi <= w->addr || lo >= (uint64_t)w->addr + w->len)
-            continue;
-        d->watch_hit = true;
-        d->hit_addr = lo > w->addr ? (uint32_t)lo : w->addr;
-        d->hit_kind = w->kind;
-        /* The next instruction stops (on_insn_watching); when the access
-         * was a block's last, the next block's start does. */
-        d->stop_next_block = true;
-        d->next_why = WHY_WATCH;
-        update_slow(s);
+    const struct watch *w = watched(d, (uint32_t)address, (uint32_t)(size > 0 ? size : 1), type == UC_MEM_WRITE, &hit);
+    if (!w)
         return;
-    }
+    d->watch_hit = true;
+    d->watch_before = false;
+    d->hit_addr = hit;
+    d->hit_kind = w->kind;
+    /* The next instruction stops (on_insn_watching); when the access was
+     * a block's last, the next block's start does. */
+    d->stop_next_block = true;
+    d->next_why = WHY_WATCH;
+    update_slow(s);
 }
 
 /* ---- applying the debugger's points when the firmware resumes ---- */
@@ -456,10 +521,14 @@ static void apply(struct sim *s, enum sim_resume r)
     case RESUME_DETACH:
         break;
     }
-    /* Resuming on a breakpoint executes its instruction. */
+    /* Resuming on a breakpoint, or on an access a watchpoint stopped
+     * before, executes that instruction. */
     d->skip = r != RESUME_KILL && wanted_breakpoint(d, pc & ~1u);
     d->skip_addr = pc & ~1u;
     d->skip_count = s->insns + (d->cont ? d->cont_index : 0);
+    d->watch_skip = d->watch_before && r != RESUME_KILL;
+    d->watch_skip_count = d->skip_count;
+    d->watch_before = false;
     update_slow(s);
 }
 
@@ -479,7 +548,10 @@ static void serve(struct sim *s, enum why why, bool at_insn, uint32_t index)
     }
     if (d->watch_hit)
         why = WHY_WATCH;
+    else
+        d->watch_before = false;
     d->skip = false;
+    d->watch_skip = false;
     struct sim_stop stop = {.pc = pc};
     switch (why) {
     case WHY_START: stop.kind = STOP_START; break;

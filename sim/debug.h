@@ -22,8 +22,9 @@
  * Breakpoints and watchpoints are the simulator's, not instructions
  * written into memory: the firmware never sees them.  Watchpoints see the
  * firmware's own loads and stores (not the simulator's exception stacking
- * or semihosting transfers) and stop right after the accessing
- * instruction; an instruction inside an IT block stops after the IT block.
+ * or semihosting transfers) and stop before the accessing instruction, as
+ * GDB expects on Arm (resuming there executes it); the engine cannot stop
+ * inside an IT block, so a stop that falls in one comes after the block.
  */
 #ifndef MCUSIM_DEBUG_H
 #define MCUSIM_DEBUG_H

@@ -196,6 +196,11 @@ int locate_block(struct sim_block *b, const struct insn_facts *facts, size_t n);
  * -1 when the block has no load or store. */
 int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write);
 void locate_free(struct sim_block *b);
+/* Where instruction `index` of b, about to execute with the registers as
+ * they are now, loads or stores: its lowest address and bytes.  False
+ * when it is neither a load nor a store. */
+bool locate_insn_access(struct sim *s, const struct sim_block *b, uint32_t index, uint32_t *addr, uint32_t *bytes,
+                        bool *write);
 
 /* debug.c: the debugger's hooks in the run loop, called only when s->dbg
  * is set.  debug_block_begin() comes first in the full block hook: true
