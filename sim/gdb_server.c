@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,14 +39,17 @@ struct gdb_server {
     size_t n_pending;
 };
 
-static void say(const struct gdb_server *srv, const char *fmt, const char *a, int n)
+__attribute__((format(printf, 2, 3))) static void say(const struct gdb_server *srv, const char *fmt, ...)
 {
     if (!srv->opt.log)
         return;
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(srv->opt.log, "mcusim: gdb: ");
-    fprintf(srv->opt.log, fmt, a, n);
+    vfprintf(srv->opt.log, fmt, ap);
     fputc('\n', srv->opt.log);
     fflush(srv->opt.log);
+    va_end(ap);
 }
 
 /* ---- the address ---- */
@@ -196,7 +200,7 @@ static void hang_up(struct gdb_server *srv, const char *why)
     close(srv->conn_fd);
     srv->conn_fd = -1;
     srv->n_pending = 0;
-    say(srv, "%s; the run goes on (another debugger may attach to port %d)", why, srv->port);
+    say(srv, "%s; the run goes on (another debugger may attach to %s:%d)", why, srv->host, srv->port);
 }
 
 /* ---- the simulator's debugger callbacks ---- */
@@ -253,7 +257,7 @@ static enum sim_resume on_stopped(void *ctx, struct sim *s, const struct sim_sto
             case GDBSTUB_CONTINUE: return RESUME_CONTINUE;
             case GDBSTUB_STEP: return RESUME_STEP;
             case GDBSTUB_KILL:
-                say(srv, "the debugger ended the run%s", "", 0);
+                say(srv, "the debugger ended the run");
                 return RESUME_KILL;
             case GDBSTUB_DETACH:
                 sim_debug_clear_points(s);
