@@ -22,6 +22,7 @@ packages=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm python3-pyarmnn libarmnn-cpuref-backend22
   chromium libclang-rt-14-dev clang parallel python3 zlib1g-dev
+  gdb-multiarch
 )
 
 install_missing() {

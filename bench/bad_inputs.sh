@@ -225,6 +225,11 @@ limit_kb=$(( $(stat -c %s limit.db) / 1024 + 4 ))
 err=$(ulimit -f "$limit_kb"; "$M" profile good.tflite -q --db limit.db 2>&1 >/dev/null); st=$?
 add_row "database" "file size limit (ulimit -f)" "ulimit -f $limit_kb; $M profile good.tflite -q --db limit.db" "$err" "$st"
 
+# ---- debugger (--gdb) --------------------------------------------------------
+row "debugger" "address that is not loopback" "$M" run "$hello" --gdb 0.0.0.0:3333
+row "debugger" "port that is not a number" "$M" run "$hello" --gdb localhost:gdb
+row "debugger" "--gdb-wait without --gdb" "$M" run "$hello" --gdb-wait
+
 # ---- firmware that misbehaves -----------------------------------------------
 row "firmware" "runaway loop, instruction limit" "$M" run "$faults" -n 1000000 -- runaway
 row "firmware" "runaway loop, wall-clock limit" "$M" run "$faults" -n 0 --timeout 0.5 -- runaway

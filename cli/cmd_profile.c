@@ -35,6 +35,7 @@ static void usage(FILE *out)
             "      --trace FILE.json     Chrome trace of layers and functions (Perfetto, chrome://tracing)\n"
             "      --folded FILE         folded stacks for flamegraph.pl and speedscope\n"
             "      --firmware FILE.elf   use this runtime image instead of the built one\n"
+            GDB_OPTIONS_HELP
             "  -n, --max-instructions N  stop after N instructions\n"
             "  -t, --timeout SECONDS     stop after this much host time\n"
             "  -q, --quiet               no per-layer table\n"
@@ -68,6 +69,7 @@ int cmd_profile(int argc, char **argv)
     job.db_path = "mcusim.db";
     const char *json_path = NULL;
     bool quiet = false;
+    struct gdb_cli_options gdb_cli = {0};
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'},
         {"kernels", required_argument, 0, 'k'},
@@ -82,6 +84,9 @@ int cmd_profile(int argc, char **argv)
         {"firmware", required_argument, 0, 'W'},
         {"max-instructions", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 't'},
+        {"gdb", required_argument, 0, OPT_GDB},
+        {"gdb-wait", no_argument, 0, OPT_GDB_WAIT},
+        {"gdb-allow-remote", no_argument, 0, OPT_GDB_ALLOW_REMOTE},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -107,6 +112,9 @@ int cmd_profile(int argc, char **argv)
             if (parse_limit_option("profile", c, optarg, &job.max_instructions, &job.timeout_s))
                 return EXIT_BAD_INPUT;
             break;
+        case OPT_GDB:
+        case OPT_GDB_WAIT:
+        case OPT_GDB_ALLOW_REMOTE: gdb_cli_option(&gdb_cli, c, optarg); break;
         case 'q': quiet = true; break;
         case 'v': job.verbose = true; break;
         case 'h': usage(stdout); return 0;
@@ -125,6 +133,11 @@ int cmd_profile(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_INPUT;
     }
+    struct gdb_server_options gdb;
+    int has_gdb = gdb_cli_finish("profile", &gdb_cli, &gdb);
+    if (has_gdb < 0)
+        return EXIT_BAD_INPUT;
+    job.gdb = has_gdb ? &gdb : NULL;
     job.model = argv[optind];
     job.out = stdout;
     job.err = stderr;

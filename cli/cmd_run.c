@@ -50,6 +50,7 @@ static void usage(FILE *out)
             "      --tag TEXT             label the profiled run\n"
             "      --trace FILE.json      with --profile: Chrome trace of regions and functions\n"
             "      --folded FILE          with --profile: folded stacks (flamegraph.pl, speedscope)\n"
+            GDB_OPTIONS_HELP
             "  -q, --quiet                no summary on stderr; a run that does not end with\n"
             "                             the firmware's status 0 still says why in one line\n"
             "  -h, --help                 this help\n\n"
@@ -83,7 +84,17 @@ struct run_options {
     const char *json_path, *db_path, *tag, *trace, *folded;
     bool quiet;
     enum exit_mode exit_mode;
+    const struct gdb_server_options *gdb;
 };
+
+/* 'monitor layer' in a run that is not measured. */
+static void monitor_layer_unmeasured(void *ctx, struct sim *s, const char *args, char *out, size_t len)
+{
+    (void)ctx;
+    (void)s;
+    (void)args;
+    snprintf(out, len, "layers are known when the run is measured: 'mcusim run --profile' or 'mcusim profile'\n");
+}
 
 static int run_profiled(const struct run_request *req, int argc, char **argv, const struct run_options *o)
 {
@@ -101,6 +112,7 @@ static int run_profiled(const struct run_request *req, int argc, char **argv, co
     job.tag = o->tag;
     job.trace_path = o->trace;
     job.folded_path = o->folded;
+    job.gdb = o->gdb;
     job.out = stdout;
     job.err = stderr;
     char *cmdline = join_command_line(argc, argv);
@@ -139,6 +151,7 @@ int cmd_run(int argc, char **argv)
     run_request_init(&req);
     struct run_options o = {.db_path = "mcusim.db", .exit_mode = EXIT_MODE_MCUSIM};
     bool profile = false, bad = false, bad_usage = false;
+    struct gdb_cli_options gdb_cli = {0};
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'},
         {"max-instructions", required_argument, 0, 'n'},
@@ -153,6 +166,9 @@ int cmd_run(int argc, char **argv)
         {"tag", required_argument, 0, 'T'},
         {"trace", required_argument, 0, 'R'},
         {"folded", required_argument, 0, 'L'},
+        {"gdb", required_argument, 0, OPT_GDB},
+        {"gdb-wait", no_argument, 0, OPT_GDB_WAIT},
+        {"gdb-allow-remote", no_argument, 0, OPT_GDB_ALLOW_REMOTE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -187,6 +203,9 @@ int cmd_run(int argc, char **argv)
         case 'T': o.tag = optarg; break;
         case 'R': o.trace = optarg; break;
         case 'L': o.folded = optarg; break;
+        case OPT_GDB:
+        case OPT_GDB_WAIT:
+        case OPT_GDB_ALLOW_REMOTE: gdb_cli_option(&gdb_cli, c, optarg); break;
         case 'h': usage(stdout); return 0;
         default: bad = bad_usage = true; break; /* getopt said which */
         }
@@ -196,6 +215,11 @@ int cmd_run(int argc, char **argv)
             usage(stderr);
         return exit_with(o.exit_mode, EXIT_BAD_INPUT, NULL);
     }
+    struct gdb_server_options gdb;
+    int has_gdb = gdb_cli_finish("run", &gdb_cli, &gdb);
+    if (has_gdb < 0)
+        return exit_with(o.exit_mode, EXIT_BAD_INPUT, NULL);
+    o.gdb = has_gdb ? &gdb : NULL;
     /* getopt moved the options first; what remains is the firmware and,
      * after "--" (which getopt consumed), the firmware's own arguments. */
     req.firmware = argv[optind++];
@@ -203,6 +227,16 @@ int cmd_run(int argc, char **argv)
     req.n_args = argc - optind;
     if (profile)
         return run_profiled(&req, argc, argv, &o);
+    static const struct gdbstub_monitor layer = {
+        .name = "layer",
+        .help = "the layer running now (when the run is measured)",
+        .run = monitor_layer_unmeasured,
+    };
+    if (o.gdb) {
+        gdb.monitors = &layer;
+        gdb.n_monitors = 1;
+        req.gdb = &gdb;
+    }
 
     struct run_outcome out;
     if (run_firmware(&req, &out)) {

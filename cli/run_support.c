@@ -122,7 +122,9 @@ int run_write_json(const struct run_outcome *out, int exit_code, const char *pat
     if (r->message[0])
         cJSON_AddStringToObject(o, "message", r->message);
     if (r->status == SIM_LIMIT)
-        cJSON_AddStringToObject(o, "limit", r->limit == LIMIT_WALL_CLOCK ? "wall_clock" : "instructions");
+        cJSON_AddStringToObject(o, "limit", r->limit == LIMIT_WALL_CLOCK ? "wall_clock"
+                                            : r->limit == LIMIT_DEBUGGER ? "debugger"
+                                                                         : "instructions");
     if (r->status == SIM_FAULT) {
         cJSON *fo = cJSON_AddObjectToObject(o, "fault");
         char pc[16], addr[16];
@@ -147,4 +149,38 @@ int run_write_json(const struct run_outcome *out, int exit_code, const char *pat
     }
     free(text);
     return rc;
+}
+
+void gdb_cli_option(struct gdb_cli_options *g, int opt, const char *value)
+{
+    if (opt == OPT_GDB)
+        g->address = value;
+    else if (opt == OPT_GDB_WAIT)
+        g->wait = true;
+    else if (opt == OPT_GDB_ALLOW_REMOTE)
+        g->allow_remote = true;
+}
+
+int gdb_cli_finish(const char *cmd, const struct gdb_cli_options *g, struct gdb_server_options *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!g->address) {
+        if (g->wait || g->allow_remote) {
+            fprintf(stderr, "mcusim %s: %s needs --gdb [HOST:]PORT\n", cmd,
+                    g->wait ? "--gdb-wait" : "--gdb-allow-remote");
+            return -1;
+        }
+        return 0;
+    }
+    char host[256], err[512];
+    int port;
+    if (gdb_parse_address(g->address, host, sizeof host, &port, err, sizeof err)) {
+        fprintf(stderr, "mcusim %s: %s\n", cmd, err);
+        return -1;
+    }
+    out->address = g->address;
+    out->wait = g->wait;
+    out->allow_remote = g->allow_remote;
+    out->log = stderr;
+    return 1;
 }

@@ -591,6 +591,38 @@ static void on_itm(void *ctx, unsigned port, uint32_t value, uint64_t cycles, ui
     }
 }
 
+/* ---- where the run is ---- */
+
+void collector_describe(const struct collector *c, uint64_t cycles, uint64_t instructions, char *out, size_t len)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    if (!c->n_open)
+        n += (size_t)snprintf(out, len, "no region is open (before or after the inference)\n");
+    for (int i = c->n_open - 1; i >= 0 && n < len; i--) {
+        const struct open_region *o = &c->open[i];
+        const struct prof_layer *L = &c->layers[o->layer];
+        const char *what = L->kind == MCUSIM_REGION_LAYER ? "layer" : "region";
+        if (L->index >= 0)
+            n += (size_t)snprintf(out + n, len - n, "%s #%d %s", what, L->index, L->name);
+        else
+            n += (size_t)snprintf(out + n, len - n, "%s %s", what, L->name);
+        if (n < len && L->kernel[0])
+            n += (size_t)snprintf(out + n, len - n, " (kernel %s)", L->kernel);
+        if (n < len && L->macs)
+            n += (size_t)snprintf(out + n, len - n, ", %llu MACs", (unsigned long long)L->macs);
+        if (n < len)
+            n += (size_t)snprintf(out + n, len - n, ": %llu cycles, %llu instructions so far\n",
+                                  (unsigned long long)(cycles - o->start.cycles),
+                                  (unsigned long long)(instructions - o->start.insns));
+    }
+    if (n < len && c->depth) {
+        int fn = c->stack[c->depth - 1].fn;
+        if (fn >= 0 && fn < c->fns.n)
+            snprintf(out + n, len - n, "function: %s\n", c->fns.fn[fn].name);
+    }
+}
+
 /* ---- life cycle ---- */
 
 struct collector *collector_create(const struct collector_options *opt)

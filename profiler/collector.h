@@ -42,6 +42,13 @@ int collector_attach(struct collector *c, struct sim *s, const char *elf_path, s
  * afterwards, also once the simulation is gone. */
 int collector_finish(struct collector *c, const struct sim_result *res, struct prof_run *run);
 
+/* Where the run is now, for a debugger ('monitor layer'): the regions
+ * open (innermost first: the layer, its kernel, MACs and shape, the
+ * cycles and instructions since it began) and the function running.
+ * cycles/instructions are the run's position (debug.h). */
+void collector_describe(const struct collector *c, uint64_t cycles, uint64_t instructions, char *out,
+                        size_t len);
+
 /* Chrome trace event JSON (Perfetto, chrome://tracing): regions as slices
  * on a simulated-time axis, long function calls nested under them. */
 int collector_write_trace(const struct collector *c, const struct prof_run *run, FILE *f);

@@ -107,7 +107,17 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
     }
     if (req->observer)
         sim_set_observer(s, req->observer);
+    if (req->debugger && sim_debug_attach(s, req->debugger, req->debugger_wait, err, sizeof err)) {
+        sim_destroy(s);
+        return setup_error(out, EXIT_INTERNAL, err);
+    }
+    struct gdb_server *gdb = NULL;
+    if (req->gdb && !(gdb = gdb_server_open(s, req->gdb, err, sizeof err))) {
+        sim_destroy(s);
+        return setup_error(out, EXIT_BAD_INPUT, err);
+    }
     sim_run(s, &out->result);
+    gdb_server_close(gdb);
     if (req->finish)
         req->finish(req->prepare_ctx, s, &out->result);
     if (req->verbose && out->result.status != SIM_EXITED)

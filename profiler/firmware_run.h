@@ -15,7 +15,9 @@
 #include <stdio.h>
 
 #include "board.h"
+#include "debug.h"
 #include "elf_image.h"
+#include "gdb_server.h"
 #include "sim.h"
 
 #define RUN_DEFAULT_MAX_INSNS 20000000000ull
@@ -34,6 +36,12 @@ struct run_request {
     bool bare;                    /* engine only, see sim_options.bare */
     bool empty_hook;              /* with bare: an empty block hook */
     const struct sim_observer *observer;
+    /* A debugger to attach (debug.h); with debugger_wait it is called
+     * before the first instruction. */
+    const struct sim_debugger *debugger;
+    bool debugger_wait;
+    /* A GDB server for the run (gdb_server.h), NULL: none. */
+    const struct gdb_server_options *gdb;
     /* Called after loading, before running: place a model, paint memory. */
     int (*prepare)(void *ctx, struct sim *s, char *err, size_t errlen);
     /* Called after the run while the simulation still exists (to read

@@ -174,6 +174,52 @@ static void finish(void *p, struct sim *sim, const struct sim_result *res)
     }
 }
 
+/* 'monitor layer': where the measured run is. */
+static void monitor_layer(void *ctx, struct sim *sim, const char *args, char *out, size_t len)
+{
+    (void)args;
+    struct sim_debug_position pos;
+    sim_debug_position(sim, &pos);
+    collector_describe(ctx, pos.cycles, pos.instructions, out, len);
+}
+
+/* The firmware's stdout both kept (for its "output:" line) and printed as
+ * it comes, for a debugging session. */
+struct tee {
+    FILE *a, *b;
+};
+
+static ssize_t tee_write(void *cookie, const char *buf, size_t n)
+{
+    struct tee *t = cookie;
+    if (fwrite(buf, 1, n, t->a) != n)
+        return -1;
+    fwrite(buf, 1, n, t->b);
+    fflush(t->b);
+    return (ssize_t)n;
+}
+
+static int tee_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+static FILE *tee_open(FILE *a, FILE *b)
+{
+    struct tee *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    t->a = a;
+    t->b = b;
+    FILE *f = fopencookie(t, "w", (cookie_io_functions_t){.write = tee_write, .close = tee_close});
+    if (!f)
+        free(t);
+    else
+        setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
 static void find_output_line(const char *text, char *out, size_t len)
 {
     out[0] = '\0';
@@ -227,8 +273,25 @@ int session_run(struct profile_session *s)
         free(fw_out);
         return fail(s, EXIT_INTERNAL, "out of memory");
     }
+    /* A debugging session shows the console as it comes. */
+    FILE *live_out = job->gdb && job->out ? tee_open(out_f, job->out) : NULL;
+    struct gdb_server_options gdb;
+    struct gdbstub_monitor layer = {
+        .name = "layer",
+        .help = "the layer (or region) running now and its cycles so far",
+        .run = monitor_layer,
+        .ctx = s->collector,
+    };
+    if (job->gdb) {
+        gdb = *job->gdb;
+        if (s->collector) {
+            gdb.monitors = &layer;
+            gdb.n_monitors = 1;
+        }
+    }
     struct run_request req;
     run_request_init(&req);
+    req.gdb = job->gdb ? &gdb : NULL;
     req.firmware = s->firmware;
     req.board = job->board;
     req.args = args;
@@ -239,17 +302,21 @@ int session_run(struct profile_session *s)
     req.verbose = job->verbose;
     req.vector_faults = job->vector_faults;
     req.observer = s->collector ? &s->observer : NULL;
+    req.debugger = job->debugger;
+    req.debugger_wait = job->debugger_wait;
     req.bare = job->mode == PROFILE_ENGINE || job->mode == PROFILE_EMPTY_HOOK;
     req.empty_hook = job->mode == PROFILE_EMPTY_HOOK;
     req.prepare = prepare;
     req.finish = finish;
     req.prepare_ctx = s;
-    req.out = out_f;
+    req.out = live_out ? live_out : out_f;
     req.err = err_f;
     int rc = run_firmware(&req, &s->ran);
+    if (live_out)
+        fclose(live_out);
     fclose(out_f);
     fclose(err_f);
-    if (fw_out && job->out)
+    if (fw_out && job->out && !live_out)
         fputs(fw_out, job->out);
     /* When the runtime image exits with an error, its error line becomes the
      * run's diagnostic, which the caller prints once, with the model's name. */

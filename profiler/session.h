@@ -65,6 +65,12 @@ struct profile_job {
     double timeout_s;
     bool verbose;              /* registers and last blocks when the run does not exit */
     bool vector_faults;        /* deliver faults to the firmware's handlers (run --vector-faults) */
+    const struct sim_debugger *debugger; /* attached to the run (debug.h), NULL: none */
+    bool debugger_wait;        /* the debugger sees the run before its first instruction */
+    /* A GDB server for the run (gdb_server.h), NULL: none.  With it the
+     * firmware's console is printed as it comes, not after the run, and
+     * the server gets 'monitor layer' when the run is measured. */
+    const struct gdb_server_options *gdb;
     FILE *out, *err;           /* the firmware's console; NULL: dropped */
 };
 

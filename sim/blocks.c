@@ -75,6 +75,11 @@ static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void
     struct sim *s = d->sim;
     (void)address;
     (void)size;
+    /* A debugger that stops the engine on this instruction makes Unicorn
+     * call its hooks again when it resumes: one charge per execution. */
+    if (d->charged_at == s->insns)
+        return;
+    d->charged_at = s->insns;
     uint32_t rn = 0, rm = 0;
     /* A divide's operands are among r0-r12, SP and LR. */
     if (d->site.kind == DYN_SDIV || d->site.kind == DYN_UDIV) {
@@ -107,6 +112,7 @@ static int add_dynamic_sites(struct sim *s, const struct timing_dyn *dyn, int n)
             return -1;
         d->sim = s;
         d->site = dyn[i];
+        d->charged_at = UINT64_MAX;
         s->dyn[s->n_dyn++] = d;
         /* Unicorn compiles a code hook only into instructions inside its
          * range, so the rest of the program runs unhooked. */
@@ -167,6 +173,16 @@ static struct sim_block *decode(struct sim *s, uint32_t addr, uint32_t size, boo
         }
     }
     return b;
+}
+
+bool blocks_overlap(const struct block_cache *c, uint32_t addr, uint32_t len)
+{
+    for (uint32_t i = 0; c->slots && i <= c->mask; i++) {
+        const struct block_slot *slot = &c->slots[i];
+        if (slot->block && addr < (uint64_t)slot->addr + slot->size && slot->addr < (uint64_t)addr + len)
+            return true;
+    }
+    return false;
 }
 
 struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, bool *restart)

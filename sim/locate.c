@@ -99,6 +99,33 @@ int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write)
     return fallback;
 }
 
+bool locate_insn_access(struct sim *s, const struct sim_block *b, uint32_t index, uint32_t *addr, uint32_t *bytes,
+                        bool *write)
+{
+    const struct mem_ops *ops = b->mem_ops;
+    int lo = 0, hi = ops ? ops->n - 1 : -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const struct mem_op *op = &ops->op[mid];
+        if (op->insn < index) {
+            lo = mid + 1;
+        } else if (op->insn > index) {
+            hi = mid - 1;
+        } else {
+            const struct mem_operand *m = &op->mem;
+            if (m->base < 0 || !m->bytes)
+                return false;
+            uint32_t insn_addr = b->insn_addr[index];
+            uint32_t index_value = m->index >= 0 ? reg_now(s, m->index, insn_addr) : 0;
+            *addr = mem_address(m, reg_now(s, m->base, insn_addr), index_value);
+            *bytes = m->bytes;
+            *write = op->is_store;
+            return true;
+        }
+    }
+    return false;
+}
+
 void locate_free(struct sim_block *b)
 {
     free(b->mem_ops);

@@ -178,7 +178,7 @@ void sim_complete_block(struct sim *s, uint32_t next)
 }
 
 /* Settles a block that was interrupted before instruction `done` (faults). */
-static void complete_partial(struct sim *s, uint32_t done)
+void sim_complete_partial(struct sim *s, uint32_t done)
 {
     struct sim_block *b = s->cur;
     if (!b)
@@ -244,6 +244,8 @@ static void poll(struct sim *s)
                  s->opt.max_wall_s);
         sim_stop(s, SIM_LIMIT);
     }
+    if (s->dbg)
+        debug_poll(s);
 }
 
 /* Timed events; returns true when the block at addr must not run now
@@ -353,6 +355,8 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
 {
     struct sim *s = user;
     uint32_t addr = (uint32_t)address;
+    if (s->dbg && debug_block_begin(s, addr, size))
+        return;
     bool restart = false;
     struct sim_block *prev = s->cur;
     struct sim_block *b = next_block(s, prev, addr, size, &restart);
@@ -414,6 +418,8 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
         s->cur_dyn += timing_block_run(s->timing, uc, b);
     else
         s->cur_dyn += b->mem_charge;
+    if (s->dbg)
+        debug_block_started(s);
 }
 
 /* The hot path, taken for nearly every block: the block is the one that
@@ -425,7 +431,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     uint32_t addr = (uint32_t)address;
     struct sim_block *prev = s->cur, *b;
     if (__builtin_expect(!prev || !(b = prev->succ[0]) || b->addr != addr || b->size != size ||
-                             (prev->sp_write | b->has_fp | b->sample | b->self_loop) || s->trace,
+                             (prev->sp_write | b->has_fp | b->sample | b->self_loop) || s->slow_path,
                          0)) {
         on_block_full(uc, address, size, user);
         return;
@@ -504,8 +510,10 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *user)
             }
             return;
         }
+        if (s->dbg && debug_trap(s, pc))
+            return;
         if (s->cur)
-            complete_partial(s, s->cur->n_insns - 1);
+            sim_complete_partial(s, s->cur->n_insns - 1);
         sim_set_fault(s, FAULT_BREAKPOINT, pc, 0, "breakpoint (BKPT 0x%02x) with no debugger attached",
                       insn ? insn[0] : 0);
         take_fault(s, EXC_HARDFAULT, pc);
@@ -519,7 +527,7 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *user)
         return;
     default:
         if (s->cur)
-            complete_partial(s, 0);
+            sim_complete_partial(s, 0);
         sim_set_fault(s, FAULT_UNDEFINED, pc, 0, "unexpected processor exception %u", intno);
         take_fault(s, EXC_HARDFAULT, pc);
         return;
@@ -555,7 +563,7 @@ static void handle_engine_error(struct sim *s, uc_err e)
         idx = s->cur ? locate_access(s, s->cur, addr, write) : -1;
         if (idx >= 0)
             pc = s->cur->insn_addr[idx];
-        complete_partial(s, idx >= 0 ? (uint32_t)idx : 0);
+        sim_complete_partial(s, idx >= 0 ? (uint32_t)idx : 0);
         const struct board_region *r = board_region_of(&s->board, addr);
         bool guard = s->stack_limit && addr < s->stack_limit && addr + 4096 >= s->stack_limit;
         if (e == UC_ERR_WRITE_PROT && r && r->kind == REGION_FLASH)
@@ -580,7 +588,7 @@ static void handle_engine_error(struct sim *s, uc_err e)
             exc_return(s, addr | 1);
             return;
         }
-        complete_partial(s, s->cur ? s->cur->n_insns : 0);
+        sim_complete_partial(s, s->cur ? s->cur->n_insns : 0);
         sim_set_fault(s, e == UC_ERR_FETCH_PROT ? FAULT_FETCH_NX : FAULT_FETCH_UNMAPPED, addr ? addr : pc,
                       addr ? addr : pc, "instruction fetch from 0x%08x: %s", addr ? addr : pc,
                       e == UC_ERR_FETCH_PROT ? "memory is not executable" : "no memory there");
@@ -589,14 +597,14 @@ static void handle_engine_error(struct sim *s, uc_err e)
     case UC_ERR_INSN_INVALID:
         if (s->cur && pc - s->cur->addr < s->cur->size) {
             pc = s->cur->insn_addr[s->cur->n_insns ? s->cur->n_insns - 1 : 0];
-            complete_partial(s, s->cur->n_insns ? s->cur->n_insns - 1 : 0);
+            sim_complete_partial(s, s->cur->n_insns ? s->cur->n_insns - 1 : 0);
         }
         sim_set_fault(s, FAULT_UNDEFINED, pc, 0, "undefined or unsupported instruction on %s",
                       core_name(s->board.core));
         take_fault(s, EXC_USAGEFAULT, pc);
         return;
     case UC_ERR_EXCEPTION:
-        complete_partial(s, 0);
+        sim_complete_partial(s, 0);
         sim_set_fault(s, FAULT_INVALID_STATE, pc, 0,
                       "invalid state (branch to an ARM-state address: bit 0 of the target clear?)");
         take_fault(s, EXC_USAGEFAULT, pc);
@@ -691,6 +699,7 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
             sim_destroy(s);
             return NULL;
         }
+        s->slow_path |= SLOW_TRACE;
     }
     if ((!s->opt.bare && uc_hook_add(s->uc, &s->hooks[0], UC_HOOK_BLOCK, (void *)on_block, s, 1, 0)) ||
         (s->opt.bare && s->opt.empty_hook &&
@@ -708,6 +717,7 @@ void sim_destroy(struct sim *s)
 {
     if (!s)
         return;
+    debug_free(s);
     if (s->uc)
         uc_close(s->uc);
     decoder_close(s->decoder);
@@ -836,20 +846,20 @@ void sim_set_observer(struct sim *s, const struct sim_observer *obs)
     s->has_obs = obs && obs->block;
 }
 
-static int reset(struct sim *s, struct sim_result *res)
+int sim_reset_core(struct sim *s, char *err, size_t errlen)
 {
     scs_reset(s);
     const uint8_t *vt = sim_host_ptr(s, s->board.vtor, 8);
     if (!vt) {
-        snprintf(res->message, sizeof res->message,
-                 "no vector table at 0x%08x (board '%s' boots from there)", s->board.vtor, s->board.name);
+        snprintf(err, errlen, "no vector table at 0x%08x (board '%s' boots from there)", s->board.vtor,
+                 s->board.name);
         return -1;
     }
     uint32_t sp = vt[0] | vt[1] << 8 | vt[2] << 16 | (uint32_t)vt[3] << 24;
     uint32_t pc = vt[4] | vt[5] << 8 | vt[6] << 16 | (uint32_t)vt[7] << 24;
     if (!(pc & 1)) {
-        snprintf(res->message, sizeof res->message,
-                 "reset vector 0x%08x at 0x%08x has bit 0 clear: not a Thumb address", pc, s->board.vtor + 4);
+        snprintf(err, errlen, "reset vector 0x%08x at 0x%08x has bit 0 clear: not a Thumb address", pc,
+                 s->board.vtor + 4);
         return -1;
     }
     uint32_t control = 0, zero = 0;
@@ -869,11 +879,13 @@ int sim_run(struct sim *s, struct sim_result *res)
     s->stop_index = -1;
     s->insn_limit = s->opt.max_instructions ? s->opt.max_instructions : UINT64_MAX;
     s->wall_start = sim_wall_now();
-    if (reset(s, res)) {
+    if (sim_reset_core(s, res->message, sizeof res->message)) {
         res->status = SIM_ERROR;
         return -1;
     }
     scs_schedule(s);
+    if (s->dbg)
+        debug_run_started(s);
     while (s->status == SIM_RUNNING) {
         uint32_t pc = read_pc(s) | 1;
         s->bad_access_addr = 0;
@@ -882,13 +894,18 @@ int sim_run(struct sim *s, struct sim_result *res)
             break;
         if (e != UC_ERR_OK)
             handle_engine_error(s, e);
-        else
+        else if (!s->dbg || !debug_engine_returned(s))
             sleep_until_event(s);
     }
     if (s->cur && s->status == SIM_FAULT && s->stop_index >= 0)
-        complete_partial(s, (uint32_t)s->stop_index);
+        sim_complete_partial(s, (uint32_t)s->stop_index);
     else if (s->cur)
         sim_complete_block(s, read_pc(s));
+    if (s->status == SIM_FAULT && !s->message[0])
+        snprintf(s->message, sizeof s->message, "%s at %s: %s", sim_fault_name(s->fault.kind),
+                 s->fault.symbol, s->fault.detail);
+    if (s->dbg)
+        debug_run_ended(s);
 
     res->status = s->status;
     res->exit_code = s->exit_code;
@@ -900,9 +917,6 @@ int sim_run(struct sim *s, struct sim_result *res)
     res->sim_time_s = (double)s->cycles / s->board.clock_hz;
     res->wall_s = sim_wall_now() - s->wall_start;
     res->mips = res->wall_s > 0 ? s->insns / res->wall_s / 1e6 : 0;
-    if (s->status == SIM_FAULT && !s->message[0])
-        snprintf(s->message, sizeof s->message, "%s at %s: %s", sim_fault_name(s->fault.kind),
-                 s->fault.symbol, s->fault.detail);
     snprintf(res->message, sizeof res->message, "%s", s->message);
     return 0;
 }

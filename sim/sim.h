@@ -129,7 +129,12 @@ enum sim_fault_kind {
     FAULT_BREAKPOINT,       /* BKPT other than semihosting, no debugger */
 };
 
-enum sim_limit_kind { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_WALL_CLOCK };
+enum sim_limit_kind {
+    LIMIT_NONE,
+    LIMIT_INSTRUCTIONS,
+    LIMIT_WALL_CLOCK,
+    LIMIT_DEBUGGER,          /* a debugger ended the run (debug.h, RESUME_KILL) */
+};
 
 struct sim_fault {
     enum sim_fault_kind kind;
@@ -148,14 +153,14 @@ struct sim_result {
     uint64_t cycles;
     uint64_t sleep_cycles;   /* cycles spent in WFI/WFE */
     double sim_time_s;       /* cycles at the board's clock */
-    double wall_s;
+    double wall_s;           /* host time, without time stopped in a debugger */
     double mips;
     char message[1024];      /* one-line diagnostic for non-exit outcomes */
 };
 
 struct sim_options {
     uint64_t max_instructions;   /* 0: unlimited */
-    double max_wall_s;           /* 0: unlimited */
+    double max_wall_s;           /* 0: unlimited; time stopped in a debugger does not count */
     const char *cmdline;         /* semihosting command line, argv[0] first */
     /* Host files the firmware opens by a fixed name (":input" and the
      * like), so that the firmware's own work does not depend on where the

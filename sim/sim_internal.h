@@ -6,8 +6,9 @@
  * scs.c is the Private Peripheral Bus (NVIC, SCB, SysTick, DWT, ITM);
  * exceptions.c does exception entry and return; semihost.c serves
  * BKPT 0xAB; locate.c finds which instruction of a block made a memory
- * access.  The core's description is its row in cores.def.  Nothing here
- * is visible outside sim/.
+ * access; debug.c is the debugger's interface (debug.h).  The core's
+ * description is its row in cores.def.  Nothing here is visible outside
+ * sim/.
  */
 #ifndef MCUSIM_SIM_INTERNAL_H
 #define MCUSIM_SIM_INTERNAL_H
@@ -51,7 +52,16 @@ struct dyn_site {
     struct sim *sim;
     struct timing_dyn site;
     uc_hook hook;
+    /* s->insns when it was last charged: the count only grows between two
+     * executions of the site, so an equal count is the same execution
+     * seen twice (a debugger stopped the engine on this instruction). */
+    uint64_t charged_at;
 };
+
+/* Why the block hook must take its full path (struct sim.slow_path). */
+enum { SLOW_TRACE = 1, SLOW_DEBUG = 2 };
+
+struct sim_debug;
 
 struct nvic {
     uint8_t enabled[NUM_EXCEPTIONS];
@@ -103,6 +113,7 @@ struct sim {
     struct mem_map mem[BOARD_MAX_REGIONS];
     int n_mem;
     uc_hook hooks[6];
+    uint8_t slow_path;      /* SLOW_*: every block goes through the full block hook */
 
     /* Execution accounting.  `cycles` and `insns` cover completed blocks;
      * the running block's share is added when it completes. */
@@ -141,11 +152,15 @@ struct sim {
 
     uint32_t *trace;        /* ring of the last block addresses */
     int trace_pos, trace_len;
+
+    struct sim_debug *dbg;  /* the attached debugger's state, NULL: none */
 };
 
 /* blocks.c */
 int blocks_init(struct block_cache *c);
 void blocks_free(struct block_cache *c);
+/* Whether a decoded block holds any byte of [addr, addr + len). */
+bool blocks_overlap(const struct block_cache *c, uint32_t addr, uint32_t len);
 /* The cached block at (addr, size), decoded on first sight.  *restart is
  * set when new per-instruction hooks were added for it: the caller must
  * re-enter the block so that its translation includes them. */
@@ -181,12 +196,38 @@ int locate_block(struct sim_block *b, const struct insn_facts *facts, size_t n);
  * -1 when the block has no load or store. */
 int locate_access(struct sim *s, struct sim_block *b, uint32_t addr, bool write);
 void locate_free(struct sim_block *b);
+/* Where instruction `index` of b, about to execute with the registers as
+ * they are now, loads or stores: its lowest address and bytes.  False
+ * when it is neither a load nor a store. */
+bool locate_insn_access(struct sim *s, const struct sim_block *b, uint32_t index, uint32_t *addr, uint32_t *bytes,
+                        bool *write);
+
+/* debug.c: the debugger's hooks in the run loop, called only when s->dbg
+ * is set.  debug_block_begin() comes first in the full block hook: true
+ * when the block is the rest of one the debugger stopped inside (the hook
+ * is then done); debug_block_started() last, once a block has begun;
+ * debug_engine_returned() after uc_emu_start(): true when the engine
+ * stopped for the debugger (served; run on), false for the run loop's own
+ * reasons. */
+bool debug_block_begin(struct sim *s, uint32_t addr, uint32_t size);
+void debug_block_started(struct sim *s);
+bool debug_engine_returned(struct sim *s);
+void debug_poll(struct sim *s);
+bool debug_trap(struct sim *s, uint32_t pc);   /* a BKPT other than semihosting */
+void debug_run_started(struct sim *s);
+void debug_run_ended(struct sim *s);
+void debug_free(struct sim *s);
 
 /* sim.c */
 /* The cycle count when instruction `index` of the running block starts
  * (DWT CYCCNT as that instruction sees it); index < 0: the block's start. */
 uint64_t sim_now_at(const struct sim *s, int index);
 void sim_stop(struct sim *s, enum sim_status st);
+/* Settles the running block as interrupted before instruction `done`. */
+void sim_complete_partial(struct sim *s, uint32_t done);
+/* SP and PC from the vector table, the core's mode registers and the core
+ * peripherals reset.  Returns 0, or -1 with err. */
+int sim_reset_core(struct sim *s, char *err, size_t errlen);
 void sim_set_fault(struct sim *s, enum sim_fault_kind kind, uint32_t pc, uint32_t addr,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 uint8_t *sim_host_ptr(struct sim *s, uint32_t addr, uint32_t len);
