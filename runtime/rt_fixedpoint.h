@@ -73,16 +73,17 @@ static inline int32_t rt_sat_shift_left(int32_t x, int exponent)
 /* TFLite's MultiplyByQuantizedMultiplier: x * multiplier * 2^(shift - 31),
  * multiplier a Q31 number in [0.5, 1) and shift in [-31, 30].
  *
- * TFLite has two roundings for it.  Current TFLite builds define
- * TFLITE_SINGLE_ROUNDING=1: one 64-bit product rounded once (half up).
- * The older gemmlowp path (TFLite Micro and CMSIS-NN by default) rounds
- * twice, in SaturatingRoundingDoublingHighMul and then in
- * RoundingDivideByPOT, and differs by one step on about 0.2% of values.
- * The runtime follows TFLite's current default; building with
- * -DRT_DOUBLE_ROUNDING selects the gemmlowp path instead. */
+ * TFLite has two roundings for it.  TFLite Micro and CMSIS-NN as built by
+ * default (what is deployed) round twice, in gemmlowp's
+ * SaturatingRoundingDoublingHighMul and then in RoundingDivideByPOT; TFLite
+ * built with TFLITE_SINGLE_ROUNDING=1 (the desktop interpreter, and Arm NN)
+ * rounds one 64-bit product once (half up).  The two differ by one step on
+ * about 0.2% of values.  The runtime rounds twice, byte for byte with TFLM;
+ * building with -DRT_SINGLE_ROUNDING (meson -Drounding=single) selects the
+ * single rounding instead. */
 static inline int32_t rt_mul_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift)
 {
-#ifdef RT_DOUBLE_ROUNDING
+#ifndef RT_SINGLE_ROUNDING
     int left_shift = shift > 0 ? shift : 0;
     int right_shift = shift > 0 ? 0 : -shift;
     return rt_rdbpot(rt_srdhm((int32_t)((uint32_t)x << left_shift), multiplier), right_shift);

@@ -171,6 +171,44 @@ static void random_layers(enum opt_layer_kind kind, uint64_t seed, int count)
     }
 }
 
+/* Pruned layers (channels of zero weights at tiny scales, see
+ * test_kernels_opt_layers.c): only the DSP images take the matrix core's
+ * table, where such a channel is a constant; nano33ble and the Cortex-M7. */
+Test(opt_firmware_layers, pruned_channels, .timeout = 900)
+{
+    require_profile();
+    struct opt_layer_spec s;
+    memset(&s, 0, sizeof s);
+    s.kind = OPT_CONV;
+    s.batch = 1;
+    s.in_h = s.in_w = 6;
+    s.in_c = 16;
+    s.out_c = 32;
+    s.k_h = s.k_w = s.stride_h = s.stride_w = s.depth_multiplier = 1;
+    s.same_padding = s.bias = s.pruned = true;
+    s.activation = TFLITE_ACT_RELU;
+    s.input_zero_point = -5;
+    s.output_zero_point = -128;
+    for (int i = 0; i < 4; i++) {
+        if (i == 2)
+            s.k_h = s.k_w = 3, s.out_c = 9;
+        if (i == 3)
+            s.activation = TFLITE_ACT_NONE, s.output_zero_point = 17;
+        char desc[400], path[256];
+        opt_layer_describe(&s, desc, sizeof desc);
+        size_t size;
+        uint8_t *bytes = opt_build_layer_model(&s, 40 + (uint64_t)i, &size);
+        cr_assert(bytes, "cannot build %s", desc);
+        rt_test_temp_path(".tflite", path, sizeof path);
+        cr_assert(rt_test_write_file(path, bytes, size));
+        cr_log_info("%s", desc);
+        compare(path, "nano33ble", true);
+        compare(path, "stm32f746disco", true);
+        remove(path);
+        free(bytes);
+    }
+}
+
 Test(opt_firmware_layers, conv, .timeout = 900) { random_layers(OPT_CONV, 11, 25); }
 Test(opt_firmware_layers, depthwise, .timeout = 900) { random_layers(OPT_DWCONV, 22, 25); }
 Test(opt_firmware_layers, fully_connected, .timeout = 900) { random_layers(OPT_FC, 33, 25); }

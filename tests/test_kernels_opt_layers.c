@@ -152,6 +152,37 @@ Test(opt_layers, conv_1x1_odd_and_strided)
     check_layer(&s, 8);
 }
 
+/* Pruned models (the late 1x1 layers of VWW's MobileNet) have channels of
+ * zero weights at tiny scales: the matrix core holds their constant output
+ * in its table (rt_opt_zero_rows), which must be ref's requantized bias,
+ * rounded as ref rounds it for either sign, with the other channels on the
+ * short form beside them. */
+Test(opt_layers, pruned_channels)
+{
+    struct opt_layer_spec s = base(OPT_CONV);
+    s.pruned = true;
+    s.in_h = s.in_w = 6;
+    s.in_c = 16;
+    s.out_c = 32;
+    for (uint64_t seed = 20; seed < 26; seed++)
+        check_layer(&s, seed);
+    s.out_c = 9;
+    s.k_h = s.k_w = 3;
+    check_layer(&s, 26);
+    s.activation = TFLITE_ACT_NONE;
+    s.output_zero_point = 17;
+    check_layer(&s, 27);
+    s.kind = OPT_DWCONV;
+    s.in_c = 12;
+    check_layer(&s, 28);
+    s = base(OPT_FC);
+    s.pruned = s.per_channel = true;
+    s.in_h = s.in_w = 1;
+    s.in_c = 40;
+    s.out_c = 12;
+    check_layer(&s, 29);
+}
+
 Test(opt_layers, depthwise_3x3_borders_and_strides)
 {
     struct opt_layer_spec s = base(OPT_DWCONV);

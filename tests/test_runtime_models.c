@@ -14,6 +14,10 @@
  *    through later layers).
  * Known Arm NN quirks: PAD is padded with 0 instead of the zero point (PAD
  * layers are not compared); person_detect needs --zero-bias-qdim.
+ * Arm NN requantizes with a single rounding: this suite runs the runtime
+ * built with -DRT_SINGLE_ROUNDING, whatever the build's -Drounding (the
+ * default, TFLM's double rounding, is checked byte for byte against TFLM in
+ * test_rounding.c).
  * Skips cleanly when the model set or /usr/bin/python3 with pyarmnn is absent.
  */
 #include <criterion/criterion.h>
@@ -25,6 +29,10 @@
 
 #include "app_args.h"
 #include "rt_test_util.h"
+
+#ifndef RT_SINGLE_ROUNDING
+#error "Arm NN rounds once: build this suite with -DRT_SINGLE_ROUNDING and the single-rounding runtime"
+#endif
 
 #define ARENA_BYTES (4u << 20)
 

@@ -2,7 +2,8 @@
  * test_runtime_quant.c — the integer arithmetic under every int8 kernel:
  * frexp/round done on IEEE bits (rt_quant.c) against libm, QuantizeMultiplier's
  * precision, MultiplyByQuantizedMultiplier against exact 128-bit
- * arithmetic, and the gemmlowp fixed-point functions against libm.
+ * arithmetic (built twice: double rounding and -DRT_SINGLE_ROUNDING), and
+ * the gemmlowp fixed-point functions against libm.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -81,6 +82,29 @@ Test(quant, quantize_multiplier_is_precise)
     }
 }
 
+/* The value MultiplyByQuantizedMultiplier must give, from the definitions
+ * in exact 128-bit arithmetic.  Single rounding: x * m / 2^(31 - shift)
+ * rounded half up.  Double rounding (gemmlowp): r = x * 2^max(shift, 0)
+ * times m / 2^31 rounded half up, then r / 2^max(-shift, 0) rounded half
+ * away from zero. */
+static int32_t expected_product(int32_t x, int32_t m, int shift)
+{
+#ifdef RT_SINGLE_ROUNDING
+    __int128 prod = (__int128)x * m;
+    int total = 31 - shift;
+    return (int32_t)((prod + ((__int128)1 << (total - 1))) >> total);
+#else
+    int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    __int128 ab = (__int128)((int64_t)x << left) * m;
+    __int128 r = (ab + ((__int128)1 << 30)) >> 31; /* floor: half up */
+    if (right == 0)
+        return (int32_t)r;
+    __int128 half = (__int128)1 << (right - 1);
+    __int128 mag = ((r < 0 ? -r : r) + half) >> right;
+    return (int32_t)(r < 0 ? -mag : mag);
+#endif
+}
+
 Test(quant, multiply_by_quantized_multiplier_rounds_exactly)
 {
     for (int i = 0; i < 300000; i++) {
@@ -89,16 +113,24 @@ Test(quant, multiply_by_quantized_multiplier_rounds_exactly)
         int shift = (int)(next64() % 40) - 31;
         if (shift > 0 && (x > (INT32_MAX >> shift) || x < (INT32_MIN >> shift)))
             continue; /* TFLite's precondition: x * 2^shift fits */
-        __int128 prod = (__int128)x * m;
-        int total = 31 - shift;
-        __int128 expected = (prod + ((__int128)1 << (total - 1))) >> total; /* round half up */
-#ifdef RT_DOUBLE_ROUNDING
-        (void)expected;
-#else
-        cr_assert_eq(rt_mul_by_quantized_multiplier(x, m, shift), (int32_t)expected, "x=%d m=%d shift=%d", x, m,
-                     shift);
-#endif
+        cr_assert_eq(rt_mul_by_quantized_multiplier(x, m, shift), expected_product(x, m, shift), "x=%d m=%d shift=%d",
+                     x, m, shift);
     }
+}
+
+/* A value on which the two roundings must differ. */
+Test(quant, the_roundings_differ_where_they_should)
+{
+    /* m = 2^30 (one half) and shift -1: x / 4.  x = 6: single rounding
+     * takes 1.5 up to 2; double first halves to 3 (exact), then rounds
+     * 3 / 2 away from zero: 2 as well.  x = -6: single takes -1.5 up to
+     * -1, double rounds -3 / 2 away from zero to -2. */
+#ifdef RT_SINGLE_ROUNDING
+    cr_assert_eq(rt_mul_by_quantized_multiplier(-6, 1 << 30, -1), -1);
+#else
+    cr_assert_eq(rt_mul_by_quantized_multiplier(-6, 1 << 30, -1), -2);
+#endif
+    cr_assert_eq(rt_mul_by_quantized_multiplier(6, 1 << 30, -1), 2);
 }
 
 Test(quant, gemmlowp_primitives)

@@ -69,7 +69,13 @@ enum rt_status rt_prepare_softmax(struct rt_prepare_ctx *ctx, struct rt_node *no
     /* PreprocessSoftmaxScaling with 5 integer bits for the differences. */
     const int scaled_diff_integer_bits = 5;
     double real = (double)beta * (double)in->scale * (double)(1 << (31 - scaled_diff_integer_bits));
+    /* TFLite caps the multiplier below 2^31 with double rounding and
+     * below 2^30 with single rounding (PreprocessSoftmaxScaling). */
+#ifdef RT_SINGLE_ROUNDING
+    double max_real = 1073741823.0;
+#else
     double max_real = 2147483647.0;
+#endif
     if (real > max_real)
         real = max_real;
     int shift;

@@ -207,6 +207,11 @@ static int set_quant(struct mg_qmodel *m, int t, int n, const float *scales, int
     return rc;
 }
 
+static bool pruned_channel(const struct opt_layer_spec *sp, int32_t c)
+{
+    return sp->pruned && c % 3 == 1;
+}
+
 uint8_t *opt_build_layer_model(const struct opt_layer_spec *sp, uint64_t seed, size_t *size)
 {
     struct opt_rng r = {seed};
@@ -247,14 +252,21 @@ uint8_t *opt_build_layer_model(const struct opt_layer_spec *sp, uint64_t seed, s
         range[c] = opt_rng_range(&r, 0, 3) == 0 ? opt_rng_range(&r, 1, 20) : 127;
     for (size_t i = 0; i < nw; i++) {
         int32_t c = dw ? (int32_t)(i % (size_t)out_c) : (int32_t)(i / (size_t)k);
-        m.tensors[tw].data[i] = (uint8_t)(int8_t)opt_rng_range(&r, -range[c], range[c]);
+        m.tensors[tw].data[i] = (uint8_t)(int8_t)(pruned_channel(sp, c) ? 0 : opt_rng_range(&r, -range[c], range[c]));
     }
     free(range);
     const bool per_channel = !fc || sp->per_channel;
     const int nscales = per_channel ? out_c : 1;
     float *w_scale = malloc((size_t)nscales * sizeof *w_scale);
-    for (int c = 0; c < nscales; c++)
+    for (int c = 0; c < nscales; c++) {
         w_scale[c] = (float)(0.002 + 0.02 * opt_rng_unit(&r));
+        /* A pruned channel's scale, as a converter derives it from
+         * nearly-zero float weights: 2^-12 to 2^-24 of the others, which
+         * puts its effective scale below what the short requantization
+         * takes (opt_kernels.h), down to a zero multiplier. */
+        if (per_channel && pruned_channel(sp, c))
+            w_scale[c] = (float)ldexp(w_scale[c], -(int)opt_rng_range(&r, 12, 24));
+    }
     int qrc = set_quant(&m, tw, nscales, w_scale, 0, dw ? 3 : 0);
 
     /* Bias (scale in_scale * w_scale, zero point 0). */
@@ -283,11 +295,29 @@ uint8_t *opt_build_layer_model(const struct opt_layer_spec *sp, uint64_t seed, s
      * the accumulator ~ sqrt(k) * 74 * 60), or one that puts the effective
      * scale at 1/4 or above. */
     double mean_w = 0;
+    int n_mean = 0;
     for (int c = 0; c < nscales; c++)
-        mean_w += w_scale[c] / nscales;
+        if (!(per_channel && pruned_channel(sp, c)))
+            mean_w += w_scale[c], n_mean++;
+    mean_w /= n_mean > 0 ? n_mean : 1;
+    if (n_mean == 0)
+        mean_w = w_scale[0];
     double acc_std = sqrt((double)k) * 74.0 * 60.0;
     float out_scale = sp->big_scale ? (float)(in_scale * mean_w / (0.3 + 2.0 * opt_rng_unit(&r)))
                                     : (float)(in_scale * mean_w * acc_std / (30.0 + 40.0 * opt_rng_unit(&r)));
+    /* A pruned channel outputs its requantized bias at every pixel: a bias
+     * for a value in [-150, 150] output steps, of either sign (the double
+     * rounding treats negative accumulators apart). */
+    if (tb >= 0 && per_channel)
+        for (int32_t c = 0; c < out_c; c++) {
+            if (!pruned_channel(sp, c))
+                continue;
+            double steps = (double)in_scale * w_scale[c] / out_scale;
+            double b = (-150.0 + 300.0 * opt_rng_unit(&r)) / steps;
+            uint32_t v = (uint32_t)(int32_t)(b > 2147483647.0 ? 2147483647.0 : b < -2147483648.0 ? -2147483648.0 : b);
+            for (int i = 0; i < 4; i++)
+                m.tensors[tb].data[4 * c + i] = (uint8_t)(v >> (8 * i));
+        }
     free(w_scale);
     int32_t out_dims[4];
     int out_rank = fc ? 2 : 4;
@@ -403,11 +433,11 @@ const char *opt_layer_describe(const struct opt_layer_spec *s, char *buf, size_t
     static const char *kinds[] = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"};
     snprintf(buf, len,
              "%s in %dx%dx%dx%d out_c %d kernel %dx%d stride %dx%d dm %d %s act %u bias %d per_channel %d "
-             "big_scale %d zp in %d out %d",
+             "big_scale %d pruned %d zp in %d out %d",
              kinds[s->kind], s->batch, s->in_h, s->in_w, s->in_c, s->kind == OPT_DWCONV ? s->in_c * s->depth_multiplier
                                                                                        : s->out_c,
              s->k_h, s->k_w, s->stride_h, s->stride_w, s->depth_multiplier, s->same_padding ? "SAME" : "VALID",
-             s->activation, s->bias, s->per_channel, s->big_scale, s->input_zero_point, s->output_zero_point);
+             s->activation, s->bias, s->per_channel, s->big_scale, s->pruned, s->input_zero_point, s->output_zero_point);
     return buf;
 }
 

@@ -77,6 +77,9 @@ struct opt_layer_spec {
     bool bias;                        /* has a bias input */
     bool per_channel;                 /* FC: per-channel weight scales */
     bool big_scale;                   /* effective scales >= 1/4 (ref's generic requantization) */
+    bool pruned;                      /* every third output channel's weights all zero, as in pruned
+                                       * models: a tiny weight scale and a bias that puts the
+                                       * channel's constant output anywhere in (and beyond) int8 */
     int32_t input_zero_point, output_zero_point;
 };
 

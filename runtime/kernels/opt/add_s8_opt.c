@@ -6,36 +6,43 @@
  * rescaled by rt_mul_by_quantized_multiplier, the two are summed, and the
  * sum rescaled to the output.
  *
- * ref pays three 64-bit multiply-round-shift sequences per element.  Here
- * each rescaling is exact in three instructions: for |x| small enough that
- * x << L fits in int32 (L = max(0, shift + 2)),
+ * ref pays three multiply-round-shift sequences per element.  Here an
+ * input's rescaled value is a table lookup (256 entries, ref's own
+ * arithmetic) or, when its multiplier is 1/2, a shift; and the output's
+ * rescaling is exact in a few instructions: with single rounding, for
+ * |x| small enough that x << L fits in int32 (L = max(0, shift + 2)),
  *     ref(x, m, shift) = (high word of (x << L) * m + 2^(n-1)) >> n,
  *     n = max(1, -shift - 1),
- * one SMMLA and one arithmetic shift (see rescale_init for why), and the
- * input offset and the shift by 20 are one multiply-accumulate.  Inputs are
- * at most 255 << 20 in magnitude and their rescaled sum below 2^29, which
- * bounds L; the wrapper checks the shifts allow it and leaves other
- * layers, and broadcasting, to ref.  No scratch.
+ * one SMMLA and one arithmetic shift (see rescale_init for why); with
+ * double rounding, for shift <= -2, opt_kernels.h's short form (the sum is
+ * below 2^29, so twice it fits).  The wrapper checks the shifts allow it
+ * and leaves other layers, and broadcasting, to ref.  Scratch: the tables.
  */
 #include "opt_kernels.h"
 
-/* ref's rt_mul_by_quantized_multiplier(x, m, shift) for |x| < limit. */
+/* The output's rescaling: ref's rt_mul_by_quantized_multiplier(x, m,
+ * shift) for |x| < limit, as SMMLA of x << L onto R, shifted right by n.
+ * For an input (its table): m, and the shift in n. */
 struct rescale {
     int32_t L, m, R, n;
 };
 
-/* Why the formula is exact.  ref computes floor((x * m + 2^(t-1)) / 2^t)
- * with t = 31 - shift.  With y = x * 2^L, L = max(0, 33 - t), and
- * p = y * m = x * m * 2^L, take n = t + L - 32 (= max(1, t - 32)):
+/* Why the formula is exact (single rounding).  ref computes
+ * floor((x * m + 2^(t-1)) / 2^t) with t = 31 - shift.  With y = x * 2^L,
+ * L = max(0, 33 - t), and p = y * m = x * m * 2^L, take n = t + L - 32
+ * (= max(1, t - 32)):
  *   floor((x * m + 2^(t-1)) / 2^t) = floor((p + 2^(t+L-1)) / 2^(t+L))
  *                                  = floor((floor(p / 2^32) + 2^(n-1)) / 2^n)
  * because 2^(t+L-1) = 2^32 * 2^(n-1) is a multiple of 2^32 (t + L >= 33)
  * and nested floor divisions by powers of two compose.  floor(p / 2^32)
  * is SMMUL's result; adding 2^(n-1) with it is SMMLA.  Nothing saturates:
  * |y| < 2^31 and m < 2^31, so the high word is below 2^30.  Returns false
- * when y could overflow. */
+ * when y could overflow.  With double rounding the output's rescaling is
+ * opt_kernels.h's short form instead: L = 0, R and n from its helpers,
+ * and it needs shift <= -2. */
 static bool rescale_init(struct rescale *r, int32_t m, int32_t shift, int32_t limit_log2)
 {
+#ifdef RT_SINGLE_ROUNDING
     const int32_t t = 31 - shift;
     r->L = t < 33 ? 33 - t : 0;
     if (limit_log2 + r->L > 31)
@@ -44,6 +51,15 @@ static bool rescale_init(struct rescale *r, int32_t m, int32_t shift, int32_t li
     r->n = t + r->L - 32;
     r->R = (int32_t)1 << (r->n - 1);
     return true;
+#else
+    if (!rt_opt_shift_short(shift) || limit_log2 > 29)
+        return false;
+    r->L = 0;
+    r->m = m;
+    r->n = rt_opt_final_shift(-shift);
+    r->R = rt_opt_rounding_term(-shift, 0);
+    return true;
+#endif
 }
 
 struct add_plan {
@@ -65,18 +81,16 @@ static bool is_half(int32_t m, int32_t shift)
 
 static bool plan(struct add_plan *a, const struct rt_add_params *p)
 {
-#ifdef RT_DOUBLE_ROUNDING
-    return false;
-#endif
     if (p->left_shift != 20)
         return false;
     /* |(in + offset) << 20| <= 255 << 20 < 2^28; each rescaled input is
-     * below 2^28 (the input multipliers are at most 1/2), the sum below 2^29. */
-    if (!rescale_init(&a->s1, p->input1_multiplier, p->input1_shift, 28) ||
-        !rescale_init(&a->s2, p->input2_multiplier, p->input2_shift, 28) ||
-        !rescale_init(&a->out, p->output_multiplier, p->output_shift, 29) || p->input1_shift > 0 ||
+     * below 2^28 (the input multipliers are at most 1/2), the sum below
+     * 2^29.  The inputs' tables hold ref's own values (fill_table). */
+    if (!rescale_init(&a->out, p->output_multiplier, p->output_shift, 29) || p->input1_shift > 0 ||
         p->input2_shift > 0)
         return false;
+    a->s1 = (struct rescale){.m = p->input1_multiplier, .n = p->input1_shift};
+    a->s2 = (struct rescale){.m = p->input2_multiplier, .n = p->input2_shift};
     a->off1 = p->input1_offset;
     a->off2 = p->input2_offset;
     a->table1 = !is_half(p->input1_multiplier, p->input1_shift);
@@ -85,20 +99,20 @@ static bool plan(struct add_plan *a, const struct rt_add_params *p)
     a->lo = p->act_min;
     a->hi = p->act_max;
     /* Folding the zero point into the rounding term (see
-     * depthwise_conv_3x3_s8_opt.c's group_params) needs n <= 21. */
-    a->folded = a->out.n <= 21 && a->lo == -128 && a->hi == 127;
+     * depthwise_conv_3x3_s8_opt.c's group_params) needs n <= 21 (single
+     * rounding) or 22 (double: the final shift is one more). */
+    a->folded = a->out.n <= (RT_OPT_SINGLE ? 21 : 22) && a->lo == -128 && a->hi == 127;
     if (a->folded)
         a->out.R += (int32_t)((uint32_t)a->zp << a->out.n);
     return true;
 }
 
-/* ref's rescaled value of every int8 input value v, at table[v + 128]. */
+/* ref's rescaled value of every int8 input value v, at table[v + 128]
+ * (r->n holds the input's shift). */
 static void fill_table(int32_t *table, const struct rescale *r, int32_t offset)
 {
-    for (int32_t v = -128; v < 128; v++) {
-        const int32_t y = (int32_t)((uint32_t)(v + offset) << (20 + r->L));
-        table[v + 128] = rt_smmla(y, r->m, r->R) >> r->n;
-    }
+    for (int32_t v = -128; v < 128; v++)
+        table[v + 128] = rt_mul_by_quantized_multiplier((int32_t)((uint32_t)(v + offset) << 20), r->m, r->n);
 }
 
 /* Whether the fast arithmetic applies and the shapes need no broadcast. */
@@ -129,8 +143,13 @@ static inline __attribute__((always_inline)) void add_loop(const struct add_plan
     for (uint32_t i = 0; i < n; i++) {
         const int32_t s1 = tab1 ? t1[in1[i] + 128] : (int32_t)((uint32_t)(in1[i] + off1) << 19);
         const int32_t s2 = tab2 ? t2[in2[i] + 128] : (int32_t)((uint32_t)(in2[i] + off2) << 19);
+#ifdef RT_SINGLE_ROUNDING
         const int32_t sum = (int32_t)((uint32_t)(s1 + s2) << ol);
         const int32_t v = rt_smmla(sum, m, R) >> sh;
+#else
+        (void)ol;
+        const int32_t v = rt_opt_short(s1 + s2, m, R, sh);
+#endif
         out[i] = (int8_t)(folded ? rt_ssat8(v) : rt_opt_clamp(v + a->zp, a->lo, a->hi));
     }
 }

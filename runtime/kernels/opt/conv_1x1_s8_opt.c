@@ -31,7 +31,7 @@ static enum rt_status conv_1x1_s8_opt(struct rt_tensor *tensors, const struct rt
     uint32_t *cols = node->scratch;
     struct rt_opt_mat_mult mm;
     int32_t *table = (int32_t *)(void *)((uint8_t *)node->scratch + rt_opt_columns_bytes(in_c));
-    rt_opt_mat_mult_init(&mm, weights, bias, out_c, in_c, p, RT_SIMD_DSP ? table : NULL);
+    rt_opt_mat_mult_init(&mm, weights, bias, out_c, in_c, p, RT_SIMD_DSP ? table : NULL, node->kernel_data);
 
     for (int32_t b = 0; b < in->dims[0]; b++) {
         const int8_t *input = (const int8_t *)in->data + b * in_h * in_w * in_c;

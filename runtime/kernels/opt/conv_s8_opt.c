@@ -194,7 +194,7 @@ static enum rt_status conv_s8_opt(struct rt_tensor *tensors, const struct rt_nod
     const int32_t pixels = s.out_h * s.out_w;
     struct rt_opt_mat_mult mm;
     int32_t *table = (int32_t *)(void *)(stage + stage_bytes(&s));
-    rt_opt_mat_mult_init(&mm, weights, bias, s.out_c, s.k, p, RT_SIMD_DSP ? table : NULL);
+    rt_opt_mat_mult_init(&mm, weights, bias, s.out_c, s.k, p, RT_SIMD_DSP ? table : NULL, node->kernel_data);
 
     for (int32_t b = 0; b < in->dims[0]; b++) {
         const int8_t *input = (const int8_t *)in->data + b * s.in_h * s.in_w * s.in_c;

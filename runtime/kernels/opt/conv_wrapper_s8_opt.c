@@ -29,7 +29,15 @@ static const struct rt_kernel *choose(const struct rt_tensor *tensors, const str
 static enum rt_status conv_wrapper_prepare(struct rt_prepare_ctx *ctx, struct rt_node *node)
 {
     node->kernel = choose(ctx->tensors, node);
-    return RT_OK;
+    if (node->kernel == &rt_kernel_conv_s8_ref)
+        return RT_OK;
+    /* The matrix core's channels of zero weights (opt_kernels.h). */
+    const struct rt_tensor *filter = &ctx->tensors[node->inputs[1]];
+    const uint32_t *rows;
+    enum rt_status st = rt_opt_zero_rows(ctx, (const int8_t *)filter->data, filter->dims[0],
+                                         filter->dims[1] * filter->dims[2] * filter->dims[3], &rows);
+    node->kernel_data = (void *)rows;
+    return st;
 }
 
 static uint32_t conv_wrapper_scratch(const struct rt_tensor *tensors, const struct rt_node *node)

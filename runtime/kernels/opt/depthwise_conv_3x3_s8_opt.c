@@ -200,8 +200,8 @@ static void build_strip(uint32_t *strip, const int8_t *input, const struct dw3_s
     "ldr %[m], [%[P], #" #i "*12]\n\t"                                                                                \
     "ldr %[r], [%[P], #" #i "*12+4]\n\t"                                                                              \
     "ldr %[n], [%[P], #" #i "*12+8]\n\t"                                                                              \
-    "smmla %[" #a "], %[" #a "], %[m], %[r]\n\t"                                                                       \
-    "smmla %[" #b "], %[" #b "], %[m], %[r]\n\t"                                                                       \
+    RT_RQ_MUL(#a, "m", "r", "t")                                                                                      \
+    RT_RQ_MUL(#b, "m", "r", "t")                                                                                      \
     "asr %[" #a "], %[" #a "], %[n]\n\t"                                                                               \
     "asr %[" #b "], %[" #b "], %[n]\n\t"                                                                               \
     "ssat %[" #a "], #8, %[" #a "]\n\t"                                                                                \
@@ -211,27 +211,24 @@ static void build_strip(uint32_t *strip, const int8_t *input, const struct dw3_s
 #endif
 
 /* A group's requantization in the fast case: for channel i, P[3i] = m,
- * P[3i+1] = 2^(n-1) + (zero point << n) and P[3i+2] = n = -shift - 1, so
- * that the output is SSAT8((high word of acc * m + P[3i+1]) >> n):
- * adding zp * 2^n before the shift adds exactly zp after it.  It needs
- * shift <= -2 (see rt_opt_requant) and n <= 21 (so that |zp << n| <=
- * 2^28 and the sum, with the high word below 2^30, stays in int32), and
- * the full [-128, 127] bounds.  Returns false otherwise. */
+ * P[3i+1] = the rounding term with the zero point folded in and P[3i+2] =
+ * the final shift, so that the output is SSAT8 of the short form
+ * (opt_kernels.h): adding the zero point before the shift adds exactly it
+ * after.  It needs shift <= -2, -shift <= 22 (so that |zp| times the
+ * rounding term's scale is at most 2^29 and the sum stays in int32), the
+ * full [-128, 127] bounds (and, for double rounding, shifts down to -21:
+ * see opt_kernels.h).  Returns false otherwise. */
 static bool group_params(int32_t *P, const struct rt_conv_params *p, int32_t c)
 {
-#ifdef RT_DOUBLE_ROUNDING
-    return false;
-#endif
     if (p->act_min != -128 || p->act_max != 127)
         return false;
     for (int i = 0; i < 4; i++) {
         const int32_t shift = p->shift[c + i];
-        if (shift > -2 || shift < -22)
+        if (!rt_opt_shift_short(shift) || shift < -22)
             return false;
-        const int32_t n = -shift - 1;
         P[3 * i] = p->multiplier[c + i];
-        P[3 * i + 1] = ((int32_t)1 << (n - 1)) + (int32_t)((uint32_t)p->output_offset << n);
-        P[3 * i + 2] = n;
+        P[3 * i + 1] = rt_opt_rounding_term(-shift, p->output_offset);
+        P[3 * i + 2] = rt_opt_final_shift(-shift);
     }
     return true;
 }
@@ -257,15 +254,15 @@ static inline void pixel_pair(const uint32_t *x, const uint32_t *ws, const int32
     else
         RT_DW_ASM(RT_DW_TAPS_S2);
     if (fast) {
-        int32_t m, r, n;
+        int32_t m, r, n, t;
         __asm__ volatile(RT_DW_RQ(a0, b0, 0) RT_DW_RQ(a1, b1, 1)
                          : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [m] "=&r"(m), [r] "=&r"(r),
-                           [n] "=&r"(n)
+                           [n] "=&r"(n), [t] "=&r"(t)
                          : [P] "r"(P), [o0] "r"(o0), [o1] "r"(o1)
                          : "memory");
         __asm__ volatile(RT_DW_RQ(a2, b2, 2) RT_DW_RQ(a3, b3, 3)
                          : [a2] "+r"(a2), [a3] "+r"(a3), [b2] "+r"(b2), [b3] "+r"(b3), [m] "=&r"(m), [r] "=&r"(r),
-                           [n] "=&r"(n)
+                           [n] "=&r"(n), [t] "=&r"(t)
                          : [P] "r"(P), [o0] "r"(o0), [o1] "r"(o1)
                          : "memory");
         return;
@@ -292,8 +289,8 @@ static inline void pixel_pair(const uint32_t *x, const uint32_t *ws, const int32
     if (fast) {
         const int32_t acc[8] = {a0, a1, a2, a3, b0, b1, b2, b3};
         for (int i = 0; i < 4; i++) {
-            o0[i] = (int8_t)rt_ssat8((rt_mul_hi(acc[i], P[3 * i]) + P[3 * i + 1]) >> P[3 * i + 2]);
-            o1[i] = (int8_t)rt_ssat8((rt_mul_hi(acc[4 + i], P[3 * i]) + P[3 * i + 1]) >> P[3 * i + 2]);
+            o0[i] = (int8_t)rt_ssat8(rt_opt_short(acc[i], P[3 * i], P[3 * i + 1], P[3 * i + 2]));
+            o1[i] = (int8_t)rt_ssat8(rt_opt_short(acc[4 + i], P[3 * i], P[3 * i + 1], P[3 * i + 2]));
         }
         return;
     }

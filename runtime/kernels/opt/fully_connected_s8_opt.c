@@ -151,11 +151,9 @@ static void fc_batch(const struct rt_fc_params *p, const int8_t *weights, const 
     expand_row(x, in_row, n, p->input_offset);
     const int32_t zp = p->output_offset, lo = p->act_min, hi = p->act_max;
     /* rt_opt_requant's short form, decided once for per-tensor weights. */
-    bool same = !p->per_channel && p->shift[0] <= -2;
-#ifdef RT_DOUBLE_ROUNDING
-    same = false;
-#endif
-    const int32_t m = p->multiplier[0], sh = -p->shift[0] - 1, rnd = same ? (int32_t)1 << (sh - 1) : 0;
+    const bool same = !p->per_channel && rt_opt_shift_short(p->shift[0]);
+    const int32_t m = p->multiplier[0], sh = same ? rt_opt_final_shift(-p->shift[0]) : 0,
+                  rnd = same ? rt_opt_rounding_term(-p->shift[0], 0) : 0;
     int32_t o = 0;
     for (; o + 4 <= p->out_depth; o += 4) {
         const int8_t *w[4] = {weights + o * n, weights + (o + 1) * n, weights + (o + 2) * n, weights + (o + 3) * n};
@@ -169,7 +167,7 @@ static void fc_batch(const struct rt_fc_params *p, const int8_t *weights, const 
         if (same) {
             /* One multiplier for every row (per-tensor weights), short form. */
             for (int r = 0; r < 4; r++)
-                out_row[o + r] = (int8_t)rt_opt_clamp(((rt_mul_hi(acc[r], m) + rnd) >> sh) + zp, lo, hi);
+                out_row[o + r] = (int8_t)rt_opt_clamp(rt_opt_short(acc[r], m, rnd, sh) + zp, lo, hi);
         } else {
             for (int r = 0; r < 4; r++) {
                 const int32_t c = p->per_channel ? o + r : 0;

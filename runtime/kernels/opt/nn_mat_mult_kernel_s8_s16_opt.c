@@ -25,8 +25,40 @@
  */
 #include "opt_kernels.h"
 
+static bool zero_row(const uint32_t *zero_rows, int32_t c)
+{
+    return zero_rows && (zero_rows[c / 32] >> (c % 32)) & 1u;
+}
+
+static bool all_zero(const int8_t *row, int32_t k)
+{
+    int32_t i = 0;
+    while (i < k && row[i] == 0)
+        i++;
+    return i == k;
+}
+
+enum rt_status rt_opt_zero_rows(struct rt_prepare_ctx *ctx, const int8_t *weights, int32_t out_c, int32_t k,
+                                const uint32_t **rows)
+{
+    *rows = NULL;
+    int32_t c = 0;
+    while (c < out_c && !all_zero(weights + c * k, k))
+        c++;
+    if (c == out_c)
+        return RT_OK;
+    uint32_t *bits = rt_persistent_alloc(ctx, 4u * (((uint32_t)out_c + 31u) / 32u)); /* zeroed */
+    if (!bits)
+        return RT_NO_MEMORY;
+    for (; c < out_c; c++)
+        if (all_zero(weights + c * k, k))
+            bits[c / 32] |= 1u << (c % 32);
+    *rows = bits;
+    return RT_OK;
+}
+
 void rt_opt_mat_mult_init(struct rt_opt_mat_mult *mm, const int8_t *weights, const int32_t *bias, int32_t out_c,
-                          int32_t k, const struct rt_conv_params *p, int32_t *table)
+                          int32_t k, const struct rt_conv_params *p, int32_t *table, const uint32_t *zero_rows)
 {
     mm->weights = weights;
     mm->bias = bias;
@@ -37,30 +69,42 @@ void rt_opt_mat_mult_init(struct rt_opt_mat_mult *mm, const int8_t *weights, con
     mm->out.zp = p->output_offset;
     mm->out.lo = p->act_min;
     mm->out.hi = p->act_max;
-    /* The short requantization needs the full int8 range (every RELU
-     * whose zero point is -128, and no activation); each channel pair
-     * also needs shifts <= -2 (pair_fast), else it takes ref's arithmetic. */
+    /* The short requantization (opt_kernels.h) needs the full int8 range
+     * (every RELU whose zero point is -128, and no activation); each
+     * channel pair also needs shifts it takes (pair_fast), else it takes
+     * ref's arithmetic. */
     mm->full_range = p->act_min == -128 && p->act_max == 127;
-#ifdef RT_DOUBLE_ROUNDING
-    mm->full_range = false;
-#endif
     mm->all_fast = mm->full_range;
     for (int32_t c = 0; c < out_c && mm->all_fast; c++)
-        mm->all_fast = p->shift[c] <= -2;
+        mm->all_fast = rt_opt_shift_short(p->shift[c]);
     /* The table of mm_pairs_table: the zero point folds into the rounding
-     * term when n = -shift - 1 <= 21 (|zp << n| <= 2^28). */
+     * term when -shift <= 22 (|zp << 22| <= 2^29); a channel of zero
+     * weights holds its constant output instead (rt_opt_zero_rows), with
+     * multiplier 0 and final shift 0: the short form then leaves the
+     * rounding term, less 1 for a negative accumulator (double rounding),
+     * and the accumulator is the bias at every pixel. */
     mm->table = NULL;
-    bool tab = table && mm->all_fast;
+    bool tab = table != NULL && mm->full_range;
     for (int32_t c = 0; c < out_c && tab; c++)
-        tab = p->shift[c] >= -22;
+        tab = zero_row(zero_rows, c) || (rt_opt_shift_short(p->shift[c]) && p->shift[c] >= -22);
     if (tab) {
         for (int32_t c = 0; c < out_c; c++) {
-            const int32_t n = -p->shift[c] - 1;
+            if (zero_row(zero_rows, c)) {
+                const int32_t acc = bias ? bias[c] : 0;
+                const int32_t v = rt_add_sat(rt_mul_by_quantized_multiplier(acc, p->multiplier[c], p->shift[c]),
+                                             p->output_offset);
+                table[3 * c] = 0;
+                table[3 * c + 1] = rt_opt_clamp(v, -128, 127) - (RT_OPT_SINGLE ? 0 : (acc >> 31));
+                table[3 * c + 2] = 0;
+                continue;
+            }
+            const int32_t e = -p->shift[c];
             table[3 * c] = p->multiplier[c];
-            table[3 * c + 1] = ((int32_t)1 << (n - 1)) + (int32_t)((uint32_t)p->output_offset << n);
-            table[3 * c + 2] = n;
+            table[3 * c + 1] = rt_opt_rounding_term(e, p->output_offset);
+            table[3 * c + 2] = rt_opt_final_shift(e);
         }
         mm->table = table;
+        mm->all_fast = true;
     }
 }
 
@@ -301,22 +345,22 @@ static void partial_2x2(const int8_t *w0, const int8_t *w1, const uint32_t *g, i
 
 /* Channels c and c + 1 of both columns, in the fast case (see
  * rt_opt_mat_mult_init): out[c], out[c + 1] and the same at out + stride.
- * n = -shift - 1 and the rounding term 2^(n-1) are made from the shift
- * in three instructions; SSAT #8 is the clamp. */
+ * The final shift and the rounding term are made from the shift in four
+ * instructions (RT_RQ_SHIFT); SSAT #8 is the clamp. */
 static inline void requant_2x2_fast(const int32_t acc[4], const int32_t *m, const int8_t *s, int8_t *out,
                                     int32_t stride, int32_t zp)
 {
 #if RT_SIMD_DSP
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-    int32_t mv, n, rnd;
+    int32_t mv, n, rnd, t;
     __asm__ volatile("ldrsb %[n], [%[s]]\n\t"
                      "ldr %[mv], [%[m]]\n\t"
-                     "mvn %[n], %[n]\n\t"
+                     RT_RQ_SHIFT("n")
                      "mov %[r], #1\n\t"
                      "lsl %[r], %[r], %[n]\n\t"
                      "lsr %[r], %[r], #1\n\t"
-                     "smmla %[a00], %[a00], %[mv], %[r]\n\t"
-                     "smmla %[a01], %[a01], %[mv], %[r]\n\t"
+                     RT_RQ_MUL("a00", "mv", "r", "t")
+                     RT_RQ_MUL("a01", "mv", "r", "t")
                      "asr %[a00], %[a00], %[n]\n\t"
                      "asr %[a01], %[a01], %[n]\n\t"
                      "ldrsb %[n], [%[s], #1]\n\t"
@@ -327,12 +371,12 @@ static inline void requant_2x2_fast(const int32_t acc[4], const int32_t *m, cons
                      "ssat %[a01], #8, %[a01]\n\t"
                      "strb %[a00], [%[o]]\n\t"
                      "strb %[a01], [%[o], %[st]]\n\t"
-                     "mvn %[n], %[n]\n\t"
+                     RT_RQ_SHIFT("n")
                      "mov %[r], #1\n\t"
                      "lsl %[r], %[r], %[n]\n\t"
                      "lsr %[r], %[r], #1\n\t"
-                     "smmla %[a10], %[a10], %[mv], %[r]\n\t"
-                     "smmla %[a11], %[a11], %[mv], %[r]\n\t"
+                     RT_RQ_MUL("a10", "mv", "r", "t")
+                     RT_RQ_MUL("a11", "mv", "r", "t")
                      "asr %[a10], %[a10], %[n]\n\t"
                      "asr %[a11], %[a11], %[n]\n\t"
                      "add %[a10], %[a10], %[zp]\n\t"
@@ -343,14 +387,14 @@ static inline void requant_2x2_fast(const int32_t acc[4], const int32_t *m, cons
                      "strb %[a10], [%[o], #1]\n\t"
                      "strb %[a11], [%[n], #1]\n\t"
                      : [a00] "+&r"(a00), [a01] "+&r"(a01), [a10] "+&r"(a10), [a11] "+&r"(a11), [mv] "=&r"(mv),
-                       [n] "=&r"(n), [r] "=&r"(rnd)
+                       [n] "=&r"(n), [r] "=&r"(rnd), [t] "=&r"(t)
                      : [m] "r"(m), [s] "r"(s), [o] "r"(out), [st] "r"(stride), [zp] "r"(zp)
                      : "memory");
 #else
     for (int i = 0; i < 2; i++) {
-        const int32_t n = -s[i] - 1, rnd = (int32_t)1 << (n - 1);
-        out[i] = (int8_t)rt_ssat8(((rt_mul_hi(acc[2 * i], m[i]) + rnd) >> n) + zp);
-        out[stride + i] = (int8_t)rt_ssat8(((rt_mul_hi(acc[2 * i + 1], m[i]) + rnd) >> n) + zp);
+        const int32_t e = -s[i], R = rt_opt_rounding_term(e, 0), sh = rt_opt_final_shift(e);
+        out[i] = (int8_t)rt_ssat8(rt_opt_short(acc[2 * i], m[i], R, sh) + zp);
+        out[stride + i] = (int8_t)rt_ssat8(rt_opt_short(acc[2 * i + 1], m[i], R, sh) + zp);
     }
 #endif
 }
@@ -434,15 +478,15 @@ static void mm_pairs_fast(struct mm_state *st)
         "ldr %[t2], [%[t5], #28]\n\t"
         "ldr %[t3], [%[t5], #32]\n\t"
         "ldr %[t4], [%[t5], #36]\n\t"
-        /* Channel c: n = -shift - 1, rnd = 2^(n-1) (in w1), m in w0. */
+        /* Channel c: n = the final shift, rnd (in w1) and m (in w0). */
         "ldrsb %[n], [%[t1]], #1\n\t"
         "ldr %[w0], [%[t0]], #4\n\t"
-        "mvn %[n], %[n]\n\t"
+        RT_RQ_SHIFT("n")
         "mov %[w1], #1\n\t"
         "lsl %[w1], %[w1], %[n]\n\t"
         "lsr %[w1], %[w1], #1\n\t"
-        "smmla %[a00], %[a00], %[w0], %[w1]\n\t"
-        "smmla %[a01], %[a01], %[w0], %[w1]\n\t"
+        RT_RQ_MUL("a00", "w0", "w1", "c")
+        RT_RQ_MUL("a01", "w0", "w1", "c")
         "asr %[a00], %[a00], %[n]\n\t"
         "asr %[a01], %[a01], %[n]\n\t"
         "ldrsb %[n], [%[t1]], #1\n\t"
@@ -454,12 +498,12 @@ static void mm_pairs_fast(struct mm_state *st)
         "strb %[a00], [%[t2]]\n\t"
         "strb %[a01], [%[t2], %[t3]]\n\t"
         /* Channel c + 1. */
-        "mvn %[n], %[n]\n\t"
+        RT_RQ_SHIFT("n")
         "mov %[w1], #1\n\t"
         "lsl %[w1], %[w1], %[n]\n\t"
         "lsr %[w1], %[w1], #1\n\t"
-        "smmla %[a10], %[a10], %[w0], %[w1]\n\t"
-        "smmla %[a11], %[a11], %[w0], %[w1]\n\t"
+        RT_RQ_MUL("a10", "w0", "w1", "c")
+        RT_RQ_MUL("a11", "w0", "w1", "c")
         "asr %[a10], %[a10], %[n]\n\t"
         "asr %[a11], %[a11], %[n]\n\t"
         "add %[a10], %[a10], %[t4]\n\t"
@@ -486,9 +530,8 @@ static void mm_pairs_fast(struct mm_state *st)
 
 /* The same with the requantization parameters of every channel taken from
  * a table (rt_opt_mat_mult_init): st->mult points at it, three words per
- * channel, m, 2^(n-1) + zero point * 2^n and n, so that the output is
- * SSAT8((high word of acc * m + R) >> n) (see depthwise_conv_3x3_s8_opt.c's
- * group_params for why the zero point may go in R). */
+ * channel, m, the rounding term with the zero point folded in and the final
+ * shift (opt_kernels.h), so that the output is SSAT8 of the short form. */
 static void mm_pairs_table(struct mm_state *st)
 {
     int32_t a00, a01, a10, a11, n;
@@ -500,12 +543,12 @@ static void mm_pairs_table(struct mm_state *st)
         "ldr %[t0], [%[t5], #20]\n\t"
         "ldr %[t2], [%[t5], #28]\n\t"
         "ldr %[t3], [%[t5], #32]\n\t"
-        /* Channel c: m, R = 2^(n-1) + zp * 2^n and n from the table. */
+        /* Channel c: m, the rounding term with the zero point, the final shift. */
         "ldr %[w0], [%[t0]], #4\n\t"
         "ldr %[w1], [%[t0]], #4\n\t"
         "ldr %[n], [%[t0]], #4\n\t"
-        "smmla %[a00], %[a00], %[w0], %[w1]\n\t"
-        "smmla %[a01], %[a01], %[w0], %[w1]\n\t"
+        RT_RQ_MUL("a00", "w0", "w1", "t1")
+        RT_RQ_MUL("a01", "w0", "w1", "t1")
         "asr %[a00], %[a00], %[n]\n\t"
         "asr %[a01], %[a01], %[n]\n\t"
         "ssat %[a00], #8, %[a00]\n\t"
@@ -516,8 +559,8 @@ static void mm_pairs_table(struct mm_state *st)
         "ldr %[w0], [%[t0]], #4\n\t"
         "ldr %[w1], [%[t0]], #4\n\t"
         "ldr %[n], [%[t0]], #4\n\t"
-        "smmla %[a10], %[a10], %[w0], %[w1]\n\t"
-        "smmla %[a11], %[a11], %[w0], %[w1]\n\t"
+        RT_RQ_MUL("a10", "w0", "w1", "t1")
+        RT_RQ_MUL("a11", "w0", "w1", "t1")
         "asr %[a10], %[a10], %[n]\n\t"
         "asr %[a11], %[a11], %[n]\n\t"
         "ssat %[a10], #8, %[a10]\n\t"
@@ -551,7 +594,7 @@ static void requant_2(int32_t a0, int32_t a1, int32_t m, int32_t shift, const st
 /* Whether channels c and c + 1 take the short requantization. */
 static inline bool pair_fast(const struct rt_opt_mat_mult *mm, int32_t c)
 {
-    return mm->full_range && mm->shift[c] <= -2 && mm->shift[c + 1] <= -2;
+    return mm->full_range && rt_opt_shift_short(mm->shift[c]) && rt_opt_shift_short(mm->shift[c + 1]);
 }
 
 void rt_opt_mat_mult_s8(const struct rt_opt_mat_mult *mm, const uint32_t *cols, int8_t *out0, int8_t *out1)

@@ -1,9 +1,9 @@
 /*
  * nn_requant_s8_opt.c — the out-of-line half of the `opt` family's
  * requantization (rt_opt_requant in opt_kernels.h): ref's own
- * rt_mul_by_quantized_multiplier for the shifts the inline fast path does
- * not cover (scales of 1/4 and above, a zero multiplier, or every shift
- * when the runtime is built with RT_DOUBLE_ROUNDING).  Kept out of line so
+ * rt_mul_by_quantized_multiplier for what the inline short form does not
+ * cover (scales of 1/4 and above, a zero multiplier, and with double
+ * rounding accumulators of 2^30 and more).  Kept out of line so
  * that the kernels' loops carry only the fast path.
  */
 #include "opt_kernels.h"

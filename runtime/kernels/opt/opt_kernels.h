@@ -42,19 +42,88 @@ extern const struct rt_kernel_family rt_family_opt;
 /* ---- requantization ---- */
 
 /* ref's rt_mul_by_quantized_multiplier(acc, m, shift) + output_offset,
- * clamped to [lo, hi], as one int8.
+ * clamped to [lo, hi] (within [-128, 127]), as one int8.
  *
- * With TFLite's single rounding the result is
- *   floor((acc * m + 2^(t-1)) / 2^t),  t = 31 - shift.
- * For shift <= -2 (t >= 33: every real-valued scale below 1/4, i.e. nearly
- * every conv and FC layer) the rounding term is a multiple of 2^32, so
- *   = floor((floor(acc * m / 2^32) + 2^(t-33)) / 2^(t-32)),
- * one SMMUL (the product's high word), an add and an arithmetic shift,
- * instead of a 64-bit add and a 64-bit variable shift.  The high word is
- * below 2^30 in magnitude, so nothing saturates and the output offset can
- * be added plainly.  Other shifts take ref's own function, out of line
- * (rt_opt_requant_generic, in nn_requant_s8_opt.c) to keep loops small. */
+ * For shift <= -2 (every real-valued scale below 1/4, i.e. nearly every
+ * conv and FC layer) both roundings have a short exact form, with
+ * e = -shift and a multiplier m in [2^30, 2^31):
+ *
+ * Single rounding (RT_SINGLE_ROUNDING): ref is floor((acc * m + 2^(e+30))
+ * / 2^(e+31)); the rounding term is a multiple of 2^32, so
+ *   = (floor(acc * m / 2^32) + 2^(e-2)) >> (e-1),
+ * one SMMUL (the product's high word), an add and an arithmetic shift.
+ *
+ * Double rounding (the default, TFLM's): ref is RoundingDivideByPOT(r, e)
+ * with r = floor((acc * m + 2^30) / 2^31) (SaturatingRoundingDoublingHigh-
+ * Mul, which never saturates here), i.e. floor((r + 2^(e-1) - [r < 0]) /
+ * 2^e).  Nested floor divisions compose, so this is floor((acc * m + 2^30
+ * + 2^(e+30) - [r < 0] * 2^31) / 2^(e+31)); with 2 acc in place of acc,
+ * the terms below 2^32 are SMMLAR's rounding (+2^31) and, when acc < 0
+ * (exactly when r < 0, but for acc = -1 and m = 2^30, where both give the
+ * same result for e >= 2), one less in the high word:
+ *   = (SMMLAR(2 acc, m, 2^(e-1)) + (acc >> 31)) >> e,
+ * exact for -2^30 <= acc < 2^30.  The doubling saturates (QADD): beyond
+ * that range ref's result is at least 2^(29-e) in magnitude, and for
+ * e <= 21 the saturated form's too, so both clamp to the same int8 bound
+ * whatever the zero point.  Larger e need |acc| < 2^30.
+ *
+ * Either way the high word is below 2^30 in magnitude, so the output offset
+ * can be added plainly, or folded into the rounding term (zp << (e-1),
+ * resp. zp << e) when e <= 22.  Other cases take ref's own function, out of
+ * line (rt_opt_requant_generic, in nn_requant_s8_opt.c) to keep loops
+ * small. */
 int32_t rt_opt_requant_generic(int32_t acc, int32_t m, int32_t shift, int32_t zp);
+
+#ifdef RT_SINGLE_ROUNDING
+#define RT_OPT_SINGLE 1
+#else
+#define RT_OPT_SINGLE 0
+#endif
+
+/* Whether the short form takes every accumulator at this shift (the
+ * kernels' per-channel test, made once per layer). */
+static inline bool rt_opt_shift_short(int32_t shift)
+{
+    return shift <= -2 && (RT_OPT_SINGLE || shift >= -21);
+}
+
+/* Whether it takes this accumulator at this shift. */
+static inline bool rt_opt_short_fits(int32_t acc, int32_t shift)
+{
+    return rt_opt_shift_short(shift) || (shift <= -2 && (uint32_t)acc + (1u << 30) < (1u << 31));
+}
+
+/* The short form, without the output offset unless it is folded into R
+ * (rt_opt_rounding_term); sh = rt_opt_final_shift(-shift). */
+static inline int32_t rt_opt_short(int32_t acc, int32_t m, int32_t R, int32_t sh)
+{
+#ifdef RT_SINGLE_ROUNDING
+    return (rt_mul_hi(acc, m) + R) >> sh;
+#else
+    return (rt_smmlar(rt_qadd(acc, acc), m, R) + (acc >> 31)) >> sh;
+#endif
+}
+
+/* The short form's rounding term for e = -shift, with zp folded in
+ * (0 for none; needs e <= 22). */
+static inline int32_t rt_opt_rounding_term(int32_t e, int32_t zp)
+{
+#ifdef RT_SINGLE_ROUNDING
+    return ((int32_t)1 << (e - 2)) + (int32_t)((uint32_t)zp << (e - 1));
+#else
+    return ((int32_t)1 << (e - 1)) + (int32_t)((uint32_t)zp << e);
+#endif
+}
+
+/* The shift the short form ends with (the table's third word). */
+static inline int32_t rt_opt_final_shift(int32_t e)
+{
+#ifdef RT_SINGLE_ROUNDING
+    return e - 1;
+#else
+    return e;
+#endif
+}
 
 /* The output's zero point and the fused activation's bounds. */
 struct rt_opt_out {
@@ -70,14 +139,32 @@ static inline int32_t rt_opt_clamp(int32_t v, int32_t lo, int32_t hi)
 static inline int32_t rt_opt_requant(int32_t acc, int32_t m, int32_t shift, int32_t zp, int32_t lo, int32_t hi)
 {
     int32_t v;
-#ifndef RT_DOUBLE_ROUNDING
-    if (__builtin_expect(shift <= -2, 1))
-        v = ((rt_mul_hi(acc, m) + ((int32_t)1 << (-shift - 2))) >> (-shift - 1)) + zp;
+    if (__builtin_expect(rt_opt_short_fits(acc, shift), 1))
+        v = rt_opt_short(acc, m, rt_opt_rounding_term(-shift, 0), rt_opt_final_shift(-shift)) + zp;
     else
-#endif
         v = rt_opt_requant_generic(acc, m, shift, zp);
     return v < lo ? lo : (v > hi ? hi : v);
 }
+
+#if RT_SIMD_DSP
+/* The short form in assembly, for the kernels' requantization blocks.
+ * RT_RQ_SHIFT turns a register holding the shift into the final shift
+ * (single rounding: -shift - 1, double: -shift); the rounding term without
+ * a zero point is then (1 << that) >> 1 in both.  RT_RQ_MUL(a, m, r, t)
+ * leaves in a what is then shifted right: single rounding, SMMLA of a * m
+ * onto r; double rounding, SMMLAR of 2a (saturated, QADD) * m onto r,
+ * minus 1 when a < 0, with t as a temporary. */
+#ifdef RT_SINGLE_ROUNDING
+#define RT_RQ_SHIFT(n) "mvn %[" n "], %[" n "]\n\t"
+#define RT_RQ_MUL(a, m, r, t) "smmla %[" a "], %[" a "], %[" m "], %[" r "]\n\t"
+#else
+#define RT_RQ_SHIFT(n) "rsb %[" n "], %[" n "], #0\n\t"
+#define RT_RQ_MUL(a, m, r, t)                                                                                         \
+    "qadd %[" t "], %[" a "], %[" a "]\n\t"                                                                          \
+    "smmlar %[" t "], %[" t "], %[" m "], %[" r "]\n\t"                                                              \
+    "add %[" a "], %[" t "], %[" a "], asr #31\n\t"
+#endif
+#endif
 
 /* ---- the matrix core shared by the convolutions (nn_mat_mult_kernel_s8_s16_opt.c) ----
  *
@@ -133,9 +220,21 @@ static inline uint32_t rt_opt_mat_mult_table_bytes(int32_t out_c)
     return RT_SIMD_DSP ? 12u * (uint32_t)out_c : 0;
 }
 
-/* table: rt_opt_mat_mult_table_bytes(out_c) of scratch, or NULL. */
+/* table: rt_opt_mat_mult_table_bytes(out_c) of scratch, or NULL.
+ * zero_rows: the bitmap of weight rows that are all zero (from
+ * rt_opt_zero_rows, in the conv wrapper's prepare), or NULL. */
 void rt_opt_mat_mult_init(struct rt_opt_mat_mult *mm, const int8_t *weights, const int32_t *bias, int32_t out_c,
-                          int32_t k, const struct rt_conv_params *p, int32_t *table);
+                          int32_t k, const struct rt_conv_params *p, int32_t *table, const uint32_t *zero_rows);
+
+/* Pruned models carry output channels whose weights are all zero (most
+ * channels of the late layers of MLPerf's VWW MobileNet): their output is
+ * the requantized bias, the same at every pixel, often at a scale the short
+ * requantization does not take.  The matrix core's table then holds that
+ * constant (multiplier 0), so the channel stays in the assembly loop.
+ * rt_opt_zero_rows marks them, once, in persistent memory: *rows is a
+ * bitmap of out_c bits, or NULL when there are none. */
+enum rt_status rt_opt_zero_rows(struct rt_prepare_ctx *ctx, const int8_t *weights, int32_t out_c, int32_t k,
+                                const uint32_t **rows);
 
 /* For every output channel c: out0[c] and out1[c], the requantized
  * products of weight row c with columns 0 and 1.  out1 may be NULL when

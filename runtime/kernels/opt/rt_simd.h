@@ -194,4 +194,28 @@ static inline int32_t rt_smmla(int32_t a, int32_t b, int32_t acc)
 #endif
 }
 
+/* QADD: a + b saturated to int32. */
+static inline int32_t rt_qadd(int32_t a, int32_t b)
+{
+#if RT_SIMD_DSP
+    return __qadd(a, b);
+#else
+    int64_t s = (int64_t)a + b;
+    return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+#endif
+}
+
+/* SMMLAR: acc + the high word of a * b rounded (2^31 added to the product
+ * first), wrapping. */
+static inline int32_t rt_smmlar(int32_t a, int32_t b, int32_t acc)
+{
+#if RT_SIMD_DSP
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+#else
+    return (int32_t)((uint32_t)acc + (uint32_t)(int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32));
+#endif
+}
+
 #endif
