@@ -16,10 +16,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${MCUSIM_BUILD_DIR:-"$here/build"}
 
 packages=(
-  meson ninja-build pkg-config gcc
+  meson ninja-build pkg-config gcc g++
   libunicorn-dev libcapstone-dev libsqlite3-dev libcriterion-dev
   libelf-dev libdw-dev libinih-dev libcjson-dev libmd-dev
-  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm python3-pyarmnn libarmnn-cpuref-backend22
   chromium libclang-rt-14-dev clang parallel python3 zlib1g-dev
   gdb-multiarch

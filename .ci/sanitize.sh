@@ -12,18 +12,30 @@
 #        MCUSIM_FUZZ_SECONDS    seconds per fuzz target (default 20)
 #
 # Needs clang and libclang-rt-14-dev (quickstart.sh installs them).  The
-# firmware is cross-compiled here as in the normal build (arm-none-eabi-gcc,
-# not sanitized): the tests run it on the sanitized simulator.
+# own runtime's firmware is cross-compiled here as in the normal build
+# (arm-none-eabi-gcc, not sanitized): the tests run it on the sanitized
+# simulator.  TensorFlow Lite Micro is not compiled a second time: its
+# images and host oracle come from the normal build (MCUSIM_BUILD_DIR,
+# default build/; -Dtflm_prebuilt), and the tests run them on the
+# sanitized simulator too.  Without a normal build that has them, the
+# TFLM tests are left out here (-Dtflm=disabled).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${MCUSIM_ASAN_BUILD_DIR:-"$here/build-asan"}
+normal=${MCUSIM_BUILD_DIR:-"$here/build"}
 seconds=${MCUSIM_FUZZ_SECONDS:-20}
 
+if [ -x "$normal/runtime/tflm/tflm-ref-run" ]; then
+  tflm=(-Dtflm=auto -Dtflm_prebuilt="$(cd "$normal" && pwd)")
+else
+  echo "sanitize: no TFLM build in $normal: the TFLM tests are left out of the sanitizer build"
+  tflm=(-Dtflm=disabled -Dtflm_prebuilt=)
+fi
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$here" -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dfuzz=enabled -Dfuzz_seconds="$seconds"
+    -Dfuzz=enabled -Dfuzz_seconds="$seconds" "${tflm[@]}"
 else
-  meson configure "$build" -Dfuzz_seconds="$seconds"
+  meson configure "$build" -Dfuzz_seconds="$seconds" "${tflm[@]}"
 fi
 
 # Any sanitizer report is fatal, at build time too (the build runs mcusim to
