@@ -23,8 +23,9 @@ static void usage(FILE *out)
     fprintf(out, "usage: mcusim model info FILE.tflite [--kernels ref|opt] [--json]\n\n"
                  "Reads and verifies a TFLite model with mcusim's runtime and prints, per layer:\n"
                  "index, operator, input and output shapes, MACs, weight bytes and the kernel\n"
-                 "chosen; then totals, the model's flash bytes and the arena bytes the planner\n"
-                 "needs (activations + kernel scratch, and the runtime's persistent tables).\n\n"
+                 "chosen; then totals, the model's flash bytes and the arena bytes the firmware's\n"
+                 "planner needs on the default board's core, nano33ble's Cortex-M4F (activations\n"
+                 "+ kernel scratch, and the runtime's persistent tables).\n\n"
                  "  --kernels NAME  kernel family to plan with (default ref; linked: ");
     for (size_t i = 0; rt_family_at(i); i++)
         fprintf(out, "%s%s", i ? ", " : "", rt_family_at(i)->name);
@@ -95,8 +96,8 @@ static void print_table(const char *path, size_t size, const struct rt_interp *i
     printf("total: %" PRIu32 " layers, %" PRIu64 " MACs, %" PRIu64 " weight bytes\n", it->num_nodes, it->total_macs,
            weights);
     printf("flash: %zu bytes (the model, read in place)\n", size);
-    printf("arena: %zu bytes = %zu activations and scratch + %zu runtime tables\n", it->arena_needed,
-           it->activation_bytes, it->persistent_bytes);
+    printf("arena: %zu bytes = %zu activations and scratch + %zu runtime tables\n", it->target_arena_needed,
+           it->target_arena_needed - it->target_persistent_bytes, it->target_persistent_bytes);
 }
 
 static void print_json(const char *path, size_t size, const struct rt_interp *it)
@@ -119,7 +120,8 @@ static void print_json(const char *path, size_t size, const struct rt_interp *it
     }
     printf("\n], \"total_macs\": %" PRIu64 ", \"weight_bytes\": %" PRIu64 ", \"arena_bytes\": %zu, "
            "\"activation_bytes\": %zu, \"persistent_bytes\": %zu}\n",
-           it->total_macs, weights, it->arena_needed, it->activation_bytes, it->persistent_bytes);
+           it->total_macs, weights, it->target_arena_needed, it->target_arena_needed - it->target_persistent_bytes,
+           it->target_persistent_bytes);
 }
 
 int cmd_model_info(int argc, char **argv)
@@ -150,10 +152,16 @@ int cmd_model_info(int argc, char **argv)
         fprintf(stderr, "mcusim model info: kernel family '%s' is not built into this mcusim\n", kernels);
         return EXIT_BAD_INPUT;
     }
+    struct board board;
+    char err[1200];
+    if (board_find("nano33ble", &board, err, sizeof err)) {
+        fprintf(stderr, "mcusim model info: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
     struct model_file model;
     struct model_plan plan;
-    char err[1200];
-    if (model_file_read(path, &model, err, sizeof err) || model_plan_open(&model, kernels, &plan, err, sizeof err)) {
+    if (model_file_read(path, &model, err, sizeof err) ||
+        model_plan_open(&model, kernels, &board, &plan, err, sizeof err)) {
         fprintf(stderr, "mcusim model info: %s\n", err);
         model_file_free(&model);
         return EXIT_BAD_INPUT;

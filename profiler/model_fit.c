@@ -71,8 +71,8 @@ static int open_model(const struct model_file *m, const char *family, struct rt_
     return 0;
 }
 
-int model_plan_open(const struct model_file *m, const char *family, struct model_plan *p, char *err,
-                    size_t errlen)
+int model_plan_open(const struct model_file *m, const char *family, const struct board *b, struct model_plan *p,
+                    char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     const struct rt_kernel_family *fam;
@@ -88,7 +88,7 @@ int model_plan_open(const struct model_file *m, const char *family, struct model
             snprintf(err, errlen, "%s: out of memory planning an arena of %zu bytes", m->path, size);
             return -1;
         }
-        st = rt_interp_init(&p->interp, &p->model, fam, p->arena, size, &rerr);
+        st = rt_interp_plan(&p->interp, &p->model, fam, rt_target_cortex_m(b->core->dsp), p->arena, size, &rerr);
         size = p->interp.arena_needed + 64;
     }
     if (st != RT_OK) {

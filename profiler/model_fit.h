@@ -44,20 +44,23 @@ struct model_file {
 int model_file_read(const char *path, struct model_file *m, char *err, size_t errlen);
 void model_file_free(struct model_file *m);
 
-/* A model as the host runtime prepares it with a kernel family: the
- * interpreter (layers, tensors, MACs, kernels chosen, arena sizes) over an
- * arena of its own. */
+/* A model as the host runtime prepares it with a kernel family, planned
+ * for a board's core: the interpreter (layers, tensors, MACs, kernels
+ * chosen, arena sizes; interp.target_arena_needed is the arena the
+ * firmware will ask for) over an arena of its own.  Planned only: it does
+ * not run. */
 struct model_plan {
     struct rt_model model;
     struct rt_interp interp;
     void *arena;
 };
 
-/* Reads, verifies and plans; the arena grows to what the plan needs.
- * Returns 0, or -1 with "PATH: problem" in err (an unknown family, a
- * corrupt model, an unsupported operator, named with its layer). */
-int model_plan_open(const struct model_file *m, const char *family, struct model_plan *p, char *err,
-                    size_t errlen);
+/* Reads, verifies and plans for the core of board b; the arena grows to
+ * what the plan needs.  Returns 0, or -1 with "PATH: problem" in err (an
+ * unknown family, a corrupt model, an unsupported operator, named with its
+ * layer). */
+int model_plan_open(const struct model_file *m, const char *family, const struct board *b, struct model_plan *p,
+                    char *err, size_t errlen);
 void model_plan_close(struct model_plan *p);
 
 /* Verifies and prepares the model as the runtime will, without keeping the

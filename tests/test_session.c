@@ -101,7 +101,9 @@ Test(model_fit, plan_gives_the_facts_and_errors_name_the_file)
     char err[1024];
     cr_assert_eq(model_file_read(workload("cnn"), &m, err, sizeof err), 0, "%s", err);
     struct model_plan p;
-    cr_assert_eq(model_plan_open(&m, "ref", &p, err, sizeof err), 0, "%s", err);
+    struct board b;
+    cr_assert_eq(board_find("nano33ble", &b, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(model_plan_open(&m, "ref", &b, &p, err, sizeof err), 0, "%s", err);
     cr_expect_eq(p.interp.num_nodes, 9u);
     cr_expect_gt(p.interp.total_macs, 0u);
     cr_expect_gt(p.interp.arena_needed, 0u);
@@ -123,6 +125,60 @@ Test(model_fit, plan_gives_the_facts_and_errors_name_the_file)
     cr_expect(strstr(err, bad) == err && strstr(err, "not a TFLite model"), "%s", err);
     model_file_free(&m);
     unlink(bad);
+}
+
+/* The host plans for the firmware: the arena it says the image will need
+ * is, to the byte, the one the image's runtime plans on the target (its
+ * tables are smaller there: 4-byte pointers, rt_target_sizes.h), for every
+ * workload and shared model, both kernel families, on an M4 and on the M0+
+ * (where the opt family takes its plain C paths). */
+static void expect_host_plan_is_the_targets(const char *model, const char *board, const char *kernels)
+{
+    struct model_file m;
+    struct model_plan p;
+    char err[1024];
+    cr_assert_eq(model_file_read(model, &m, err, sizeof err), 0, "%s", err);
+    struct board b;
+    cr_assert_eq(board_find(board, &b, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(model_plan_open(&m, kernels, &b, &p, err, sizeof err), 0, "%s", err);
+    struct profile_job job;
+    profile_job_init(&job);
+    job.model = model;
+    job.board = board;
+    job.kernels = kernels;
+    struct profile_session s;
+    cr_assert_eq(session_execute(&s, &job), 0, "%s: %s", model, s.error);
+    cr_expect_str_eq(s.run.status, "ok", "%s on %s (%s): %s", model, board, kernels, s.run.diagnostic);
+    cr_expect_eq(s.run.ram_arena_planned, p.interp.target_arena_needed, "%s on %s (%s): target %u, host says %zu",
+                 model, board, kernels, s.run.ram_arena_planned, p.interp.target_arena_needed);
+    cr_expect_leq(p.interp.target_arena_needed, p.interp.arena_needed);
+    /* Its scratch is sized for the board's core: the plan does not run here. */
+    struct rt_error rerr;
+    cr_expect_eq(rt_interp_invoke(&p.interp, &rerr), RT_BAD_ARG);
+    cr_expect_str_eq(rerr.msg, "interpreter planned for another core");
+    session_close(&s);
+    model_plan_close(&p);
+    model_file_free(&m);
+}
+
+Test(model_fit, the_host_plans_the_arena_of_the_firmware, .timeout = 900)
+{
+    static const char *const workloads[] = {"cnn", "cnn_half", "dscnn", "autoencoder", "mobilenet", "resnet"};
+    static const char *const shared[] = {"ad_autoencoder", "hello_world_float", "hello_world_int8", "ic_resnet8",
+                                         "kws_dscnn", "micro_speech", "person_detect", "vww_mobilenet"};
+    static const char *const kernels[] = {"ref", "opt"};
+    const char *dir = getenv("MCUSIM_SHARED_MODELS");
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+            expect_host_plan_is_the_targets(workload(workloads[i]), "nano33ble", kernels[k]);
+            expect_host_plan_is_the_targets(workload(workloads[i]), "pico", kernels[k]);
+        }
+        for (size_t i = 0; dir && i < sizeof shared / sizeof shared[0]; i++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s.tflite", dir, shared[i]);
+            expect_host_plan_is_the_targets(path, "nano33ble", kernels[k]);
+        }
+    }
 }
 
 /* ---- the session ---- */
