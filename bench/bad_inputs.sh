@@ -106,6 +106,8 @@ open('unknown-op.tflite','wb').write(b)
 "
 "$M" model build autoencoder:input=4096,hidden=1024 -o big-flash.tflite >/dev/null
 "$M" model build cnn:res=160,ch=3,width=2 -o big-ram.tflite >/dev/null
+"$M" model build mobilenet:alpha=0.5,res=224,classes=1000 -o big-both.tflite >/dev/null
+"$M" model build mobilenet:alpha=0.5,res=160,dtype=float32 -o float-big.tflite >/dev/null
 head -c 10 /dev/zero > short-input.bin
 mkdir adir
 
@@ -135,6 +137,8 @@ row "model" "constant graph input (fuzzer)" "$M" profile constant-input.tflite -
 row "model" "same, model info" "$M" model info zero-channels.tflite
 row "model" "too big for the flash" "$M" profile big-flash.tflite --no-db -q
 row "model" "arena too big for the RAM" "$M" profile big-ram.tflite --no-db -q
+row "model" "too big for the flash and the RAM" "$M" profile big-both.tflite --no-db -q
+row "model" "float32 operators the runtime lacks, and too big" "$M" profile float-big.tflite --no-db -q
 row "model" "input file of the wrong size" "$M" profile good.tflite --no-db -q --input short-input.bin
 row "model" "unknown kernel family" "$M" profile good.tflite --no-db --kernels fast
 

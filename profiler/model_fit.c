@@ -147,21 +147,3 @@ int model_slot_find(const struct elf_image *img, struct model_slot *slot, char *
     slot->end = hi;
     return 0;
 }
-
-void model_flash_fit(const struct model_slot *slot, size_t model_len, const struct board *b, struct flash_fit *fit)
-{
-    const struct board_region *flash = board_main_region(b, REGION_FLASH);
-    fit->needed = (uint64_t)model_len + MODEL_SLOT_HEADER_BYTES;
-    fit->free_bytes = slot->end - slot->start;
-    fit->runtime_bytes = slot->start - flash->base;
-    fit->capacity = flash->size;
-    fit->fits = fit->needed <= fit->free_bytes;
-}
-
-void flash_fit_text(const struct flash_fit *fit, const char *model, const char *board_name, char *out, size_t len)
-{
-    snprintf(out, len,
-             "%s does not fit in flash: the model needs %llu bytes, %u are free after the runtime's %u bytes "
-             "(board '%s' has %u)",
-             model, (unsigned long long)fit->needed, fit->free_bytes, fit->runtime_bytes, board_name, fit->capacity);
-}

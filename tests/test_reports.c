@@ -151,18 +151,24 @@ Test(report, nofit_run_reports_its_numbers, .timeout = 120)
     char *out, *err;
     run_ok("report big-ram", mcusim(&out, &err, "report big-ram --db runs.db"), err);
     char want[160];
-    snprintf(want, sizeof want, "nofit: model does not fit in RAM: the tensor arena needs %lld bytes",
-             db_int("runs.db", "SELECT ram_arena_planned FROM runs WHERE id = 6"));
+    snprintf(want, sizeof want, "nofit: big_ram.tflite does not fit nano33ble: RAM needs %lld bytes of 262144",
+             db_int("runs.db", "SELECT ram_capacity - ram_arena_capacity + ram_arena_planned FROM runs WHERE id = 6"));
     cr_expect(strstr(out, want), "%s\n%s", want, out);
-    long long need = db_int("runs.db", "SELECT ram_static + ram_arena_planned + ram_stack_peak FROM runs WHERE id = 6");
-    snprintf(want, sizeof want, "RAM: needs %s KB of 256.0 KB (%.1f%%) by the runtime's plan", kb_text(need),
+    long long need =
+        db_int("runs.db", "SELECT ram_capacity - ram_arena_capacity + ram_arena_planned FROM runs WHERE id = 6");
+    snprintf(want, sizeof want, "RAM: needs %s KB of 256.0 KB (%.1f%%), does not fit; nothing ran", kb_text(need),
              100.0 * need / (256 * 1024));
+    cr_expect(strstr(out, want), "%s\n%s", want, out);
+    cr_expect(strstr(out, "latency: not measured (nothing ran: the model does not fit the board)\n"
+                          "energy: not measured\n"),
+              "%s", out);
+    cr_expect_null(strstr(out, "no energy model"), "%s", out);
     cr_expect(strstr(out, want), "%s\n%s", want, out);
     check_golden("report_big_ram.txt", out);
     free(out);
     free(err);
     run_ok("report big-flash", mcusim(&out, &err, "report big-flash --db runs.db"), err);
-    cr_expect(strstr(out, "does not fit in flash"), "%s", out);
+    cr_expect(strstr(out, "big_flash.tflite does not fit nano33ble: flash needs "), "%s", out);
     long long used = db_int("runs.db", "SELECT flash_code + flash_rodata + flash_data + flash_model FROM runs WHERE id = 7");
     snprintf(want, sizeof want, "flash: %s KB of 1,024.0 KB (%.1f%%), does not fit", kb_text(used),
              100.0 * used / (1024 * 1024));
