@@ -10,6 +10,7 @@
 #include "rt_kernel.h"
 #include "rt_ops.h"
 #include "rt_target_sizes.h"
+#include "runtime_images.h"
 
 int image_room_read(const struct elf_image *img, const struct board *b, struct image_room *room, char *err,
                     size_t errlen)
@@ -42,6 +43,25 @@ int image_room_read(const struct elf_image *img, const struct board *b, struct i
     room->stack_reserved = have_stack ? stack_top - stack_limit : room->ram_stack;
     room->arena_capacity = arena_end - arena_start;
     return 0;
+}
+
+int image_room_find(const struct board *b, const char *kernels, struct image_room *room, char *err, size_t errlen)
+{
+    const struct runtime_image *ri = runtime_image_find(RUNTIME_DEFAULT, kernels);
+    if (!ri) {
+        char known[64];
+        runtime_kernels_text(RUNTIME_DEFAULT, ", ", " or ", known, sizeof known);
+        snprintf(err, errlen, "kernel family '%s' is not %s", kernels, known);
+        return -1;
+    }
+    char path[1024];
+    struct elf_image img;
+    if (runtime_image_path(ri, b->name, path, sizeof path, err, errlen) ||
+        elf_image_load(path, &img, err, errlen))
+        return -1;
+    int rc = image_room_read(&img, b, room, err, errlen);
+    elf_image_free(&img);
+    return rc;
 }
 
 void fit_verdict_judge(struct fit_verdict *v)

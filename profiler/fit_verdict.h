@@ -8,7 +8,8 @@
  *
  *   image_room_read    what a runtime image leaves for a model on its
  *                      board: the flash slot, the RAM between its static
- *                      data and its stack
+ *                      data and its stack (image_room_find: of the built
+ *                      image for a board and kernel family)
  *   fit_verdict_make   the verdict for a model file: the arena is the
  *                      firmware's own plan (model_fit.h plans for the
  *                      board's core, to the byte); when the runtime cannot
@@ -50,6 +51,11 @@ struct image_room {
  * "IMAGE: not a runtime image (...)" in err. */
 int image_room_read(const struct elf_image *img, const struct board *b, struct image_room *room, char *err,
                     size_t errlen);
+
+/* The same for the image the build made for board b and a kernel family
+ * of mcusim's runtime (runtime_images.h).  Returns 0, or -1 with a
+ * one-line message in err. */
+int image_room_find(const struct board *b, const char *kernels, struct image_room *room, char *err, size_t errlen);
 
 struct fit_verdict {
     struct image_room room;
