@@ -165,6 +165,18 @@ static int arena_lower_bound(const struct rt_model *model, uint64_t *bound, stru
     return st;
 }
 
+static uint64_t count_params(const struct rt_model *model)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < rt_model_num_tensors(model); i++) {
+        struct rt_tensor t;
+        struct rt_error err;
+        if (rt_model_tensor(model, i, &t, &err) == RT_OK && t.is_constant)
+            n += rt_tensor_elements(&t);
+    }
+    return n;
+}
+
 int fit_arena_lower_bound(const struct model_file *m, uint64_t *bytes, char *err, size_t errlen)
 {
     struct rt_model model;
@@ -190,6 +202,7 @@ int fit_verdict_make(const struct model_file *m, const char *family, const struc
         v->layers = plan.interp.num_nodes;
         v->macs = plan.interp.total_macs;
         v->arena = plan.interp.target_arena_needed;
+        v->params = count_params(&plan.model);
         model_plan_close(&plan);
         fit_verdict_judge(v);
         return 0;
@@ -213,6 +226,7 @@ int fit_verdict_make(const struct model_file *m, const char *family, const struc
                                                                                                 : why;
     snprintf(v->why, sizeof v->why, "%.500s", problem);
     v->layers = rt_model_num_ops(&model);
+    v->params = count_params(&model);
     fit_verdict_judge(v);
     return 0;
 }

@@ -63,6 +63,7 @@ struct fit_verdict {
     uint64_t model_bytes;       /* the file */
     uint32_t layers;
     uint64_t macs;              /* 0 when not planned */
+    uint64_t params;            /* elements of the constant tensors: weights, biases */
     bool planned;               /* false: the runtime cannot run it (why) and arena is a lower bound */
     char why[512];              /* why not planned: "layer 0: operator ... is not supported" */
     /* flash */
