@@ -54,7 +54,7 @@
 static void usage(FILE *out)
 {
     char kernels[64];
-    runtime_kernels_text(RUNTIME_DEFAULT, ",", ",", kernels, sizeof kernels);
+    runtime_kernels_text(RUNTIME_DEFAULT, ", ", " and ", kernels, sizeof kernels);
     fprintf(out,
             "usage: mcusim fit VARIANTS... [--board NAME]... [budgets] [options]\n\n"
             "Finds which variants of a model fit a board and which is the largest (by MACs)\n"
@@ -73,7 +73,7 @@ static void usage(FILE *out)
             "  (keys: 'mcusim model build --help'; at most %d variants)\n\n"
             "boards and budgets:\n"
             "  -b, --board NAME|FILE      a board; repeat, or separate with ',' (default nano33ble)\n"
-            "  -k, --kernels LIST         kernel families, e.g. ref,opt (default ref; %s)\n"
+            "  -k, --kernels LIST         kernel families, e.g. ref,opt (default ref; there are %s)\n"
             "      --max-ram-kb KB        RAM the model's firmware may use (default: the board's)\n"
             "      --max-flash-kb KB      flash it may use (default: the board's)\n"
             "      --ram-headroom-kb KB   RAM the application keeps for itself (taken off the board's)\n"
