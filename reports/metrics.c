@@ -18,6 +18,13 @@ bool rep_ran(const struct rep_run *r)
     return r->instructions > 0;
 }
 
+bool rep_ram_is_lower_bound(const struct rep_run *r)
+{
+    /* The database keeps only the profiler's diagnostic for such a run;
+     * its wording is the profiler's (fit_verdict_text). */
+    return !rep_ran(r) && strstr(r->diagnostic, "the runtime cannot run it") != NULL;
+}
+
 uint64_t rep_latency_cycles(const struct rep_run *r)
 {
     return r->inference_cycles ? r->inference_cycles : r->cycles;

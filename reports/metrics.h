@@ -23,6 +23,10 @@ bool rep_run_ok(const struct rep_run *r);
  * ran (its latency and energy are not measured). */
 bool rep_ran(const struct rep_run *r);
 
+/* A run judged before it ran whose model has an operator the runtime
+ * lacks: its arena, and so the RAM it needs, is the least its tensors take. */
+bool rep_ram_is_lower_bound(const struct rep_run *r);
+
 uint64_t rep_latency_cycles(const struct rep_run *r);
 uint64_t rep_latency_instructions(const struct rep_run *r);
 double rep_latency_ms(const struct rep_run *r);

@@ -42,7 +42,9 @@ void sec_identity(const struct rep_run *r, char *out, size_t len)
 int sec_host_lines(const struct rep_run *r, char lines[][1200], int max)
 {
     int n = 0;
-    if (n < max)
+    if (n < max && !rep_ran(r))
+        snprintf(lines[n++], 1200, "host: started %s, nothing simulated, mcusim %s", r->started, r->version);
+    else if (n < max)
         snprintf(lines[n++], 1200, "host: started %s, simulated in %.2f s on the host (%.1f MIPS), mcusim %s",
                  r->started, r->host_wall_s, r->mips, r->version);
     if (n < max && r->model[0])
@@ -213,8 +215,9 @@ void sec_flash(const struct rep_run *r, char *headline, size_t len, struct table
 static void sec_ram_planned(const struct rep_run *r, uint64_t needed, char *headline, size_t len, struct table *t)
 {
     uint64_t cap = r->ram_capacity;
-    snprintf(headline, len, "RAM: needs %s KB of %s KB (%s)%s; nothing ran", fmt_kb(needed).s,
-             fmt_kb(cap).s, fmt_pct(pct((double)needed, (double)cap)).s, needed > cap ? ", does not fit" : "");
+    bool at_least = rep_ram_is_lower_bound(r);
+    snprintf(headline, len, "RAM: needs %s%s KB of %s KB (%s)%s; nothing ran", at_least ? "at least " : "",
+             fmt_kb(needed).s, fmt_kb(cap).s, fmt_pct(pct((double)needed, (double)cap)).s, needed > cap ? ", does not fit" : "");
     table_init(t, "lrrl");
     table_row(t, 0);
     table_cell(t, "RAM");
@@ -225,7 +228,9 @@ static void sec_ram_planned(const struct rep_run *r, uint64_t needed, char *head
     uint64_t stack = around > r->ram_static ? around - r->ram_static : 0;
     mem_row(t, 0, "static", around - stack, cap, ".data + .bss");
     char note[256];
-    snprintf(note, sizeof note, "before running; %s KB available", fmt_kb(r->ram_arena_capacity).s);
+    snprintf(note, sizeof note, "%s; %s KB available",
+             at_least ? "at least: the runtime cannot run the model" : "before running",
+             fmt_kb(r->ram_arena_capacity).s);
     mem_row(t, 0, "arena", r->ram_arena_planned, cap, note);
     snprintf(note, sizeof note, "%s KB reserved, with its guard", fmt_kb(r->ram_stack_capacity).s);
     mem_row(t, 0, "stack", stack, cap, note);

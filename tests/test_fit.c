@@ -126,6 +126,15 @@ Test(model_info_board, both_resources_over_each_with_its_numbers)
     free(out);
     free(err);
 
+    /* The report of that run: nothing was simulated, so no host speed. */
+    rc = mcusim(&out, &err, "profile both.tflite --no-db");
+    cr_expect_eq(rc, 6, "%s", err);
+    cr_expect(strstr(out, ", nothing simulated, mcusim "), "%s", out);
+    cr_expect_null(strstr(out, "MIPS"), "%s", out);
+    cr_expect(strstr(out, "\nRAM: needs 633.5 KB of 256.0 KB"), "planned to the byte, not a lower bound: %s", out);
+    free(out);
+    free(err);
+
     /* A board with room: exit 0, and the table says so. */
     rc = mcusim(&out, &err, "model info both.tflite --board mps2-an386 --kernels opt");
     cr_expect_eq(rc, 0, "%s%s", out, err);
@@ -156,6 +165,12 @@ Test(model_info_board, operators_the_runtime_lacks_are_judged_by_size)
                                                             "needed_is_lower_bound")));
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(v, "runnable")));
     cJSON_Delete(o);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "profile big.tflite --no-db");
+    cr_expect_eq(rc, 6, "%s", err);
+    cr_expect(strstr(out, "\nRAM: needs at least "), "%s", out);
+    cr_expect(strstr(out, "at least: the runtime cannot run the model"), "%s", out);
     free(out);
     free(err);
 
