@@ -42,7 +42,8 @@ static void usage(FILE *out)
     fprintf(out, ")\n      --json             one JSON object instead of the table\n\n"
                  "Exit status: 0 (with --board: the model fits), 2 when the file is unreadable, not\n"
                  "a valid model, or uses an operator the runtime does not support (named with its\n"
-                 "layer) and would fit, 6 with --board when the model does not fit the board.\n");
+                 "layer) and would fit (with --board, the verdict is printed first), 6 with --board\n"
+                 "when the model does not fit the board.\n");
 }
 
 static void shape_text(const struct rt_tensor *t, char *buf, size_t len)
@@ -205,24 +206,29 @@ int cmd_model_info(int argc, char **argv)
     int status = 0;
     if (model_plan_open(&model, kernels, &board, &plan, why, sizeof why)) {
         /* Not runnable.  With a board, the verdict from its sizes still
-         * says whether it could ever fit; that is the answer then. */
-        if (!board_arg || v.fits) {
+         * says whether it could ever fit: printed either way.  When it
+         * would fit, what is wrong is the operator (exit 2, as without a
+         * board); when it would not, that is the answer (exit 6). */
+        if (!board_arg) {
             fprintf(stderr, "mcusim model info: %s\n", why);
             model_file_free(&model);
             return EXIT_BAD_INPUT;
         }
+        status = v.fits ? EXIT_BAD_INPUT : EXIT_NO_FIT;
         if (json) {
             printf("{\"file\": ");
             json_string(path);
             printf(", \"flash_bytes\": %zu, \"kernels\": \"%s\", \"error\": ", model.len, kernels);
             json_string(v.why);
-            status = print_json_verdict(&v, board.name, kernels) ? EXIT_INTERNAL : EXIT_NO_FIT;
+            if (print_json_verdict(&v, board.name, kernels))
+                status = EXIT_INTERNAL;
             printf("}\n");
         } else {
             printf("model: %s (%zu bytes of flash): the runtime cannot run it: %s\n\n", path, model.len, v.why);
             verdict_print_text(&v, board.name, kernels, stdout);
-            status = EXIT_NO_FIT;
         }
+        if (v.fits)
+            fprintf(stderr, "mcusim model info: %s\n", why);
         model_file_free(&model);
         return status;
     }

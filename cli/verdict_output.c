@@ -9,7 +9,7 @@
 const char *verdict_summary(const struct fit_verdict *v)
 {
     if (v->fits)
-        return "fits";
+        return v->planned ? "fits" : "would fit by its sizes, but the runtime cannot run it";
     if (!v->flash_fits && !v->ram_fits)
         return "does not fit: flash and RAM";
     return v->flash_fits ? "does not fit: RAM" : "does not fit: flash";

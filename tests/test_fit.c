@@ -174,12 +174,16 @@ Test(model_info_board, operators_the_runtime_lacks_are_judged_by_size)
     free(out);
     free(err);
 
-    /* Small enough to fit: what is wrong is the operator (exit 2), as
-     * without a board. */
+    /* Small enough to fit: what is wrong is the operator (exit 2, as
+     * without a board), and the verdict says how it would fit. */
     rc = mcusim(&out, &err, "model info small.tflite --board nano33ble");
     cr_expect_eq(rc, 2, "%s%s", out, err);
     cr_expect(strstr(err, "small.tflite: layer 0: operator CONV_2D (3) with float32 input is not supported"), "%s",
               err);
+    cr_expect(strstr(out, "verdict on nano33ble (kernels ref): would fit by its sizes, but the runtime cannot run "
+                          "it\n"),
+              "the verdict all the same: %s", out);
+    cr_expect(strstr(out, "RAM    >= "), "%s", out);
     free(out);
     free(err);
 }
