@@ -9,10 +9,12 @@
  */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "browser.h"
@@ -457,6 +459,58 @@ Test(fit, a_small_range_has_the_known_answer_and_resumes)
     cr_expect(strstr(out, "<svg id=\"chart-ram-0\"") && strstr(out, "<svg id=\"chart-flash-0\""), "%s", out);
     free(out);
     free(log);
+}
+
+/* Whether the file holds the text (a progress line written so far). */
+static bool file_has(const char *path, const char *text)
+{
+    char buf[8192];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+/* Stopped after its first run (one worker, three runs of some seconds
+ * each): 128 + SIGTERM, and the same command runs only what is left. */
+Test(fit, an_interrupted_search_resumes)
+{
+    char errpath[512];
+    snprintf(errpath, sizeof errpath, "%s/fit-err.txt", dir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        char exe[1024];
+        snprintf(exe, sizeof exe, "%s/mcusim", build_root());
+        if (chdir(dir) || !freopen("/dev/null", "w", stdout) || !freopen(errpath, "w", stderr))
+            _exit(126);
+        execl(exe, exe, "fit", "mobilenet:res=96/128/160", "--kernels", "opt", "--db", "fit.db", "-j", "1",
+              (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 6000 && !file_has(errpath, "fit: 1/3 ok "); i++)
+        usleep(20000);
+    cr_assert(file_has(errpath, "fit: 1/3 ok "), "no run finished in 120 s");
+    kill(pid, SIGTERM);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM, "status %#x", status);
+    cr_expect(file_has(errpath, "interrupted by signal 15: the same command resumes"));
+    cr_expect(!file_has(errpath, "fit: 3/3 "), "stopped half way, not at the end");
+
+    char *out, *err;
+    int rc = mcusim(&out, &err, "fit 'mobilenet:res=96/128/160' --kernels opt --db fit.db -j 2 --json");
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(err, " already in fit.db") && !strstr(err, ", 0 already in"), "%s", err);
+    cr_expect_null(strstr(err, "3 runs to do"), "%s", err);
+    cJSON *a = parse(out);
+    cr_expect_str_eq(item(item(cJSON_GetArrayItem(item(a, "boards"), 0), "best"), "opt")->valuestring, "res=160");
+    cJSON_Delete(a);
+    free(out);
+    free(err);
 }
 
 Test(fit, files_are_variants_too_and_static_runs_nothing)
