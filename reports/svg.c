@@ -325,10 +325,13 @@ void svg_scatter(FILE *f, const char *id, const struct svg_point *p, int n, cons
         fputs("</title></line>\n", f);
         char fill[32];
         snprintf(fill, sizeof fill, " fill=\"%s\"", l->color);
-        if (l->vertical)
-            text(f, x1 + 3, y0 + 10 + 12 * (i % 2), x1 > left + plot_w - 120 ? "end" : "start", fill, l->label);
-        else
+        if (l->vertical) {
+            /* Right of the line, or left of it near the plot's right edge. */
+            bool left_of = x1 > left + plot_w - 120;
+            text(f, left_of ? x1 - 3 : x1 + 3, y0 + 10 + 12 * (i % 2), left_of ? "end" : "start", fill, l->label);
+        } else {
             text(f, left + plot_w - 2, y1 - 4, "end", fill, l->label);
+        }
     }
     for (int i = 0; i < n; i++) {
         double x = left + plot_w * p[i].x / xaxis;
