@@ -31,6 +31,10 @@ struct timing_core {
     unsigned (*taken)(const struct timing *t, const struct insn_facts *last);
     /* SDIV/UDIV cycles from the operand values. */
     unsigned (*div_cycles)(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm);
+    /* Extra cycles of a word (bytes 4) or halfword (2) load or store at
+     * addr; NULL for a core on which unaligned accesses fault (ARMv6-M)
+     * or whose model does not charge them. */
+    unsigned (*unaligned)(uint32_t addr, unsigned bytes);
     unsigned exc_entry, exc_entry_fp, exc_return, exc_return_fp;
 };
 

@@ -119,6 +119,25 @@ static void check_m4_rules(const char *board)
     EXPECT(&res, "str_reg_ldr", M4_OVH + 2 + 2);     /* nothing pipelines after STR [Rn,Rm] */
     EXPECT(&res, "alu_addr", M4_OVH + 1 + 2 + 1);    /* ALU result as address: +1 */
     EXPECT(&res, "ldr_wb", M4_OVH + 2 + 1);          /* written-back base: no stall */
+    /* Unaligned accesses, §3.3.2: the access after T0 and a taken B. */
+    long branch = 1 + P_NARROW;
+    EXPECT(&res, "ldr_unaligned_half", M4_OVH + branch + 2 + 1);   /* as two halfwords */
+    EXPECT(&res, "ldr_unaligned_byte", M4_OVH + branch + 2 + 2);   /* byte, halfword, byte */
+    EXPECT(&res, "ldr_unaligned_byte3", M4_OVH + branch + 2 + 2);
+    EXPECT(&res, "ldrh_unaligned", M4_OVH + branch + 2 + 1);       /* as two bytes */
+    EXPECT(&res, "ldrh_aligned", M4_OVH + branch + 2);
+    EXPECT(&res, "ldrsh_unaligned", M4_OVH + branch + 2 + 1);
+    EXPECT(&res, "str_unaligned_byte", M4_OVH + branch + 1 + 2);
+    EXPECT(&res, "strh_unaligned", M4_OVH + branch + 1 + 1);
+    /* Four iterations of LDR (post-indexed, a 32-bit aligned target),
+     * SUBS, BNE: three taken, one not. */
+    long walk = (1 + P_WIDE_ALIGNED) + 4 * (2 + 1) + 3 * (1 + P_NARROW) + 1;
+    EXPECT(&res, "ldr_unaligned_walk", M4_OVH + walk + (2 + 1 + 2 + 0));
+    EXPECT(&res, "ldr_unaligned_stride4", M4_OVH + walk + 4 * 1);
+    /* ADDS, the LDR through its result (+1), B. */
+    EXPECT(&res, "ldr_unaligned_computed", M4_OVH + branch + 1 + (2 + 1) + 2 + branch);
+    /* CMP 1, IT folded 0, the executed LDR 2 + 1. */
+    EXPECT(&res, "ldr_unaligned_it", M4_OVH + 1 + 0 + 2 + 1);
     /* LDRD/STRD, LDM/STM, PUSH/POP: 1 + N, not pipelined with neighbours. */
     EXPECT(&res, "ldrd", M4_OVH + (1 + 2));
     EXPECT(&res, "ldrd_ldr", M4_OVH + (1 + 2) + 2);
