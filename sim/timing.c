@@ -654,6 +654,34 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
     return 0;
 }
 
+/* Runs of 32-bit instructions at addresses = 2 (mod 4), fetched from
+ * flash: a run of unaligned_wide_run or more (one more when every one is a
+ * single store) costs one cycle, charged after the run.  A run is cut at
+ * the block's end. */
+static void charge_unaligned_wide_runs(const struct timing *t, const struct insn_facts *facts, size_t n,
+                                       struct sim_block *b, uint32_t *total)
+{
+    unsigned min = t->core->unaligned_wide_run;
+    if (!min || !n || !timing_in_flash(t, b->addr))
+        return;
+    unsigned run = 0;
+    bool stores = true;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && facts[i].size == 4 && (facts[i].addr & 2)) {
+            run++;
+            stores &= facts[i].lsu == LSU_STORE;
+            continue;
+        }
+        if (run >= min + (stores ? 1u : 0u)) {
+            (*total)++;
+            for (size_t k = i; k <= n; k++)
+                b->prefix_cycles[k]++;
+        }
+        run = 0;
+        stores = true;
+    }
+}
+
 int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct sim_block *b,
                  struct timing_dyn *dyn, int max_dyn)
 {
@@ -685,6 +713,7 @@ int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct si
         total += c;
     }
     b->prefix_cycles[n] = total;
+    charge_unaligned_wide_runs(t, facts, n, b, &total);
     if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles, dyn, &n_dyn, max_dyn))
         return -1;
     b->cycles = total;

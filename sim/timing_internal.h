@@ -35,6 +35,10 @@ struct timing_core {
      * addr; NULL for a core on which unaligned accesses fault (ARMv6-M)
      * or whose model does not charge them. */
     unsigned (*unaligned)(uint32_t addr, unsigned bytes);
+    /* Runs of 32-bit instructions at halfword (not word) addresses fetched
+     * from flash: a run of at least this many costs one cycle more (one
+     * more instruction when all are single stores); 0: not charged. */
+    unsigned unaligned_wide_run;
     unsigned exc_entry, exc_entry_fp, exc_return, exc_return_fp;
 };
 

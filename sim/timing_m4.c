@@ -212,6 +212,9 @@ const struct timing_core timing_core_m4 = {
     .taken = NULL,
     .div_cycles = m4_div_cycles,
     .unaligned = m4_unaligned,
+    /* Measured on an STM32 running from flash (docs/cycle-model.md,
+     * "Unaligned 32-bit instructions"); not a TRM rule. */
+    .unaligned_wide_run = 3,
     /* Arm's published interrupt latency for the Cortex-M3/M4 is 12 cycles
      * with zero wait states; return 10 (the figure Arm and Yiu's Definitive
      * Guide give; the TRM has no table for it).  Stacking or unstacking the

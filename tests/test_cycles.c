@@ -224,6 +224,19 @@ static long lines(long bytes, long line)
 /* flash_data (code in RAM): T0, B, four LDRs from one 16-byte flash row. */
 #define FLASH_DATA_M4 (M4_OVH + (1 + P_NARROW) + (2 + 1 + 1 + 1))
 
+/* Runs of 32-bit instructions at halfword addresses, from flash (warm
+ * caches): T0, B, a NOP, the run, a NOP; one cycle more for a run of three
+ * or more, four or more when all are stores (docs/cycle-model.md,
+ * "Unaligned 32-bit instructions"). */
+static void check_wide_runs(const struct bench_results *res)
+{
+    long around = M4_OVH + (1 + P_NARROW) + 1 + 1;
+    EXPECT_NTH(res, "flash_wide2", 1, around + 2);
+    EXPECT_NTH(res, "flash_wide3", 1, around + 3 + 1);
+    EXPECT_NTH(res, "flash_wide_str3", 1, around + (1 + 2 + 2));     /* STR;STR: 2 after a store */
+    EXPECT_NTH(res, "flash_wide_str4", 1, around + (1 + 2 + 2 + 2) + 1);
+}
+
 Test(memory, nano33ble_nvmc_cache_and_uncached_data)
 {
     /* boards/nano33ble.ini: icache 2 KB, 16-byte lines, miss 3 cycles;
@@ -237,6 +250,7 @@ Test(memory, nano33ble_nvmc_cache_and_uncached_data)
     EXPECT_NTH(&res, "flash_literal", 1, FLASH_LITERAL_M4 + 2);
     EXPECT_NTH(&res, "flash_data", 0, FLASH_DATA_M4 + 4 * 2);
     EXPECT_NTH(&res, "flash_data", 1, FLASH_DATA_M4 + 4 * 2);
+    check_wide_runs(&res);
 }
 
 Test(memory, stm32l4r5_art_instruction_and_data_caches)
@@ -253,6 +267,7 @@ Test(memory, stm32l4r5_art_instruction_and_data_caches)
     /* The four words share one data-cache line: one miss, then hits. */
     EXPECT_NTH(&res, "flash_data", 0, FLASH_DATA_M4 + 5);
     EXPECT_NTH(&res, "flash_data", 1, FLASH_DATA_M4);
+    check_wide_runs(&res);
 }
 
 Test(memory, board_timing_keys)

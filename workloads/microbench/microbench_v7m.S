@@ -623,6 +623,49 @@ mb_leaf_frame:
     ldr r8, [r5, #12]
     T1
 
+/* ---- runs of 32-bit instructions at halfword addresses, from flash: a
+ * run of three or more costs one cycle more (four or more single stores).
+ * A NOP at the 32-byte boundary puts the run at offset 2. ---- */
+    .macro WIDE_HEAD name
+    BENCH \name, flash
+    ldr r5, =mb_data
+    T0
+    b.n 1f
+    nop                     /* skipped: the branch is really taken */
+    .balign 32
+1:  nop
+    .endm
+
+    .macro WIDE_TAIL
+    nop
+    T1
+    .balign 32              /* no other code shares the benchmark's lines */
+    .endm
+
+    WIDE_HEAD flash_wide2
+    add.w r4, r4, #1
+    add.w r6, r6, #1
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide3
+    add.w r4, r4, #1
+    add.w r6, r6, #1
+    add.w r7, r7, #1
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide_str3
+    str.w r4, [r5, #4]
+    str.w r4, [r5, #8]
+    str.w r4, [r5, #12]
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide_str4
+    str.w r4, [r5, #4]
+    str.w r4, [r5, #8]
+    str.w r4, [r5, #12]
+    str.w r4, [r5, #16]
+    WIDE_TAIL
+
 /* ---- the table main() walks: name, function ---- */
     .macro ENTRY name
     .section .rodata.mb_names,"a",%progbits
@@ -708,5 +751,13 @@ mb_table:
     ENTRY flash_literal
     ENTRY flash_data
     ENTRY flash_data
+    ENTRY flash_wide2
+    ENTRY flash_wide2
+    ENTRY flash_wide3
+    ENTRY flash_wide3
+    ENTRY flash_wide_str3
+    ENTRY flash_wide_str3
+    ENTRY flash_wide_str4
+    ENTRY flash_wide_str4
     .section .rodata.mb_table,"a",%progbits
     .word 0, 0
