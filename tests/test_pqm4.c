@@ -12,8 +12,7 @@
  *   - pqm4_accuracy: the speed harnesses — the mean cycles of each of the
  *     16 operations within 1 % of pqm4's mean.  Both tolerances are the
  *     targets of docs/cycle-model.md ("Validation against hardware"), not
- *     the current error; the meson test running pqm4_accuracy is outside
- *     the default suite until the model meets its target (see the doc).
+ *     the current error.
  * Signing is run by the harnesses but not compared: its cycle count
  * depends on the message and key through rejection sampling (pqm4's own
  * min and max differ by a factor of ten).
