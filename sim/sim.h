@@ -152,7 +152,10 @@ struct sim_result {
     uint64_t instructions;
     uint64_t cycles;
     uint64_t sleep_cycles;   /* cycles spent in WFI/WFE */
-    double sim_time_s;       /* cycles at the board's clock */
+    double sim_time_s;       /* cycles at the clocks the core ran at */
+    uint32_t clock_hz;       /* the core clock at the end (the board's unless firmware set it) */
+    char clock_source[96];   /* what set it: "" for the board file, else e.g. "RCC: PLL" */
+    char timing_source[160]; /* memory timing: "" for the board file's, else what firmware set */
     double wall_s;           /* host time, without time stopped in a debugger */
     double mips;
     char message[1024];      /* one-line diagnostic for non-exit outcomes */
@@ -169,6 +172,11 @@ struct sim_options {
     FILE *out;                   /* firmware stdout (default stdout) */
     FILE *err;                   /* firmware stderr (default stderr) */
     FILE *in;                    /* firmware stdin (default: empty) */
+    FILE *uart_in;               /* bytes the console UART receives (NULL: none) */
+    FILE *uart_out;              /* a copy of every byte a UART transmits (NULL: none) */
+    FILE *log;                   /* unmodelled-peripheral reports (default stderr) */
+    bool unmodelled_set;         /* unmodelled overrides the board's mode */
+    enum unmodelled_mode unmodelled;
     bool vector_faults;          /* enter the firmware's fault handlers */
     bool bare;                   /* no block hook: the engine's own speed, for
                                   * `mcusim bench` (no cycles, no instruction
