@@ -168,6 +168,7 @@ void sim_set_clock(struct sim *s, uint32_t hz, const char *why, uint64_t now)
     s->time_before = sim_time_at(s, now);
     s->clock_since = now;
     s->clock_hz = hz;
+    s->board.clock_hz = hz; /* what sim_board() tells the profiler (time, energy) */
     snprintf(s->clock_source, sizeof s->clock_source, "%s", why);
 }
 
@@ -697,6 +698,7 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
     if (!s->opt.log)
         s->opt.log = stderr;
     s->clock_hz = board->clock_hz;
+    s->board_clock_hz = board->clock_hz;
 
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
     if (e) {
@@ -884,6 +886,7 @@ int sim_reset_core(struct sim *s, char *err, size_t errlen)
      * file describes them; the time simulated so far stays. */
     s->time_before = sim_time_at(s, s->cycles);
     s->clock_since = s->cycles;
+    s->board.clock_hz = s->board_clock_hz;
     s->clock_hz = s->board.clock_hz;
     s->clock_source[0] = '\0';
     if (s->timing_source[0]) {

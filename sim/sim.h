@@ -214,6 +214,8 @@ const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len);
 uint8_t *sim_ram_writable(struct sim *s, uint32_t addr, uint32_t len);
 int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len);
 
+/* The board as simulated: its clock_hz is the core clock now, which is
+ * the board file's until firmware configures its clock controller. */
 const struct board *sim_board(const struct sim *s);
 const struct elf_image *sim_image(const struct sim *s);
 uint64_t sim_cycles(const struct sim *s);        /* completed blocks, exceptions */

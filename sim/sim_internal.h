@@ -147,6 +147,7 @@ struct sim {
     /* The core clock: the board's until firmware configures its clock
      * controller (periph_set_core_clock); time is integrated over it. */
     uint32_t clock_hz;
+    uint32_t board_clock_hz;  /* the board file's */
     uint64_t clock_since;     /* cycle the clock last changed at */
     double time_before;       /* seconds simulated before clock_since */
     char clock_source[96];    /* "" while the board's */
