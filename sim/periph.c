@@ -72,6 +72,7 @@ struct periph_bus {
     struct board_timing timing_now;    /* in force */
     struct board_timing timing_next;   /* set by firmware, applied between blocks */
     bool timing_pending;
+    bool timing_changed;               /* timing_next differs from timing_now */
     char timing_why[160];
 };
 
@@ -387,8 +388,8 @@ uint32_t periph_clock_hz(const struct periph *p)
 {
     if (p->bus && p->spec->clock[0])
         for (int i = 0; i < p->bus->n_clocks; i++)
-            if (!strcmp(p->bus->clocks[i].name, p->spec->clock) && p->bus->clocks[i].hz)
-                return p->bus->clocks[i].hz;
+            if (!strcmp(p->bus->clocks[i].name, p->spec->clock))
+                return p->bus->clocks[i].hz; /* 0: that clock is stopped */
     return periph_core_hz(p);
 }
 
@@ -438,11 +439,26 @@ void periph_set_core_clock(struct periph *p, uint32_t hz, const char *why, uint6
         clocks_changed(bus, now);
 }
 
+static bool timing_equal(const struct board_timing *a, const struct board_timing *b)
+{
+    return a->flash_wait_states == b->flash_wait_states && a->flash_line_bytes == b->flash_line_bytes &&
+           a->icache == b->icache && a->icache_bytes == b->icache_bytes &&
+           a->icache_line_bytes == b->icache_line_bytes && a->icache_ways == b->icache_ways &&
+           a->icache_miss_cycles == b->icache_miss_cycles && a->dcache == b->dcache &&
+           a->dcache_bytes == b->dcache_bytes && a->dcache_line_bytes == b->dcache_line_bytes &&
+           a->dcache_ways == b->dcache_ways && a->dcache_miss_cycles == b->dcache_miss_cycles &&
+           a->cache_unified == b->cache_unified && a->flash_data_reads == b->flash_data_reads &&
+           a->muls_cycles == b->muls_cycles;
+}
+
 void periph_set_memory_timing(struct periph *p, const struct board_timing *t, const char *why)
 {
     struct periph_bus *bus = p->bus;
     if (!bus)
         return;
+    /* Setting what is already in force changes nothing (caches keep their
+     * lines) but is still the firmware's choice, and reported so. */
+    bus->timing_changed = bus->timing_changed || !timing_equal(t, periph_memory_timing(p));
     bus->timing_next = *t;
     bus->timing_pending = true;
     snprintf(bus->timing_why, sizeof bus->timing_why, "%s", why);
@@ -456,15 +472,41 @@ const struct board_timing *periph_memory_timing(const struct periph *p)
     return p->bus->timing_pending ? &p->bus->timing_next : &p->bus->timing_now;
 }
 
-bool periph_bus_take_timing(struct periph_bus *bus, struct board_timing *t, char *why, size_t whylen)
+int periph_bus_take_timing(struct periph_bus *bus, struct board_timing *t, char *why, size_t whylen)
 {
     if (!bus || !bus->timing_pending)
-        return false;
+        return 0;
     bus->timing_pending = false;
     bus->timing_now = bus->timing_next;
     *t = bus->timing_now;
     snprintf(why, whylen, "%s", bus->timing_why);
-    return true;
+    int changed = bus->timing_changed ? 2 : 1;
+    bus->timing_changed = false;
+    return changed;
+}
+
+/* ---- DMA ---- */
+
+int periph_mem_read(struct periph *p, uint32_t addr, void *buf, uint32_t len)
+{
+    if (!p->bus)
+        return -1;
+    const uint8_t *src = sim_mem(p->bus->sim, addr, len);
+    if (!src)
+        return -1;
+    memcpy(buf, src, len);
+    return 0;
+}
+
+int periph_mem_write(struct periph *p, uint32_t addr, const void *buf, uint32_t len)
+{
+    if (!p->bus)
+        return -1;
+    uint8_t *dst = sim_ram_writable(p->bus->sim, addr, len);
+    if (!dst)
+        return -1;
+    memcpy(dst, buf, len);
+    return 0;
 }
 
 /* ---- the console ---- */
@@ -581,14 +623,19 @@ void periph_bus_reset(struct periph_bus *bus)
     bus->n_clocks = 0;
     bus->timing_now = bus->sim->board.timing;
     bus->timing_pending = false;
+    bus->timing_changed = false;
     for (int i = 0; i < bus->n; i++) {
         struct periph *p = &bus->items[i];
         memset(p->irq_level, 0, sizeof p->irq_level);
         if (p->model->reset)
             p->model->reset(p);
     }
+    /* Instances reset before a clock controller published their clock
+     * take its rate now. */
     for (int i = 0; i < bus->n; i++) {
         struct periph *p = &bus->items[i];
+        if (p->model->clocks_changed)
+            p->model->clocks_changed(p, 0);
         p->next_event = p->model->next_event ? p->model->next_event(p) : PERIPH_NEVER;
     }
     refresh_events(bus);

@@ -116,7 +116,8 @@ void periph_irq(struct periph *p, int line, bool level);
 /* The core's clock now (the board's until firmware configures it). */
 uint32_t periph_core_hz(const struct periph *p);
 /* The instance's input clock: the clock its `clock =` key names, as a
- * clock controller publishes it, else the core's. */
+ * clock controller publishes it (0 while that clock is stopped), else
+ * the core's. */
 uint32_t periph_clock_hz(const struct periph *p);
 /* For clock controllers: publishes a named clock (e.g. "pclk1"); the
  * instances that use it are told at `now`. */
@@ -135,6 +136,11 @@ const struct board_timing *periph_memory_timing(const struct periph *p);
  * or -1 when there is none (not the console, no input, end of input). */
 void periph_console_tx(struct periph *p, uint8_t byte);
 int periph_console_rx(struct periph *p);
+
+/* For DMA: copies between simulated memory and the model; -1 when the
+ * range is not all RAM or flash (reads) or RAM (writes). */
+int periph_mem_read(struct periph *p, uint32_t addr, void *buf, uint32_t len);
+int periph_mem_write(struct periph *p, uint32_t addr, const void *buf, uint32_t len);
 
 /* A register the model does not implement: handled by the unmodelled
  * mode as if no model were there (read returns 0). */

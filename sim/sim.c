@@ -178,9 +178,10 @@ static void apply_memory_timing(struct sim *s)
 {
     struct board_timing bt;
     char why[sizeof s->timing_source];
-    if (!periph_bus_take_timing(s->periph, &bt, why, sizeof why))
+    int set = periph_bus_take_timing(s->periph, &bt, why, sizeof why);
+    if (!set)
         return;
-    if (timing_reconfigure(s->timing, &bt) || blocks_retime(s)) {
+    if (set == 2 && (timing_reconfigure(s->timing, &bt) || blocks_retime(s))) {
         snprintf(s->message, sizeof s->message, "out of memory re-timing the blocks for %s", why);
         sim_stop(s, SIM_ERROR);
         return;

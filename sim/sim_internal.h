@@ -216,8 +216,9 @@ void periph_bus_tick(struct periph_bus *bus, uint64_t now);
 uint64_t periph_bus_next_wakeup(const struct periph_bus *bus);
 /* Handler of external interrupt irq returned: pends it again while high. */
 void periph_bus_irq_returned(struct periph_bus *bus, int irq);
-/* Memory timing firmware set since the last call: true and *t, why. */
-bool periph_bus_take_timing(struct periph_bus *bus, struct board_timing *t, char *why, size_t whylen);
+/* Memory timing firmware set since the last call: 0 none; 1 set to what
+ * was in force; 2 changed.  *t and why: what and who. */
+int periph_bus_take_timing(struct periph_bus *bus, struct board_timing *t, char *why, size_t whylen);
 
 /* locate.c */
 /* Keeps the memory operands of a block's decoded instructions; -1 when out
