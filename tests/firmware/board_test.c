@@ -103,6 +103,9 @@ int main(void)
     switch_init_task(&tasks[1], stacks[1] + 512, task, (void *)1, 0);
     static uint32_t last_stack[512] __attribute__((aligned(8)));
     switch_init_task(&tasks[2], last_stack + 512, after_tasks, 0, 0);
+    /* No tick may switch before the first task runs: switch_start enables
+     * interrupts once it is on the task's stack. */
+    irq_off();
     preempt = true;
     bsp_timer_start(1000);
     running = 0;

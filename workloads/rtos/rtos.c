@@ -163,6 +163,7 @@ void rtos_start(uint32_t tick_hz)
 {
     rtos_task_create(&idle, "idle", -1, idle_task, NULL, idle_stack, sizeof idle_stack / sizeof idle_stack[0]);
     current = highest_ready(NULL);
+    irq_off(); /* switch_start enables interrupts on the first task's stack */
     bsp_timer_start(tick_hz);
     switch_start(&current->ctx);
 }
