@@ -286,6 +286,11 @@ static int on_peripheral_key(struct parse_state *st, const char *name, const cha
         if (strlen(value) >= sizeof p->clock)
             return fail(st, lineno, "value of 'clock' is too long");
         strcpy(p->clock, value);
+    } else if (!strcmp(key, "aliases")) {
+        if (strcmp(value, "rp2040") && strcmp(value, "none"))
+            return fail(st, lineno, "'aliases' is rp2040 (XOR, SET and CLR views of every register) or none, not '%s'",
+                        value);
+        p->rp2040_aliases = !strcmp(value, "rp2040");
     } else if (!strcmp(key, "console")) {
         if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
             p->console = true;
@@ -398,7 +403,7 @@ static int validate_peripherals(struct parse_state *st)
         if (!p->base_line)
             return fail(st, p->line, "[peripheral.%s] has no base address", p->name);
         if (!p->size)
-            p->size = m->size;
+            p->size = p->rp2040_aliases ? 4 * m->size : m->size;
         int n_out = 0;
         while (m->irqs && m->irqs[n_out])
             n_out++;

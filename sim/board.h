@@ -92,6 +92,7 @@ struct board_periph {
     int n_irqs;
     char clock[24];              /* input clock a controller publishes; "": the core's */
     bool console;                /* receives the --uart-in bytes */
+    bool rp2040_aliases;         /* aliases = rp2040: XOR/SET/CLR views at +0x1000/0x2000/0x3000 */
     int line;                    /* the section's first key */
     int base_line, irq_line;
 };

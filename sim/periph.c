@@ -166,7 +166,7 @@ int periph_check(const struct board *b, int index, char *err, size_t errlen)
             snprintf(known + len, sizeof known - len, "%s%s", k == m->params ? "" : ", ", *k);
         }
         snprintf(err, errlen, "%s:%d: unknown key '%s' in [peripheral.%s] (model '%s' takes model, base, size, "
-                 "irq, clock, console%s%s)", b->path, bp->line, bp->key, spec->name, m->name, known[0] ? ", " : "",
+                 "irq, clock, console, aliases%s%s)", b->path, bp->line, bp->key, spec->name, m->name, known[0] ? ", " : "",
                  known);
         return -1;
     }
@@ -316,6 +316,8 @@ static uint64_t window_read(uc_engine *uc, uint64_t offset, unsigned size, void 
         return 0;
     }
     uint32_t off = addr - p->base;
+    if (p->spec->rp2040_aliases)
+        off &= 0xFFF; /* the aliases read as the register */
     uint32_t word = p->model->read(p, off & ~3u, access_now(bus, addr, false));
     rescheduled(p);
     word >>= 8 * (off & 3);
@@ -336,7 +338,19 @@ static void window_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
     uint32_t off = addr - p->base;
     unsigned shift = 8 * (off & 3);
     uint32_t mask = size >= 4 ? 0xFFFFFFFFu : ((1u << (8 * size)) - 1) << shift;
-    p->model->write(p, off & ~3u, (uint32_t)value << shift, mask, access_now(bus, addr, true));
+    uint32_t v = (uint32_t)value << shift;
+    uint64_t now = access_now(bus, addr, true);
+    if (p->spec->rp2040_aliases && off >= 0x1000) {
+        /* RP2040 datasheet §2.1.2: +0x1000 XOR, +0x2000 SET, +0x3000 CLR
+         * the written bits of the register, atomically. */
+        unsigned alias = off >> 12;
+        off &= 0xFFF;
+        uint32_t old = p->model->peek ? p->model->peek(p, off & ~3u) : 0;
+        v &= mask;
+        v = alias == 1 ? old ^ v : alias == 2 ? old | v : old & ~v;
+        mask = 0xFFFFFFFFu;
+    }
+    p->model->write(p, off & ~3u, v, mask, now);
     rescheduled(p);
 }
 
@@ -382,6 +396,15 @@ void periph_bus_irq_returned(struct periph_bus *bus, int irq)
 uint32_t periph_core_hz(const struct periph *p)
 {
     return p->bus ? p->bus->sim->clock_hz : p->board->clock_hz;
+}
+
+uint32_t periph_named_clock(const struct periph *p, const char *name, uint32_t fallback)
+{
+    if (p->bus)
+        for (int i = 0; i < p->bus->n_clocks; i++)
+            if (!strcmp(p->bus->clocks[i].name, name))
+                return p->bus->clocks[i].hz;
+    return fallback;
 }
 
 uint32_t periph_clock_hz(const struct periph *p)

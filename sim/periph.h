@@ -63,6 +63,9 @@ struct periph_model {
      * their lanes and `mask` says which lanes were written (0xFFFFFFFF for
      * a word store). */
     void (*write)(struct periph *p, uint32_t offset, uint32_t value, uint32_t mask, uint64_t now);
+    /* A register's value without the side effects of reading it, for the
+     * read-modify-write of RP2040 atomic aliases.  Optional. */
+    uint32_t (*peek)(struct periph *p, uint32_t offset);
     /* The next cycle at which an interrupt line of the instance may
      * change, or PERIPH_NEVER.  Optional. */
     uint64_t (*next_event)(struct periph *p);
@@ -115,6 +118,8 @@ void periph_irq(struct periph *p, int line, bool level);
 
 /* The core's clock now (the board's until firmware configures it). */
 uint32_t periph_core_hz(const struct periph *p);
+/* A clock a controller published by name (fallback when none did). */
+uint32_t periph_named_clock(const struct periph *p, const char *name, uint32_t fallback);
 /* The instance's input clock: the clock its `clock =` key names, as a
  * clock controller publishes it (0 while that clock is stopped), else
  * the core's. */

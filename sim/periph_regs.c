@@ -107,6 +107,13 @@ static void reset(struct periph *p)
         g->r[i].value = g->r[i].reset;
 }
 
+static uint32_t peek(struct periph *p, uint32_t off)
+{
+    struct regs *g = p->state;
+    struct reg *r = find(g, off);
+    return r ? r->value : g->has_fill ? g->fill : 0;
+}
+
 static uint32_t read(struct periph *p, uint32_t off, uint64_t now)
 {
     struct regs *g = p->state;
@@ -134,6 +141,7 @@ const struct periph_model periph_regs = {
     .params = (const char *const[]){"reg", "fill", NULL},
     .init = init,
     .reset = reset,
+    .peek = peek,
     .read = read,
     .write = write,
 };

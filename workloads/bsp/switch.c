@@ -42,9 +42,10 @@ void switch_init_task(struct task_context *t, uint32_t *stack_top, void (*fn)(vo
 __attribute__((naked)) void PendSV_Handler(void)
 {
     __asm volatile(
+        ".syntax unified\n"
         "cpsid i\n"
         "mrs r0, psp\n"
-        "subs r0, r0, #36\n"          /* r4-r11 and EXC_RETURN */
+        "subs r0, #36\n"              /* r4-r11 and EXC_RETURN */
         "mov r1, r0\n"
         "stmia r1!, {r4-r7}\n"
         "mov r4, r8\n mov r5, r9\n mov r6, r10\n mov r7, r11\n"
@@ -52,11 +53,12 @@ __attribute__((naked)) void PendSV_Handler(void)
         "mov r2, lr\n"
         "str r2, [r1]\n"
         "bl switch_next_sp\n"
-        "adds r1, r0, #16\n"
+        "mov r1, r0\n"
+        "adds r1, #16\n"
         "ldmia r1!, {r4-r7}\n"
         "mov r8, r4\n mov r9, r5\n mov r10, r6\n mov r11, r7\n"
         "ldr r2, [r1]\n"
-        "adds r1, r1, #4\n"
+        "adds r1, #4\n"
         "ldmia r0!, {r4-r7}\n"
         "msr psp, r1\n"
         "cpsie i\n"
@@ -92,6 +94,7 @@ __attribute__((naked)) void PendSV_Handler(void)
 __attribute__((naked, noreturn)) static void enter_thread(uint32_t psp, uint32_t fn, uint32_t arg, uint32_t done)
 {
     __asm volatile(
+        ".syntax unified\n"
         "msr psp, r0\n"
         "movs r0, #2\n"
         "msr control, r0\n"          /* SPSEL: Thread mode uses PSP from here */
