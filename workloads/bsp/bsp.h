@@ -75,6 +75,10 @@ extern const char bsp_timer_name[];
 void bsp_timer_start(uint32_t hz);
 void bsp_timer_stop(void);
 
+/* Turns the part's flash cache on or off; -1 when it has none that
+ * software switches (defined by the boards that have one). */
+int bsp_flash_cache(bool on);
+
 /* ---- what the programs provide to the boards ---- */
 
 int console_next_tx(void);              /* console.c: next byte to send, -1: none */

@@ -223,3 +223,10 @@ static void timer1_isr(void)
     (void)TIMER_EVENTS_COMPARE0; /* the write reaches the peripheral before the return */
     bsp_timer_tick();
 }
+
+/* board_timing: the NVMC's instruction cache (ICACHECNF.CACHEEN). */
+int bsp_flash_cache(bool on)
+{
+    NVMC_ICACHECNF = on ? 1 : 0;
+    return 0;
+}

@@ -184,3 +184,17 @@ static void tim6_isr(void)
 {
     stm32_tim_isr(TIM6);
 }
+
+/* board_timing: the ART's instruction and data caches (FLASH ACR ICEN,
+ * DCEN; reset while off, as RM0432 §3.3.4 asks before turning them on). */
+int bsp_flash_cache(bool on)
+{
+    if (on) {
+        FLASH_ACR |= (1u << 11) | (1u << 12);   /* ICRST, DCRST */
+        FLASH_ACR &= ~((1u << 11) | (1u << 12));
+        FLASH_ACR |= (1u << 9) | (1u << 10);    /* ICEN, DCEN */
+    } else {
+        FLASH_ACR &= ~((1u << 9) | (1u << 10));
+    }
+    return 0;
+}

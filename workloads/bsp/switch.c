@@ -10,6 +10,13 @@
 
 static struct task_context *current;
 
+/* Programs without tasks never pend PendSV; their vector table still
+ * names the handler. */
+__attribute__((weak)) struct task_context *switch_choose(struct task_context *t)
+{
+    return t;
+}
+
 /* Called from the PendSV handler with the outgoing task's SP. */
 uint32_t switch_next_sp(uint32_t sp)
 {
