@@ -447,3 +447,20 @@ Test(periph, bad_peripheral_sections_are_refused_by_line)
     expect_board_error("mode.ini", "[peripheral.r]\nmodel = regs\nbase = 0x40000000\n[board]\nunmodelled = loud\n",
                        "21: 'unmodelled' is stub, log or fault, not 'loud'");
 }
+
+Test(periph, boards_lists_peripherals_and_models)
+{
+    char cmd[1024], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s/mcusim boards --peripherals pico", build_root());
+    cr_assert_eq(run_command_capture(cmd, &out), 0);
+    cr_expect(strstr(out, "pico: peripheral space not modelled below: stub\n"), "%s", out);
+    cr_expect(strstr(out, "uart0        pl011            0x40034000-0x40037fff   20             clk_peri (console)\n"),
+              "%s", out);
+    cr_expect(strstr(out, "timer        rp2040-timer     0x40054000-0x40057fff   0,1,2,3        tick\n"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/mcusim boards --models", build_root());
+    cr_assert_eq(run_command_capture(cmd, &out), 0);
+    cr_expect(strstr(out, "\ncmsdk-uart       Arm CMSDK APB UART"), "%s", out);
+    cr_expect(strstr(out, "\nstm32-lpuart     STM32 LPUART"), "%s", out);
+    free(out);
+}
