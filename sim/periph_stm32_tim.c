@@ -153,13 +153,14 @@ static void tim_sync(struct periph *p, uint64_t now)
             break;
         uint64_t wrap = up_next_wrap(&t->k, t->k.synced);
         bool preload = t->psc != t->psc_active || ((t->cr1 & ARPE) && t->arr != t->arr_active);
-        uint64_t end = (preload || (t->cr1 & OPM)) && wrap <= T ? wrap : T;
+        bool update_due = wrap <= T && (preload || (t->cr1 & OPM));
+        uint64_t end = update_due ? wrap : T;
         for (unsigned ch = 0; ch < 4; ch++)
             if (channel_compares(t, ch) && up_next_match(&t->k, t->ccr[ch] & tim_mask(t), t->k.synced) <= end)
                 t->sr |= 2u << ch;
         if (wrap <= end && !(t->cr1 & UDIS))
             t->sr |= UIF;
-        if (end == T) {
+        if (!update_due) {
             t->k.synced = T;
             break;
         }

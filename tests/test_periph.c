@@ -1,14 +1,16 @@
 /*
  * test_periph.c — the peripheral models on every board, through firmware
  * written against each part's own registers (workloads/bsp/,
- * tests/firmware/board_*.c, uart_echo.c, workloads/rtos/), run by the
- * mcusim program as a user runs it:
+ * tests/firmware/board_*.c, timers_*.c, uart_echo.c, workloads/rtos/),
+ * run by the mcusim program as a user runs it:
  *   - clock start-up, printf polled and by interrupt, a timer tick and
  *     PendSV task switching print what they should, with every register
  *     they touch modelled (--unmodelled fault);
  *   - the RTOS demo prints its tick-stamped lines;
  *   - UART frames take the time the baud rate says, the timer ticks at
  *     its rate, and the flash cache firmware turns off costs cycles;
+ *   - each part's other timers (periodic, one-shot, compare, capture,
+ *     alarms, low-power timers) keep the time their manuals give;
  *   - the firmware's clock and flash configuration win over the board
  *     file's defaults, and the run says which was used;
  *   - --uart-in feeds the console UART, --uart-out copies what it sends;
@@ -164,6 +166,14 @@ Test(periph, rtos_demo_on_every_board, .timeout = 300)
 
 /* ---- timing ---- */
 
+static int count_lines_ending(const char *text, const char *end)
+{
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, end)); p += strlen(end))
+        n++;
+    return n;
+}
+
 static unsigned long number_after(const char *text, const char *label)
 {
     const char *p = strstr(text, label);
@@ -195,6 +205,30 @@ Test(periph, uart_frames_and_timer_ticks_take_their_time, .timeout = 300)
             cr_expect(off > on + on / 20, "%s: cache on %lu, off %lu cycles", b->board, on, off);
         }
         free(out);
+    }
+}
+
+/* Each part's other timers (tests/firmware/timers_<board>.c): the
+ * firmware times them against SysTick and prints a line per check; every
+ * check must say ok, and there must be the number of checks it makes. */
+Test(periph, each_parts_other_timers_keep_their_documented_time, .timeout = 300)
+{
+    static const struct {
+        const char *board;
+        int checks;
+    } cases[] = {
+        {"mps2-an386", 6}, {"nano33ble", 6}, {"pico", 5}, {"stm32f746disco", 4}, {"stm32l4r5", 6},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL;
+        int rc = run(cases[i].board, fw_path("tests/firmware", "timers", cases[i].board), "--unmodelled fault", &out,
+                     &err, NULL);
+        cr_expect_eq(rc, 0, "%s: exit %d: %s%s", cases[i].board, rc, out ? out : "", err ? err : "");
+        cr_expect_eq(count_lines_ending(out, ": ok\n"), cases[i].checks, "%s: %s", cases[i].board, out);
+        cr_expect_eq(count_lines_ending(out, ": FAIL\n"), 0, "%s: %s", cases[i].board, out);
+        cr_expect(strstr(out, "\nall ok\n"), "%s: %s", cases[i].board, out);
+        free(out);
+        free(err);
     }
 }
 

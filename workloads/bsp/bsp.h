@@ -79,6 +79,10 @@ void bsp_timer_stop(void);
  * software switches (defined by the boards that have one). */
 int bsp_flash_cache(bool on);
 
+/* Installs an interrupt handler at run time (crt0.c: the vector table is
+ * copied to RAM the first time). */
+void bsp_set_irq_handler(unsigned irq, void (*handler)(void));
+
 /* ---- what the programs provide to the boards ---- */
 
 int console_next_tx(void);              /* console.c: next byte to send, -1: none */

@@ -46,6 +46,25 @@ void Default_Handler(void)
     bsp_exit(100 + (int)ipsr);
 }
 
+/* Handlers installed at run time live in a copy of the vector table in
+ * RAM, which VTOR then points at (CMSIS's NVIC_SetVector does the same).
+ * 16 system exceptions + 128 lines, aligned as VTOR requires. */
+static void (*ram_vectors[16 + 128])(void) __attribute__((aligned(1024)));
+static bool vectors_in_ram;
+
+void bsp_set_irq_handler(unsigned irq, void (*handler)(void))
+{
+    if (!vectors_in_ram) {
+        void (*const *flash)(void) = (void (*const *)(void))SCB_VTOR;
+        for (unsigned i = 0; i < 16 + 128; i++)
+            ram_vectors[i] = flash[i];
+        SCB_VTOR = (uint32_t)ram_vectors;
+        __asm volatile("dsb\n isb" ::: "memory");
+        vectors_in_ram = true;
+    }
+    ram_vectors[16 + irq] = handler;
+}
+
 /* A program that ticks from SysTick defines it. */
 void SysTick_Handler(void) __attribute__((weak, alias("Default_Handler")));
 
