@@ -12,7 +12,8 @@
  *   - each part's other timers (periodic, one-shot, compare, capture,
  *     alarms, low-power timers) keep the time their manuals give;
  *   - the firmware's clock and flash configuration win over the board
- *     file's defaults, and the run says which was used;
+ *     file's defaults (time, wait states, the energy estimate), and the
+ *     run says which was used;
  *   - --uart-in feeds the console UART, --uart-out copies what it sends;
  *   - unmodelled registers are reported once each (log) or stop the run
  *     (fault), and bad [peripheral.X] sections are refused by line.
@@ -320,6 +321,64 @@ Test(periph, firmware_clock_and_wait_states_win_over_the_board_file, .timeout = 
     cJSON_Delete(stock);
     cJSON_Delete(again);
     unlink(board);
+}
+
+/* A number from a board file: the first "key = value" line. */
+static double board_number(const char *board, const char *key)
+{
+    char path[1024], pattern[128];
+    snprintf(path, sizeof path, "%s/boards/%s.ini", source_root(), board);
+    snprintf(pattern, sizeof pattern, "\n%s = ", key);
+    char *text = slurp(path);
+    cr_assert(text, "cannot read %s", path);
+    const char *at = strstr(text, pattern);
+    cr_assert(at, "no '%s' in %s", key, path);
+    double v = strtod(at + strlen(pattern), NULL);
+    free(text);
+    return v;
+}
+
+/* The energy estimate of a profiled run uses the clock the firmware set:
+ * on stm32l4r5 (no per-event terms) it is
+ *   V * (run_ua_per_mhz * active_cycles / 1e6 + sleep_ua * sleep_cycles / f)
+ * and the firmware's 120 MHz, not the board file's 80, must be f. */
+Test(periph, energy_follows_the_clock_the_firmware_set, .timeout = 120)
+{
+    char board[256], db[256];
+    tmp_path(board, sizeof board, "slow-energy.ini");
+    tmp_path(db, sizeof db, "energy.db");
+    const char *edits[] = {"clock_hz = 120000000", "clock_hz = 80000000", NULL};
+    write_variant("stm32l4r5", board, edits);
+    const char *elf = fw_path("tests/firmware", "board_test", "stm32l4r5");
+    cr_assert_eq(board_number("stm32l4r5", "flash_read_extra_ua_per_mhz"), 0);
+    cr_assert_eq(board_number("stm32l4r5", "mul_extra_ua_per_mhz"), 0);
+    cr_assert_eq(board_number("stm32l4r5", "fpu_extra_ua_per_mhz"), 0);
+    double v = board_number("stm32l4r5", "supply_v"), run_ua = board_number("stm32l4r5", "run_ua_per_mhz"),
+           sleep_ua = board_number("stm32l4r5", "sleep_ua");
+
+    char *out = NULL, *err = NULL, opts[600];
+    cJSON *plain = NULL, *profiled = NULL;
+    cr_assert_eq(run(board, elf, NULL, &out, &err, &plain), 0, "%s", err ? err : "");
+    free(out);
+    free(err);
+    snprintf(opts, sizeof opts, "--profile --db %s", db);
+    cr_assert_eq(run(board, elf, opts, &out, &err, &profiled), 0, "%s", err ? err : "");
+    double cycles = json_num(plain, "cycles"), sleep = json_num(plain, "sleep_cycles");
+    cr_assert_eq(json_num(profiled, "cycles"), cycles, "profiling changes no cycle");
+    cr_assert_eq(json_num(profiled, "clock_hz"), 120e6);
+    cr_assert(sleep > cycles / 10, "the firmware sleeps (%.0f of %.0f cycles)", sleep, cycles);
+
+    double uj = json_num(profiled, "energy_uj");
+    double at_firmware = v * (run_ua * (cycles - sleep) / 1e6 + sleep_ua * sleep / 120e6);
+    double at_board = v * (run_ua * (cycles - sleep) / 1e6 + sleep_ua * sleep / 80e6);
+    cr_expect(uj > at_firmware * (1 - 1e-9) && uj < at_firmware * (1 + 1e-9),
+              "%.9f uJ, at the firmware's 120 MHz %.9f, at the board's 80 MHz %.9f", uj, at_firmware, at_board);
+    cJSON_Delete(plain);
+    cJSON_Delete(profiled);
+    free(out);
+    free(err);
+    unlink(board);
+    unlink(db);
 }
 
 /* ---- the console ---- */
