@@ -1,8 +1,8 @@
 /*
  * test_periph.c — the peripheral models on every board, through firmware
  * written against each part's own registers (workloads/bsp/,
- * tests/firmware/board_*.c, timers_*.c, uart_echo.c, workloads/rtos/),
- * run by the mcusim program as a user runs it:
+ * tests/firmware/board_*.c, timers_*.c, clocks_*.c, uart_echo.c,
+ * workloads/rtos/), run by the mcusim program as a user runs it:
  *   - clock start-up, printf polled and by interrupt, a timer tick and
  *     PendSV task switching print what they should, with every register
  *     they touch modelled (--unmodelled fault);
@@ -10,7 +10,8 @@
  *   - UART frames take the time the baud rate says, the timer ticks at
  *     its rate, and the flash cache firmware turns off costs cycles;
  *   - each part's other timers (periodic, one-shot, compare, capture,
- *     alarms, low-power timers) keep the time their manuals give;
+ *     alarms, low-power timers) keep the time their manuals give, and
+ *     its oscillators report ready after their start-up times;
  *   - the firmware's clock and flash configuration win over the board
  *     file's defaults (time, wait states, the energy estimate), and the
  *     run says which was used;
@@ -209,28 +210,42 @@ Test(periph, uart_frames_and_timer_ticks_take_their_time, .timeout = 300)
     }
 }
 
-/* Each part's other timers (tests/firmware/timers_<board>.c): the
- * firmware times them against SysTick and prints a line per check; every
- * check must say ok, and there must be the number of checks it makes. */
+/* Firmware that checks the part's documented behaviour itself
+ * (tests/firmware/<prog>_<board>.c, measure.h): a line per check, each
+ * of which must say ok, as many as it makes, with every register it
+ * touches modelled. */
+static void expect_checks_pass(const char *prog, const char *board, int checks)
+{
+    char *out = NULL, *err = NULL;
+    int rc = run(board, fw_path("tests/firmware", prog, board), "--unmodelled fault", &out, &err, NULL);
+    cr_expect_eq(rc, 0, "%s-%s: exit %d: %s%s", prog, board, rc, out ? out : "", err ? err : "");
+    cr_expect_eq(count_lines_ending(out, ": ok\n"), checks, "%s-%s: %s", prog, board, out);
+    cr_expect_eq(count_lines_ending(out, ": FAIL\n"), 0, "%s-%s: %s", prog, board, out);
+    cr_expect(out && strstr(out, "\nall ok\n"), "%s-%s: %s", prog, board, out);
+    free(out);
+    free(err);
+}
+
+/* Each part's other timers (timers_<board>.c), timed against SysTick. */
 Test(periph, each_parts_other_timers_keep_their_documented_time, .timeout = 300)
 {
-    static const struct {
-        const char *board;
-        int checks;
-    } cases[] = {
-        {"mps2-an386", 6}, {"nano33ble", 6}, {"pico", 5}, {"stm32f746disco", 4}, {"stm32l4r5", 6},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *out = NULL, *err = NULL;
-        int rc = run(cases[i].board, fw_path("tests/firmware", "timers", cases[i].board), "--unmodelled fault", &out,
-                     &err, NULL);
-        cr_expect_eq(rc, 0, "%s: exit %d: %s%s", cases[i].board, rc, out ? out : "", err ? err : "");
-        cr_expect_eq(count_lines_ending(out, ": ok\n"), cases[i].checks, "%s: %s", cases[i].board, out);
-        cr_expect_eq(count_lines_ending(out, ": FAIL\n"), 0, "%s: %s", cases[i].board, out);
-        cr_expect(strstr(out, "\nall ok\n"), "%s: %s", cases[i].board, out);
-        free(out);
-        free(err);
-    }
+    expect_checks_pass("timers", "mps2-an386", 6);
+    expect_checks_pass("timers", "nano33ble", 6);
+    expect_checks_pass("timers", "pico", 5);
+    expect_checks_pass("timers", "stm32f746disco", 4);
+    expect_checks_pass("timers", "stm32l4r5", 6);
+}
+
+/* Ready bits and events of each clock controller (clocks_<board>.c):
+ * clear while off, set after the oscillator's start-up time, SWS
+ * following SW.  The MPS2's clocks are fixed by its FPGA: nothing to
+ * start there. */
+Test(periph, oscillators_report_ready_after_their_start_up_time, .timeout = 300)
+{
+    expect_checks_pass("clocks", "nano33ble", 8);
+    expect_checks_pass("clocks", "pico", 9);
+    expect_checks_pass("clocks", "stm32f746disco", 14);
+    expect_checks_pass("clocks", "stm32l4r5", 11);
 }
 
 /* ---- what set the clock and the flash timing ---- */
