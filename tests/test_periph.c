@@ -1,8 +1,9 @@
 /*
  * test_periph.c — the peripheral models on every board, through firmware
  * written against each part's own registers (workloads/bsp/,
- * tests/firmware/board_*.c, timers_*.c, clocks_*.c, uart_echo.c,
- * workloads/rtos/), run by the mcusim program as a user runs it:
+ * tests/firmware/board_*.c, timers_*.c, clocks_*.c, uarts_*.c,
+ * uart_echo.c, workloads/rtos/), run by the mcusim program as a user
+ * runs it:
  *   - clock start-up, printf polled and by interrupt, a timer tick and
  *     PendSV task switching print what they should, with every register
  *     they touch modelled (--unmodelled fault);
@@ -15,6 +16,7 @@
  *   - the firmware's clock and flash configuration win over the board
  *     file's defaults (time, wait states, the energy estimate), and the
  *     run says which was used;
+ *   - the UARTs next to the console send polled and by interrupt;
  *   - --uart-in feeds the console UART, --uart-out copies what it sends;
  *   - unmodelled registers are reported once each (log) or stop the run
  *     (fault), and bad [peripheral.X] sections are refused by line.
@@ -246,6 +248,25 @@ Test(periph, oscillators_report_ready_after_their_start_up_time, .timeout = 300)
     expect_checks_pass("clocks", "pico", 9);
     expect_checks_pass("clocks", "stm32f746disco", 14);
     expect_checks_pass("clocks", "stm32l4r5", 11);
+}
+
+/* The UARTs next to the console (uarts_<board>.c): what they send
+ * reaches the console too, polled and by interrupt, first. */
+Test(periph, other_uarts_send_polled_and_by_interrupt, .timeout = 120)
+{
+    static const struct {
+        const char *board, *uart;
+    } cases[] = {{"mps2-an386", "uart1"}, {"pico", "uart1"}, {"stm32l4r5", "usart2"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_checks_pass("uarts", cases[i].board, 2);
+        char *out = NULL, expect[256];
+        run(cases[i].board, fw_path("tests/firmware", "uarts", cases[i].board), NULL, &out, NULL, NULL);
+        snprintf(expect, sizeof expect,
+                 "%s polled: 0123456789\n%s interrupt-driven: the quick brown fox jumps over the lazy dog\n",
+                 cases[i].uart, cases[i].uart);
+        cr_expect(out && !strncmp(out, expect, strlen(expect)), "%s: %s", cases[i].board, out);
+        free(out);
+    }
 }
 
 /* ---- what set the clock and the flash timing ---- */
