@@ -247,7 +247,7 @@ Test(periph, oscillators_report_ready_after_their_start_up_time, .timeout = 300)
     expect_checks_pass("clocks", "nano33ble", 8);
     expect_checks_pass("clocks", "pico", 9);
     expect_checks_pass("clocks", "stm32f746disco", 14);
-    expect_checks_pass("clocks", "stm32l4r5", 11);
+    expect_checks_pass("clocks", "stm32l4r5", 13);
 }
 
 /* The UARTs next to the console (uarts_<board>.c): what they send
