@@ -1,5 +1,5 @@
 /*
- * db.c — the run database (see db.h).  The schema, version 2:
+ * db.c — the run database (see db.h).  The schema, version 3:
  *
  * runs       one row per profiled run
  *   id                integer key
@@ -28,6 +28,10 @@
  *   ram_arena_capacity, ram_stack_peak (measured), ram_stack_capacity
  *   ram_peak          ram_static + ram_arena_used + ram_stack_peak
  *   ram_capacity      the board's main RAM
+ *   clock_source      what set clock_hz: '' the board file, else the
+ *                     firmware's clock configuration ("RCC: PLL")  (version 3)
+ *   memory_timing_source  '' the board file's wait states and caches,
+ *                     else what the firmware set ("FLASH ACR: ...")   (version 3)
  * layers     one row per region the firmware marked (layers, the
  *            inference, user regions), in order of appearance
  *   run_id, seq, layer_index (operator index, NULL for other regions),
@@ -113,8 +117,17 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
+/* Version 3: firmware that configures its clock and flash timing is
+ * followed (sim/periph.h); the run says what set them.  Earlier rows read
+ * '' (the board file's). */
+static const char *const schema_v3[] = {
+    "ALTER TABLE runs ADD COLUMN clock_source TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN memory_timing_source TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
 /* migrations[v] brings a version-v database to version v+1. */
-static const char *const *const migrations[] = {schema_v1, schema_v2};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
 
 static int fail(sqlite3 *db, const char *path, char *err, size_t errlen, const char *what)
 {
@@ -319,8 +332,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
         " diagnostic, exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles,"
         " inference_instructions, inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data,"
         " flash_capacity, ram_static, ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak,"
-        " ram_stack_capacity, ram_peak, ram_capacity)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " ram_stack_capacity, ram_peak, ram_capacity, clock_source, memory_timing_source)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -366,6 +379,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
     sqlite3_bind_int64(st, i++, r->ram_stack_capacity);
     sqlite3_bind_int64(st, i++, r->ram_peak);
     sqlite3_bind_int64(st, i++, r->ram_capacity);
+    BIND_TEXT(st, i++, r->clock_source);
+    BIND_TEXT(st, i++, r->memory_timing_source);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)

@@ -1,7 +1,7 @@
 /*
  * rundata.c — reads runs, layers and functions rows into structs (see
  * rundata.h).  The column lists below follow profiler/db.c's schema
- * version 1; a column added by a later schema is simply not read here.
+ * version 1; columns a later schema added are read when the file has them.
  */
 #include "rundata.h"
 
@@ -18,6 +18,11 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
     " inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data, flash_capacity, ram_static," \
     " ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak, ram_stack_capacity, ram_peak," \
     " ram_capacity"
+
+/* What set the clock and the memory timing came with schema version 3;
+ * earlier files read '' (the board file's). */
+#define RUN_SOURCES_V3 ", clock_source, memory_timing_source"
+#define RUN_SOURCES_V1 ", '', ''"
 
 #define LAYER_COLUMNS                                                                                    \
     "seq, layer_index, kind, depth, op, op_code, kernel, output_shape, macs, start_cycle, cycles,"      \
@@ -111,6 +116,8 @@ static void read_run_row(sqlite3_stmt *st, struct rep_run *r)
     r->ram_stack_capacity = u64(st, c++);
     r->ram_peak = u64(st, c++);
     r->ram_capacity = u64(st, c++);
+    text(st, c++, r->clock_source, sizeof r->clock_source);
+    text(st, c++, r->memory_timing_source, sizeof r->memory_timing_source);
 }
 
 static void read_layer_row(sqlite3_stmt *st, struct rep_layer *L)
@@ -201,7 +208,9 @@ int rep_load_run(sqlite3 *db, int64_t id, bool details, struct rep_run *run, cha
 {
     memset(run, 0, sizeof *run);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUN_SOURCES_V3 " FROM runs WHERE id = ?"
+                                                : "SELECT " RUN_COLUMNS RUN_SOURCES_V1 " FROM runs WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -251,7 +260,9 @@ int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t 
     sqlite3_stmt *st;
     *runs = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUN_SOURCES_V3 " FROM runs ORDER BY id"
+                                                : "SELECT " RUN_COLUMNS RUN_SOURCES_V1 " FROM runs ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     int cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -53,6 +53,8 @@ struct rep_run {
     char board[64];
     char core[32];
     uint32_t clock_hz;
+    char clock_source[96];          /* "" the board file's (schema 3) */
+    char memory_timing_source[160]; /* "" the board file's (schema 3) */
     char firmware[512];
     char firmware_sha256[65];
     char model[512];
