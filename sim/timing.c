@@ -531,6 +531,19 @@ static int static_unaligned(const struct timing *t, const struct insn_facts *f)
     return -1;
 }
 
+/* Whether f is an aligned access through a copy of SP moved by a known
+ * step (ADD Rd, SP, #imm; a frame pointer): SP is word-aligned, so its
+ * alignment is known from the code.  Only an aligned one is settled here:
+ * a penalty stays with the run-time check, which charges it where the
+ * block's cycle-counter reads expect it. */
+static bool stack_aligned(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt)
+{
+    const struct track_value *v = track_value(rt, f->mem.base);
+    if (f->mem.index >= 0 || !v || v->loaded || v->src != 13)
+        return false;
+    return t->core->unaligned(mem_address(&f->mem, (uint32_t)v->delta, 0), f->mem.bytes) == 0;
+}
+
 /* Makes f a DYN_ALIGN site: its own, or the DYN_EXECUTED site the cost
  * table gave it (an IT-conditional access costing more than 1), which
  * then adds its extra cycles too. */
@@ -621,6 +634,8 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
                 extra += (uint32_t)known;
             else if (f->in_it)
                 add_align_site(f, dyn, n_dyn, max_dyn); /* charged only if it executes */
+            else if (stack_aligned(t, f, rt))
+                ; /* nothing to check at run time */
             else if (computable(&f->mem, rt, false) && n_align < UINT8_MAX)
                 align = true;
             else if (note_exit_check(facts, i, n, &exits[n_exit], &exit_locs))
