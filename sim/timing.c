@@ -109,6 +109,12 @@ struct timing *timing_create(const struct board *b)
     if (!t)
         return NULL;
     t->core = b->core->timing;
+    /* An access's alignment is its address's low two bits: the penalty
+     * depends on nothing else. */
+    for (uint32_t a = 0; t->core->unaligned && a < 4; a++) {
+        t->unaligned_pen[0][a] = (uint8_t)t->core->unaligned(a, 2);
+        t->unaligned_pen[1][a] = (uint8_t)t->core->unaligned(a, 4);
+    }
     t->bt = b->timing;
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
     t->flash_base = flash->base;
@@ -188,6 +194,8 @@ struct mem_read {
     uint32_t insn_addr;        /* the accessing instruction */
     struct track_value base, index; /* index: when mem.index >= 0 */
     uint8_t check;             /* CHECK_FLASH | CHECK_ALIGN */
+    uint8_t direct;            /* base and index are sampled locations moved by steps */
+    uint8_t base_slot, index_slot; /* their places in the values sampled */
 };
 
 /* The locations a set of checks samples, read in one batch. */
@@ -362,9 +370,23 @@ static bool value_now(uc_engine *uc, const struct block_mem *m, const struct tra
     return true;
 }
 
+/* The address of a direct check: no loaded word, no store to compare. */
+static inline uint32_t direct_address(const struct mem_read *r, const uint32_t *vals)
+{
+    uint32_t base = vals[r->base_slot] + (uint32_t)r->base.delta;
+    uint32_t index = vals[r->index_slot] + (uint32_t)r->index.delta;
+    return mem_address(&r->mem, base, index);
+}
+
+/* The unaligned penalty of an access of bytes (2 or 4) at addr. */
+static inline uint32_t unaligned_cycles(const struct timing *t, uint32_t addr, uint32_t bytes)
+{
+    return t->unaligned_pen[bytes == 4][addr & 3];
+}
+
 /* The address of a check from the sampled locations; false when it
  * cannot be known (see value_now): the check is then not made. */
-static bool check_address(uc_engine *uc, const struct block_mem *m, const struct mem_read *r,
+static inline bool check_address(uc_engine *uc, const struct block_mem *m, const struct mem_read *r,
                           const struct reg_sample *rs, const uint32_t *vals, uint32_t *addr)
 {
     uint32_t base, index = 0;
@@ -393,14 +415,16 @@ static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engi
             continue;
         }
         uint32_t addr;
-        if (!check_address(uc, m, r, &m->entry, vals, &addr))
+        if (r->direct)
+            addr = direct_address(r, vals);
+        else if (!check_address(uc, m, r, &m->entry, vals, &addr))
             continue;
         if (r->check & CHECK_FLASH) {
             c += flash_read_cycles(t, addr, r->mem.bytes);
             in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
         }
         if (r->check & CHECK_ALIGN)
-            align += t->core->unaligned(addr, r->mem.bytes);
+            align += unaligned_cycles(t, addr, r->mem.bytes);
     }
     *reads_flash = in_flash;
     *flash_cycles = c;
@@ -414,9 +438,13 @@ uint32_t timing_block_exit(struct timing *t, uc_engine *uc, const struct sim_blo
     read_sample(uc, &m->exit, vals);
     uint32_t c = 0;
     for (int i = m->n_reads; i < m->n_reads + m->n_exit; i++) {
+        const struct mem_read *r = &m->reads[i];
         uint32_t addr;
-        if (check_address(uc, m, &m->reads[i], &m->exit, vals, &addr))
-            c += t->core->unaligned(addr, m->reads[i].mem.bytes);
+        if (r->direct)
+            addr = direct_address(r, vals);
+        else if (!check_address(uc, m, r, &m->exit, vals, &addr))
+            continue;
+        c += unaligned_cycles(t, addr, r->mem.bytes);
     }
     return c;
 }
@@ -532,6 +560,19 @@ static int static_unaligned(const struct timing *t, const struct insn_facts *f)
     return -1;
 }
 
+/* Whether f is an aligned access through a copy of SP moved by a known
+ * step (ADD Rd, SP, #imm; a frame pointer): SP is word-aligned, so its
+ * alignment is known from the code.  Only an aligned one is settled here:
+ * a penalty stays with the run-time check, which charges it where the
+ * block's cycle-counter reads expect it. */
+static bool stack_aligned(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt)
+{
+    const struct track_value *v = track_value(rt, f->mem.base);
+    if (f->mem.index >= 0 || !v || v->loaded || v->src != 13)
+        return false;
+    return t->core->unaligned(mem_address(&f->mem, (uint32_t)v->delta, 0), f->mem.bytes) == 0;
+}
+
 /* Makes f a DYN_ALIGN site: its own, or the DYN_EXECUTED site the cost
  * table gave it (an IT-conditional access costing more than 1), which
  * then adds its extra cycles too. */
@@ -561,6 +602,18 @@ static void sample_set(struct reg_sample *rs, uint64_t locs)
             rs->ids[rs->n++] = loc < 15 ? core_reg_uc_ids[loc] : UC_ARM_REG_S0 + (loc - TRACK_S0);
         }
     }
+}
+
+/* Marks a check direct when its base and index are sampled locations
+ * moved by steps (the common case), with their places in the sample. */
+static void settle_slots(struct mem_read *r, const struct reg_sample *rs)
+{
+    if (r->mem.base < 0 || r->base.loaded || (r->mem.index >= 0 && r->index.loaded))
+        return;
+    r->base_slot = rs->slot[r->base.src];
+    /* No index: slot 0 with delta 0, which mem_address ignores. */
+    r->index_slot = r->mem.index >= 0 ? rs->slot[r->index.src] : 0;
+    r->direct = 1;
 }
 
 /* Whether a repeat of the block keeps the alignment of an entry check:
@@ -610,6 +663,8 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
                 extra += (uint32_t)known;
             else if (f->in_it)
                 add_align_site(f, dyn, n_dyn, max_dyn); /* charged only if it executes */
+            else if (stack_aligned(t, f, rt))
+                ; /* nothing to check at run time */
             else if (computable(&f->mem, rt, false) && n_align < UINT8_MAX)
                 align = true;
             else if (note_exit_check(facts, i, n, &exits[n_exit], &exit_locs))
@@ -671,6 +726,8 @@ static int build_block_mem(struct timing *t, struct sim_block *b, const struct i
         }
         sample_set(&m->entry, locs);
         sample_set(&m->exit, exit_locs);
+        for (int i = 0; i < n_reads + n_exit; i++)
+            settle_slots(&m->reads[i], i < n_reads ? &m->entry : &m->exit);
     }
     free(reads);
     free(exits);

@@ -67,6 +67,9 @@ struct timing {
     uint32_t own_epoch;       /* the epoch until timing_bind_epoch() moves it */
     uint32_t *epoch;          /* changes with every cache fill; never 0 */
     uint32_t flash_line_shift; /* log2(flash_line_bytes), a power of two (board.c) */
+    /* core->unaligned for a halfword [0] and a word [1] at each address
+     * mod 4: a table lookup where the blocks' checks run. */
+    uint8_t unaligned_pen[2][4];
 };
 
 /* An early-terminating divider, 2 to 12 cycles (timing.c): Arm publishes
