@@ -51,6 +51,7 @@ int profile_write_json(const struct profile_session *s, int exit_code, const cha
     cJSON_AddNumberToObject(o, "clock_hz", r->clock_hz);
     cJSON_AddStringToObject(o, "firmware", r->firmware);
     cJSON_AddStringToObject(o, "model", r->model);
+    cJSON_AddStringToObject(o, "runtime", r->runtime);
     cJSON_AddStringToObject(o, "kernels", r->kernels);
     cJSON_AddStringToObject(o, "tag", r->tag);
     cJSON_AddNumberToObject(o, "instructions", (double)r->instructions);

@@ -1,7 +1,9 @@
 /*
  * rundata.c — reads runs, layers and functions rows into structs (see
  * rundata.h).  The column lists below follow profiler/db.c's schema
- * version 1; a column added by a later schema is simply not read here.
+ * version 1; the columns later versions added are read where the file has
+ * them and given the value the migration would give where it has not (a
+ * report opens a file read-only, never migrating it).
  */
 #include "rundata.h"
 
@@ -17,7 +19,7 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
     " exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles, inference_instructions,"   \
     " inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data, flash_capacity, ram_static," \
     " ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak, ram_stack_capacity, ram_peak," \
-    " ram_capacity"
+    " ram_capacity, "
 
 #define LAYER_COLUMNS                                                                                    \
     "seq, layer_index, kind, depth, op, op_code, kernel, output_shape, macs, start_cycle, cycles,"      \
@@ -32,6 +34,11 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
 #define FUNCTION_ENERGY_V2 "self_energy_uj, total_energy_uj"
 #define FUNCTION_ENERGY_V1 "0, 0"
 
+/* The runtime came with schema version 3: before it, every model run ran
+ * the own runtime. */
+#define RUNTIME_V3 "runtime"
+#define RUNTIME_V2 "CASE WHEN kernels <> '' THEN 'mcusim' ELSE '' END"
+
 static int schema_version(sqlite3 *db)
 {
     sqlite3_stmt *st;
@@ -42,6 +49,11 @@ static int schema_version(sqlite3 *db)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+const char *rep_runtime_column(sqlite3 *db)
+{
+    return schema_version(db) >= 3 ? RUNTIME_V3 : RUNTIME_V2;
 }
 
 const char *rep_basename(const char *path)
@@ -111,6 +123,7 @@ static void read_run_row(sqlite3_stmt *st, struct rep_run *r)
     r->ram_stack_capacity = u64(st, c++);
     r->ram_peak = u64(st, c++);
     r->ram_capacity = u64(st, c++);
+    text(st, c++, r->runtime, sizeof r->runtime);
 }
 
 static void read_layer_row(sqlite3_stmt *st, struct rep_layer *L)
@@ -201,7 +214,9 @@ int rep_load_run(sqlite3 *db, int64_t id, bool details, struct rep_run *run, cha
 {
     memset(run, 0, sizeof *run);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUNTIME_V3 " FROM runs WHERE id = ?"
+                                                               : "SELECT " RUN_COLUMNS RUNTIME_V2 " FROM runs WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -251,7 +266,9 @@ int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t 
     sqlite3_stmt *st;
     *runs = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUNTIME_V3 " FROM runs ORDER BY id"
+                                                               : "SELECT " RUN_COLUMNS RUNTIME_V2 " FROM runs ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     int cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -286,4 +303,12 @@ void rep_runs_free(struct rep_run *runs, int n)
     for (int i = 0; i < n; i++)
         rep_run_free(&runs[i]);
     free(runs);
+}
+
+void rep_flavor(const struct rep_run *r, char *out, size_t len)
+{
+    if (r->runtime[0])
+        snprintf(out, len, "%s/%s", r->runtime, r->kernels);
+    else
+        snprintf(out, len, "%s", r->kernels);
 }

@@ -25,7 +25,8 @@ void sec_title(const struct rep_run *r, char *out, size_t len)
     const char *what = r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware);
     int n = snprintf(out, len, "%s on %s (%s, %s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s);
     if (r->kernels[0] && n > 0 && (size_t)n < len)
-        snprintf(out + n, len - (size_t)n, ", kernels %s", r->kernels);
+        snprintf(out + n, len - (size_t)n, ", %s%skernels %s", r->runtime, r->runtime[0] ? " runtime, " : "",
+                 r->kernels);
 }
 
 void sec_identity(const struct rep_run *r, char *out, size_t len)

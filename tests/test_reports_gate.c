@@ -275,7 +275,7 @@ Test(gate, broken_budget_files_name_file_and_line, .timeout = 120)
 {
     static const struct broken cases[] = {
         {"[cnn-ref]\nmax_ram_kb = 64\nmax_ram = 3\n",
-         ":3: unknown key 'max_ram' in [cnn-ref] (known: tag, model, board, kernels, max_ram_kb, max_flash_kb,"
+         ":3: unknown key 'max_ram' in [cnn-ref] (known: tag, model, board, runtime, kernels, max_ram_kb, max_flash_kb,"
          " max_latency_ms, max_energy_uj, max_regression_pct, max_ram_regression_pct, max_flash_regression_pct,"
          " max_energy_regression_pct)"},
         {"[cnn-ref]\n\nmax_latency_ms = fast\n", ":3: max_latency_ms needs a positive number, not 'fast'"},

@@ -64,7 +64,7 @@ Test(runtime_images, every_board_has_its_images_and_a_missing_one_is_named)
     cr_expect_eq(runtime_image_path(runtime_image_find("mcusim", "opt"), "myboard", path, sizeof path, err,
                                     sizeof err),
                  -1);
-    cr_expect(strstr(err, "no runtime firmware for board 'myboard' with kernels 'opt'"), "%s", err);
+    cr_expect(strstr(err, "no mcusim firmware for board 'myboard' with kernels 'opt'"), "%s", err);
     cr_expect(strstr(err, "runtime-<board>-opt.elf"), "%s", err);
 }
 
