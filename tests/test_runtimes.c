@@ -1,0 +1,351 @@
+/*
+ * test_runtimes.c — the inference runtime as users choose and read it:
+ * the table of runtime images (default kernels, errors listing what
+ * exists), 'profile --runtime', the runtime stored with every run (and
+ * read back by runs, report, JSON), the database's migration from schema
+ * version 2 to 3 on a version-2 file the test makes, merges of such a
+ * file, 'compare' naming runtime and kernels in its column headers, and
+ * gate baselines that match the run's runtime and kernels.
+ *
+ * mcusim has one runtime today (its own); runs of another runtime are made
+ * in the database by the test where a second one is needed.  The database
+ * is the report tests' fixture (support/reports_fixture.c).
+ */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports_fixture.h"
+#include "runtime_images.h"
+#include "simtest.h"
+
+/* The project's cnn workload (the fixture's model). */
+static const char *cnn(void)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/workloads/cnn.tflite", build_root());
+    return path;
+}
+
+/* ---- the table ---- */
+
+Test(runtime_table, default_kernels_and_names)
+{
+    cr_expect_str_eq(runtime_default_kernels("mcusim"), "ref");
+    cr_expect_null(runtime_default_kernels("nosuch"));
+    cr_expect(runtime_known("mcusim"));
+    cr_expect_not(runtime_known("nosuch"));
+    cr_expect(runtime_has_kernels("opt"));
+    cr_expect_not(runtime_has_kernels("fast"));
+    char text[128];
+    runtime_names_text("|", "|", text, sizeof text);
+    cr_expect_str_eq(text, "mcusim");
+    runtime_kernels_text(NULL, ", ", " or ", text, sizeof text);
+    cr_expect_str_eq(text, "ref or opt");
+}
+
+Test(runtime_table, resolve_defaults_and_explains_what_exists)
+{
+    char err[512] = "";
+    const struct runtime_image *ri = runtime_image_resolve(NULL, NULL, err, sizeof err);
+    cr_assert_not_null(ri, "%s", err);
+    cr_expect_str_eq(ri->runtime, "mcusim");
+    cr_expect_str_eq(ri->kernels, "ref");
+    ri = runtime_image_resolve("mcusim", "opt", err, sizeof err);
+    cr_assert_not_null(ri, "%s", err);
+    cr_expect_str_eq(ri->kernels, "opt");
+    cr_expect_eq(runtime_image_resolve("mcusim", "", err, sizeof err), runtime_image_find("mcusim", "ref"));
+
+    cr_expect_null(runtime_image_resolve("tflm", NULL, err, sizeof err));
+    cr_expect(strstr(err, "runtime 'tflm' is not built into this mcusim (it has mcusim;") == err, "%s", err);
+    cr_expect_null(runtime_image_resolve("mcusim", "cmsis-nn", err, sizeof err));
+    cr_expect_str_eq(err, "runtime 'mcusim' has no kernel family 'cmsis-nn' (ref or opt)");
+}
+
+/* ---- the command line ---- */
+
+Test(profile_runtime, unknown_runtime_or_kernels_is_one_line_and_exit_2, .timeout = 120)
+{
+    char *out, *err;
+    int rc = mcusim(&out, &err, "profile %s --runtime tflm --db never.db", cnn());
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "mcusim profile: runtime 'tflm' is not built into this mcusim (it has mcusim;") == err,
+              "%s", err);
+    cr_expect_eq(count_of(err, "\n"), 1, "%s", err);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "profile %s --runtime mcusim --kernels cmsis-nn --db never.db", cnn());
+    cr_expect_eq(rc, 2);
+    cr_expect_str_eq(err, "mcusim profile: runtime 'mcusim' has no kernel family 'cmsis-nn' (ref or opt)\n");
+    free(out);
+    free(err);
+    cr_expect_neq(access(fixture_path("never.db"), F_OK), 0, "bad options create no database");
+
+    rc = mcusim(&out, &err, "profile --help");
+    cr_expect_eq(rc, 0);
+    cr_expect(strstr(out, "-r, --runtime NAME        inference runtime: mcusim (default: mcusim)"), "%s", out);
+    cr_expect(strstr(out, "mcusim: ref|opt"), "%s", out);
+    free(out);
+    free(err);
+}
+
+/* The value of one SQL query's first column as text (static buffer). */
+static const char *query(const char *db_name, const char *sql)
+{
+    static char value[256];
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(fixture_path(db_name), &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+    value[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(value, sizeof value, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return value;
+}
+
+/* Copies a database of the fixture directory (fixture_path() has one
+ * buffer: the names are taken one at a time). */
+static void copy_db(const char *from, const char *to)
+{
+    char src[1024], cmd[2200];
+    snprintf(src, sizeof src, "%s", fixture_path(from));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, fixture_path(to));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void exec_sql(const char *db_name, const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(fixture_path(db_name), &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_close(db);
+}
+
+Test(profile_runtime, the_runtime_is_stored_and_shown, .timeout = 300)
+{
+    char *out, *err;
+    int rc = mcusim(&out, &err, "profile %s --db rt2.db --tag rt-default -q --json rt.json", cnn());
+    cr_assert_eq(rc, 0, "%s", err);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "profile %s --runtime mcusim --kernels opt --db rt2.db --tag rt-opt -q", cnn());
+    cr_assert_eq(rc, 0, "%s", err);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query("rt2.db", "SELECT group_concat(runtime || '/' || kernels, ' ') FROM runs"),
+                     "mcusim/ref mcusim/opt");
+    cr_expect_str_eq(query("rt2.db", "PRAGMA user_version"), "3");
+    char *json = slurp(fixture_path("rt.json"), NULL);
+    cr_assert_not_null(json);
+    cr_expect(strstr(json, "\"runtime\":\t\"mcusim\"") || strstr(json, "\"runtime\": \"mcusim\"") ||
+                  strstr(json, "\"runtime\":\"mcusim\""),
+              "%s", json);
+    free(json);
+
+    rc = mcusim(&out, &err, "runs --db rt2.db");
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "runtime/kernels"), "%s", out);
+    cr_expect(strstr(out, "mcusim/ref") && strstr(out, "mcusim/opt"), "%s", out);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "report rt-opt --db rt2.db");
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "cnn.tflite on nano33ble (cortex-m4f, 64 MHz), mcusim runtime, kernels opt"), "%s", out);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "runs --db rt2.db -f csv");
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, ",runtime,kernels,") && strstr(out, ",mcusim,opt,"), "%s", out);
+    free(out);
+    free(err);
+}
+
+/* ---- schema version 2 -> 3 ---- */
+
+/* A version-2 file made from the fixture's runs: the runtime column
+ * dropped and the version set back, as mcusim before runtimes wrote it;
+ * one run made plain firmware (no model, no kernels). */
+static void make_v2(const char *name)
+{
+    copy_db("runs.db", name);
+    exec_sql(name, "PRAGMA journal_mode = DELETE; ALTER TABLE runs DROP COLUMN runtime; "
+                   "UPDATE runs SET kernels = '', model = '' WHERE id = 2; PRAGMA user_version = 2");
+    cr_assert_str_eq(query(name, "PRAGMA user_version"), "2");
+    cr_assert_str_eq(query(name, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'runtime'"), "0");
+}
+
+Test(schema, version_2_reads_as_migrated_and_migrates_on_write, .timeout = 300)
+{
+    make_v2("v2.db");
+    char *out, *err;
+    /* Read-only commands do not migrate, and read the runtime all the same. */
+    int rc = mcusim(&out, &err, "runs --db v2.db -f csv");
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, ",mcusim,ref,"), "%s", out);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query("v2.db", "PRAGMA user_version"), "2");
+    rc = mcusim(&out, &err, "db check v2.db");
+    cr_expect_eq(rc, 0, "%s", err);
+    free(out);
+    free(err);
+
+    /* The first write migrates: model runs ran mcusim's own runtime. */
+    rc = mcusim(&out, &err, "profile %s --kernels opt --db v2.db --tag after -q", cnn());
+    cr_assert_eq(rc, 0, "%s", err);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query("v2.db", "PRAGMA user_version"), "3");
+    cr_expect_str_eq(query("v2.db", "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
+                     query("v2.db", "SELECT count(*) FROM runs WHERE kernels <> ''"));
+    cr_expect_str_eq(query("v2.db", "SELECT runtime FROM runs WHERE id = 2"), "");
+    cr_expect_str_eq(query("v2.db", "SELECT runtime || '/' || kernels FROM runs WHERE tag = 'after'"),
+                     "mcusim/opt");
+    rc = mcusim(&out, &err, "db check v2.db");
+    cr_expect_eq(rc, 0, "%s", err);
+    free(out);
+    free(err);
+}
+
+Test(schema, merging_a_version_2_file_names_the_runtime, .timeout = 300)
+{
+    make_v2("v2m.db");
+    char *out, *err;
+    int rc = mcusim(&out, &err, "db merge merged.db v2m.db");
+    cr_assert_eq(rc, 0, "%s%s", out, err);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query("merged.db", "PRAGMA user_version"), "3");
+    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs"), query("v2m.db", "SELECT count(*) FROM runs"));
+    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
+                     query("v2m.db", "SELECT count(*) FROM runs WHERE kernels <> ''"));
+    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs WHERE runtime = '' AND kernels = ''"), "1");
+}
+
+Test(schema, a_newer_file_is_refused, .timeout = 120)
+{
+    copy_db("runs.db", "v4.db");
+    exec_sql("v4.db", "PRAGMA user_version = 4");
+    char *out, *err;
+    int rc = mcusim(&out, &err, "runs --db v4.db");
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "v4.db: written by a newer mcusim (schema version 4; this mcusim knows up to 3)"), "%s",
+              err);
+    free(out);
+    free(err);
+}
+
+/* ---- compare and gate across runtimes ---- */
+
+Test(compare_runtime, columns_are_labelled_with_runtime_and_kernels, .timeout = 120)
+{
+    char *out, *err;
+    int rc = mcusim(&out, &err, "compare cnn-ref cnn-opt --db runs.db");
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "A mcusim/ref  B mcusim/opt"), "totals headed by runtime and kernels:\n%s", out);
+    cr_expect(strstr(out, "A mcusim/ref cycles  B mcusim/opt cycles"), "layers headed likewise:\n%s", out);
+    free(out);
+    free(err);
+}
+
+/* The fixture's cnn runs with the second made a run of another runtime
+ * (same kernels name): layers match by index and op whatever the runtime,
+ * the columns say whose is whose, and the faster run is marked per layer. */
+Test(compare_runtime, layers_match_across_runtimes_and_the_faster_is_marked, .timeout = 120)
+{
+    copy_db("runs.db", "two.db");
+    exec_sql("two.db", "PRAGMA journal_mode = DELETE; UPDATE runs SET runtime = 'other', kernels = 'ref' "
+                       "WHERE tag = 'cnn-opt'");
+    char *out, *err;
+    int rc = mcusim(&out, &err, "compare cnn-ref cnn-opt --db two.db");
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "A mcusim/ref cycles  B other/ref cycles"), "%s", out);
+    cr_expect(strstr(out, "layers: all 9 matched by index and op"), "%s", out);
+    /* opt kernels are faster on every convolution: B wins those rows. */
+    const char *conv = strstr(out, "  2  CONV_2D");
+    cr_assert_not_null(conv, "%s", out);
+    const char *eol = strchr(conv, '\n');
+    cr_expect(eol && eol[-1] == 'B', "%.*s", (int)(eol - conv), conv);
+    free(out);
+    free(err);
+}
+
+static const char *gate_detail(const char *out, const char *workload, const char *check)
+{
+    static char line[2048];
+    for (const char *p = out; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        snprintf(line, sizeof line, "%.*s", (int)n, p);
+        if (strstr(line, workload) && strstr(line, check))
+            return line;
+        p += n + (eol ? 1 : 0);
+    }
+    return "";
+}
+
+Test(gate_runtime, baseline_is_the_same_runtime_and_kernels_unless_asked, .timeout = 120)
+{
+    /* base3.db: the fixture with the latest cnn-ref run turned into a run
+     * of another runtime with the same kernels name.  The run gated (the
+     * latest cnn-ref in runs.db, mcusim/ref) must be held against the
+     * latest mcusim/ref cnn-ref run there, the earlier one. */
+    copy_db("runs.db", "base3.db");
+    exec_sql("base3.db", "PRAGMA journal_mode = DELETE; UPDATE runs SET runtime = 'other' "
+                         "WHERE id = (SELECT max(id) FROM runs WHERE tag = 'cnn-ref')");
+    const char *latest = query("base3.db", "SELECT max(id) FROM runs WHERE tag = 'cnn-ref'");
+    char other_id[32], same_id[32];
+    snprintf(other_id, sizeof other_id, "%s", latest);
+    snprintf(same_id, sizeof same_id, "%s",
+             query("base3.db", "SELECT max(id) FROM runs WHERE tag = 'cnn-ref' AND runtime = 'mcusim'"));
+    cr_assert_neq(strcmp(other_id, same_id), 0);
+    write_text(fixture_path("rt-gate.ini"), "[cnn-ref]\nmax_regression_pct = 50\n");
+
+    char *out, *err, want[64];
+    int rc = mcusim(&out, &err, "gate --budget rt-gate.ini --db runs.db --baseline base3.db");
+    cr_expect_eq(rc, 0, "%s%s", out, err);
+    snprintf(want, sizeof want, "in run %s of base3.db", same_id);
+    cr_expect(strstr(gate_detail(out, "cnn-ref", "latency_regression"), want), "%s", out);
+    free(out);
+    free(err);
+
+    rc = mcusim(&out, &err, "gate --budget rt-gate.ini --db runs.db --baseline base3.db --baseline-any-runtime");
+    cr_expect_eq(rc, 0, "%s%s", out, err);
+    snprintf(want, sizeof want, "in run %s of base3.db", other_id);
+    cr_expect(strstr(gate_detail(out, "cnn-ref", "latency_regression"), want), "%s", out);
+    free(out);
+    free(err);
+}
+
+Test(gate_runtime, budgets_select_and_check_runtimes, .timeout = 120)
+{
+    write_text(fixture_path("rt-sel.ini"), "[opt]\ntag = cnn-opt\nruntime = mcusim\nkernels = opt\nmax_ram_kb = 64\n"
+                                           "[none]\ntag = cnn-opt\nkernels = ref\nmax_ram_kb = 64\n");
+    char *out, *err;
+    int rc = mcusim(&out, &err, "gate --budget rt-sel.ini --db runs.db");
+    cr_expect_eq(rc, 1, "%s%s", out, err);
+    cr_expect(strstr(gate_detail(out, "opt", "status"), "PASS"), "%s", out);
+    cr_expect(strstr(gate_detail(out, "none", "run"), "no run in runs.db matches tag 'cnn-opt', kernels 'ref'"), "%s",
+              out);
+    free(out);
+    free(err);
+
+    write_text(fixture_path("rt-bad.ini"), "[a]\nruntime = tflm\nmax_ram_kb = 64\n");
+    rc = mcusim(&out, &err, "gate --budget rt-bad.ini --db runs.db");
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "mcusim gate: rt-bad.ini:2: runtime 'tflm' is not built into this mcusim"), "%s", err);
+    free(out);
+    free(err);
+    write_text(fixture_path("rt-bad2.ini"), "[defaults]\nruntime = mcusim\n[a]\nkernels = cmsis-nn\nmax_ram_kb = 1\n");
+    rc = mcusim(&out, &err, "gate --budget rt-bad2.ini --db runs.db");
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "rt-bad2.ini:4: kernels is ref or opt, not 'cmsis-nn'"), "%s", err);
+    free(out);
+    free(err);
+}
