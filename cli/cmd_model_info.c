@@ -17,10 +17,11 @@
 #include "model_fit.h"
 #include "rt_interp.h"
 #include "rt_model.h"
+#include "runtime_images.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mcusim model info FILE.tflite [--kernels ref|opt] [--json]\n\n"
+    fprintf(out, "usage: mcusim model info FILE.tflite [--runtime NAME] [--kernels ref|opt] [--json]\n\n"
                  "Reads and verifies a TFLite model with mcusim's runtime and prints, per layer:\n"
                  "index, operator, input and output shapes, MACs, weight bytes and the kernel\n"
                  "chosen; then totals, the model's flash bytes and the arena bytes the planner\n"
@@ -28,7 +29,14 @@ static void usage(FILE *out)
                  "  --kernels NAME  kernel family to plan with (default ref; linked: ");
     for (size_t i = 0; rt_family_at(i); i++)
         fprintf(out, "%s%s", i ? ", " : "", rt_family_at(i)->name);
-    fprintf(out, ")\n  --json          one JSON object instead of the table\n\n"
+    char runtimes[64];
+    runtime_names_text(", ", " or ", runtimes, sizeof runtimes);
+    fprintf(out, ")\n  --runtime NAME  %s (default mcusim).  The plan is made by the host build of\n"
+                 "                  mcusim's own runtime; for a runtime that has none here, profile\n"
+                 "                  the model with 'mcusim profile --runtime NAME' for its arena\n"
+                 "  --json          one JSON object instead of the table\n\n",
+            runtimes);
+    fprintf(out,
                  "Exit status: 0, or 2 when the file is unreadable, not a valid model, or\n"
                  "uses an operator the runtime does not support (named with its layer).\n");
 }
@@ -124,7 +132,7 @@ static void print_json(const char *path, size_t size, const struct rt_interp *it
 
 int cmd_model_info(int argc, char **argv)
 {
-    const char *path = NULL, *kernels = "ref";
+    const char *path = NULL, *kernels = NULL, *runtime = RUNTIME_DEFAULT;
     int json = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -134,6 +142,8 @@ int cmd_model_info(int argc, char **argv)
             json = 1;
         } else if (!strcmp(argv[i], "--kernels") && i + 1 < argc) {
             kernels = argv[++i];
+        } else if (!strcmp(argv[i], "--runtime") && i + 1 < argc) {
+            runtime = argv[++i];
         } else if (argv[i][0] != '-' && !path) {
             path = argv[i];
         } else {
@@ -144,6 +154,26 @@ int cmd_model_info(int argc, char **argv)
     if (!path) {
         usage(stderr);
         return EXIT_BAD_INPUT;
+    }
+    /* Another runtime plans with the host build of the own runtime's
+     * kernels its row names, when it names one. */
+    if (strcmp(runtime, RUNTIME_DEFAULT)) {
+        char why[512];
+        const struct runtime_image *ri = runtime_image_resolve(runtime, kernels, why, sizeof why);
+        if (!ri) {
+            fprintf(stderr, "mcusim model info: %s\n", why);
+            return EXIT_BAD_INPUT;
+        }
+        if (!ri->host_family) {
+            fprintf(stderr,
+                    "mcusim model info: runtime '%s' has no host build here to plan with (its arena is measured "
+                    "by 'mcusim profile %s --runtime %s')\n",
+                    runtime, path, runtime);
+            return EXIT_BAD_INPUT;
+        }
+        kernels = ri->host_family;
+    } else if (!kernels) {
+        kernels = RUNTIME_DEFAULT_KERNELS;
     }
     const struct rt_kernel_family *family = rt_family_find(kernels);
     if (!family) {

@@ -349,3 +349,23 @@ Test(gate_runtime, budgets_select_and_check_runtimes, .timeout = 120)
     free(out);
     free(err);
 }
+
+Test(profile_runtime, model_info_and_bench_take_the_runtime_too, .timeout = 120)
+{
+    char *out, *err;
+    int rc = mcusim(&out, &err, "model info %s --runtime tflm", cnn());
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "mcusim model info: runtime 'tflm' is not built into this mcusim") == err, "%s", err);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "model info %s --runtime mcusim --kernels opt", cnn());
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "kernels: opt"), "%s", out);
+    free(out);
+    free(err);
+    rc = mcusim(&out, &err, "bench --runtime tflm");
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "mcusim bench: runtime 'tflm' is not built into this mcusim") == err, "%s", err);
+    free(out);
+    free(err);
+}
