@@ -3,6 +3,7 @@
  */
 #include "runtime_images.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@
 #endif
 
 #define MCUSIM_HOW_TO_BUILD                                                                                        \
-    "put the board file in boards/ and run 'meson setup --reconfigure BUILD_DIR && ninja -C BUILD_DIR'"
+    "run 'ninja -C BUILD_DIR'; for a new board, put its file in boards/ and run 'meson setup --reconfigure "     \
+    "BUILD_DIR' first"
 
 /* runtime/firmware/meson.build builds runtime-<board>-<family>.elf for
  * every board file and both kernel families. */
@@ -120,6 +122,42 @@ const struct runtime_image *runtime_image_resolve(const char *runtime, const cha
     return ri;
 }
 
+/* Whether dir holds an image of the row for any board. */
+static bool has_any_image(const struct runtime_image *ri, const char *dir)
+{
+    char pattern[1200];
+    snprintf(pattern, sizeof pattern, "%s/%s-*-%s.elf", dir, ri->file_prefix, ri->kernels);
+    glob_t g;
+    bool any = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    globfree(&g);
+    return any;
+}
+
+int runtime_image_path_in(const struct runtime_image *ri, const char *board, const char *const *dirs, size_t n_dirs,
+                          char *path, size_t len, char *err, size_t errlen)
+{
+    bool any = false;
+    for (size_t i = 0; i < n_dirs; i++) {
+        if (!dirs[i] || !dirs[i][0])
+            continue;
+        snprintf(path, len, "%s/%s-%s-%s.elf", dirs[i], ri->file_prefix, board, ri->kernels);
+        struct stat sb;
+        if (!stat(path, &sb))
+            return 0;
+        any = any || has_any_image(ri, dirs[i]);
+    }
+    if (!any)
+        snprintf(err, errlen, "runtime '%s' with kernels '%s' is not built into this mcusim (%s; or set "
+                              "MCUSIM_FIRMWARE to a directory holding its %s-<board>-%s.elf images)",
+                 ri->runtime, ri->kernels, ri->how_to_build, ri->file_prefix, ri->kernels);
+    else
+        snprintf(err, errlen,
+                 "no %s firmware for board '%s' with kernels '%s' (the build makes %s-<board>-%s.elf for every "
+                 "board in boards/: %s; or set MCUSIM_FIRMWARE to a directory holding the image)",
+                 ri->runtime, board, ri->kernels, ri->file_prefix, ri->kernels, ri->how_to_build);
+    return -1;
+}
+
 int runtime_image_path(const struct runtime_image *ri, const char *board, char *path, size_t len, char *err,
                        size_t errlen)
 {
@@ -127,17 +165,5 @@ int runtime_image_path(const struct runtime_image *ri, const char *board, char *
     if (MCUSIM_BUILD_ROOT[0])
         snprintf(build_dir, sizeof build_dir, "%s/%s", MCUSIM_BUILD_ROOT, ri->build_dir);
     const char *dirs[] = {getenv("MCUSIM_FIRMWARE"), build_dir, MCUSIM_INSTALLED_FIRMWARE_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i] || !dirs[i][0])
-            continue;
-        snprintf(path, len, "%s/%s-%s-%s.elf", dirs[i], ri->file_prefix, board, ri->kernels);
-        struct stat sb;
-        if (!stat(path, &sb))
-            return 0;
-    }
-    snprintf(err, errlen,
-             "no %s firmware for board '%s' with kernels '%s' (the build makes %s-<board>-%s.elf for every "
-             "board in boards/: %s, or set MCUSIM_FIRMWARE to a directory holding the image)",
-             ri->runtime, board, ri->kernels, ri->file_prefix, ri->kernels, ri->how_to_build);
-    return -1;
+    return runtime_image_path_in(ri, board, dirs, sizeof dirs / sizeof dirs[0], path, len, err, errlen);
 }

@@ -67,8 +67,15 @@ const struct runtime_image *runtime_image_resolve(const char *runtime, const cha
 
 /* Where the built image for a board is: $MCUSIM_FIRMWARE, else the build
  * tree, else the installed directory.  Returns 0 with the path, or -1
- * with a one-line message in err. */
+ * with a one-line message in err: "runtime 'x' with kernels 'y' is not
+ * built into this mcusim (how to get it)" when no directory has an image
+ * of the row for any board, else "no x firmware for board 'b' ...". */
 int runtime_image_path(const struct runtime_image *ri, const char *board, char *path, size_t len, char *err,
                        size_t errlen);
+
+/* The same search in the given directories (NULL or "" entries are
+ * skipped), for tests. */
+int runtime_image_path_in(const struct runtime_image *ri, const char *board, const char *const *dirs, size_t n_dirs,
+                          char *path, size_t len, char *err, size_t errlen);
 
 #endif

@@ -369,3 +369,27 @@ Test(profile_runtime, model_info_and_bench_take_the_runtime_too, .timeout = 120)
     free(out);
     free(err);
 }
+
+Test(runtime_table, missing_images_say_how_to_get_them)
+{
+    char dir[] = "/tmp/mcusim-rt-images-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const struct runtime_image *opt = runtime_image_find("mcusim", "opt");
+    const char *dirs[] = {NULL, "", dir};
+    char path[1024], err[1024];
+    /* No image of the row for any board: the runtime is not built. */
+    cr_expect_eq(runtime_image_path_in(opt, "nano33ble", dirs, 3, path, sizeof path, err, sizeof err), -1);
+    cr_expect(strstr(err, "runtime 'mcusim' with kernels 'opt' is not built into this mcusim (run 'ninja -C "
+                          "BUILD_DIR'") == err,
+              "%s", err);
+    /* Another board's image there: this board is what is missing. */
+    char other[1200];
+    snprintf(other, sizeof other, "%s/runtime-pico-opt.elf", dir);
+    write_text(other, "");
+    cr_expect_eq(runtime_image_path_in(opt, "nano33ble", dirs, 3, path, sizeof path, err, sizeof err), -1);
+    cr_expect(strstr(err, "no mcusim firmware for board 'nano33ble' with kernels 'opt'") == err, "%s", err);
+    cr_expect_eq(runtime_image_path_in(opt, "pico", dirs, 3, path, sizeof path, err, sizeof err), 0, "%s", err);
+    cr_expect_str_eq(path, other);
+    unlink(other);
+    rmdir(dir);
+}
