@@ -56,6 +56,14 @@ const char *rep_runtime_column(sqlite3 *db)
     return schema_version(db) >= 3 ? RUNTIME_V3 : RUNTIME_V2;
 }
 
+/* SELECT of every run column, the runtime as this file has it, then tail. */
+static int prepare_runs(sqlite3 *db, const char *tail, sqlite3_stmt **st)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS "%s FROM runs %s", rep_runtime_column(db), tail);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL);
+}
+
 const char *rep_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -214,9 +222,7 @@ int rep_load_run(sqlite3 *db, int64_t id, bool details, struct rep_run *run, cha
 {
     memset(run, 0, sizeof *run);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUNTIME_V3 " FROM runs WHERE id = ?"
-                                                               : "SELECT " RUN_COLUMNS RUNTIME_V2 " FROM runs WHERE id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare_runs(db, "WHERE id = ?", &st) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -266,9 +272,7 @@ int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t 
     sqlite3_stmt *st;
     *runs = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, schema_version(db) >= 3 ? "SELECT " RUN_COLUMNS RUNTIME_V3 " FROM runs ORDER BY id"
-                                                               : "SELECT " RUN_COLUMNS RUNTIME_V2 " FROM runs ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare_runs(db, "ORDER BY id", &st) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     int cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
