@@ -173,14 +173,14 @@ static int write_blob(const char *model, const char *blob)
     return fclose(out);
 }
 
-static int slot_address(const char *elf, uint32_t *addr)
+static int slot_address(const char *elf, const char *reader_symbol, uint32_t *addr)
 {
     struct elf_image img;
     struct model_slot slot;
     char err[1024];
     if (elf_image_load(elf, &img, err, sizeof err))
         return -1;
-    int rc = model_slot_find(&img, &slot, err, sizeof err);
+    int rc = model_slot_find(&img, reader_symbol, &slot, err, sizeof err);
     elf_image_free(&img);
     *addr = slot.start;
     return rc;
@@ -428,7 +428,7 @@ int cmd_bench(int argc, char **argv)
             uint32_t slot;
             char blob[256];
             snprintf(blob, sizeof blob, "/tmp/mcusim-bench-%d.bin", (int)getpid());
-            if (qemu && !slot_address(rt, &slot) && !write_blob(model, blob)) {
+            if (qemu && !slot_address(rt, image->reader_symbol, &slot) && !write_blob(model, blob)) {
                 char *args[] = {"--kernels", (char *)kernels};
                 r.qemu_s = time_qemu(rt, blob, slot, args, 2, o.reps);
                 unlink(blob);

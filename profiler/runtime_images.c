@@ -23,8 +23,8 @@
 /* runtime/firmware/meson.build builds runtime-<board>-<family>.elf for
  * every board file and both kernel families. */
 static const struct runtime_image images[] = {
-    {"mcusim", "ref", "runtime/firmware", "runtime", "ref", MCUSIM_HOW_TO_BUILD},
-    {"mcusim", "opt", "runtime/firmware", "runtime", "opt", MCUSIM_HOW_TO_BUILD},
+    {"mcusim", "ref", "runtime/firmware", "runtime", "ref", "rt_model_open", MCUSIM_HOW_TO_BUILD},
+    {"mcusim", "opt", "runtime/firmware", "runtime", "opt", "rt_model_open", MCUSIM_HOW_TO_BUILD},
 };
 
 #define N_IMAGES (sizeof images / sizeof images[0])

@@ -29,6 +29,10 @@ struct runtime_image {
      * and plans a model the way this image will (model_fit.h); NULL when
      * the image's runtime has no host build here. */
     const char *host_family;
+    /* A function only an image that reads the model from its slot links
+     * (model_fit.h), so that a firmware given with --firmware that would
+     * ignore the model is refused: "rt_model_open". */
+    const char *reader_symbol;
     /* How to get the images when they are missing, for the one-line error:
      * what builds them. */
     const char *how_to_build;

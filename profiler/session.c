@@ -103,7 +103,7 @@ int session_open(struct profile_session *s, const struct profile_job *job)
         return fail(s, EXIT_BAD_INPUT, "%s", err);
     fill_identity(s);
     fill_flash(s, &img);
-    int rc = job->model ? model_slot_find(&img, &s->slot, err, sizeof err) : 0;
+    int rc = job->model ? model_slot_find(&img, s->image->reader_symbol, &s->slot, err, sizeof err) : 0;
     elf_image_free(&img);
     if (rc)
         return fail(s, EXIT_BAD_INPUT, "%s", err);

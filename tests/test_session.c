@@ -68,6 +68,22 @@ Test(runtime_images, every_board_has_its_images_and_a_missing_one_is_named)
     cr_expect(strstr(err, "runtime-<board>-opt.elf"), "%s", err);
 }
 
+Test(runtime_images, the_slot_is_found_only_with_the_rows_model_reader)
+{
+    const struct runtime_image *ref = runtime_image_find("mcusim", "ref");
+    char path[1024], err[1024];
+    cr_assert_eq(runtime_image_path(ref, "nano33ble", path, sizeof path, err, sizeof err), 0, "%s", err);
+    struct elf_image img;
+    cr_assert_eq(elf_image_load(path, &img, err, sizeof err), 0, "%s", err);
+    struct model_slot slot;
+    cr_expect_eq(model_slot_find(&img, ref->reader_symbol, &slot, err, sizeof err), 0, "%s", err);
+    cr_expect_gt(slot.end, slot.start);
+    /* Another runtime's reader is not in this image: refused. */
+    cr_expect_eq(model_slot_find(&img, "no_such_model_reader", &slot, err, sizeof err), -1);
+    cr_expect(strstr(err, ": not a runtime image (no model slot, or no model reader)"), "%s", err);
+    elf_image_free(&img);
+}
+
 /* ---- model facts and the flash verdict ---- */
 
 Test(model_fit, slot_header_and_flash_verdict)
