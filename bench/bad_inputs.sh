@@ -137,7 +137,7 @@ row "model" "too big for the flash" "$M" profile big-flash.tflite --no-db -q
 row "model" "arena too big for the RAM" "$M" profile big-ram.tflite --no-db -q
 row "model" "input file of the wrong size" "$M" profile good.tflite --no-db -q --input short-input.bin
 row "model" "unknown kernel family" "$M" profile good.tflite --no-db --kernels fast
-row "model" "runtime not built in" "$M" profile good.tflite --no-db --runtime tflm
+row "model" "unknown runtime" "$M" profile good.tflite --no-db --runtime tflite-micro
 row "model" "kernel family of another runtime" "$M" profile good.tflite --no-db --runtime mcusim --kernels cmsis-nn
 
 # ---- board ------------------------------------------------------------------

@@ -40,11 +40,26 @@ Test(runtime_table, default_kernels_and_names)
     cr_expect_not(runtime_known("nosuch"));
     cr_expect(runtime_has_kernels("opt"));
     cr_expect_not(runtime_has_kernels("fast"));
-    char text[128];
-    runtime_names_text("|", "|", text, sizeof text);
-    cr_expect_str_eq(text, "mcusim");
-    runtime_kernels_text(NULL, ", ", " or ", text, sizeof text);
-    cr_expect_str_eq(text, "ref or opt");
+    /* The texts list every row's runtime and kernels once, the own
+     * runtime first (another runtime's rows may follow). */
+    char names[256], kernels[256], own[128];
+    runtime_names_text("|", "|", names, sizeof names);
+    runtime_kernels_text(NULL, "|", "|", kernels, sizeof kernels);
+    runtime_kernels_text("mcusim", ", ", " or ", own, sizeof own);
+    cr_expect_str_eq(own, "ref or opt");
+    cr_expect(!strncmp(names, "mcusim", 6) && (!names[6] || names[6] == '|'), "%s", names);
+    cr_expect(!strncmp(kernels, "ref|opt", 7), "%s", kernels);
+    for (size_t i = 0; runtime_image_at(i); i++) {
+        char bar[64];
+        snprintf(bar, sizeof bar, "|%s|", runtime_image_at(i)->runtime);
+        char wrapped[300];
+        snprintf(wrapped, sizeof wrapped, "|%s|", names);
+        cr_expect(strstr(wrapped, bar), "%s in %s", bar, names);
+        cr_expect_eq(count_of(wrapped, bar), 1, "%s once in %s", bar, names);
+        snprintf(bar, sizeof bar, "|%s|", runtime_image_at(i)->kernels);
+        snprintf(wrapped, sizeof wrapped, "|%s|", kernels);
+        cr_expect_eq(count_of(wrapped, bar), 1, "%s once in %s", bar, kernels);
+    }
 }
 
 Test(runtime_table, resolve_defaults_and_explains_what_exists)
@@ -59,8 +74,8 @@ Test(runtime_table, resolve_defaults_and_explains_what_exists)
     cr_expect_str_eq(ri->kernels, "opt");
     cr_expect_eq(runtime_image_resolve("mcusim", "", err, sizeof err), runtime_image_find("mcusim", "ref"));
 
-    cr_expect_null(runtime_image_resolve("tflm", NULL, err, sizeof err));
-    cr_expect(strstr(err, "runtime 'tflm' is not built into this mcusim (it has mcusim;") == err, "%s", err);
+    cr_expect_null(runtime_image_resolve("tflite-micro", NULL, err, sizeof err));
+    cr_expect(strstr(err, "runtime 'tflite-micro' is not built into this mcusim (it has mcusim") == err, "%s", err);
     cr_expect_null(runtime_image_resolve("mcusim", "cmsis-nn", err, sizeof err));
     cr_expect_str_eq(err, "runtime 'mcusim' has no kernel family 'cmsis-nn' (ref or opt)");
 }
@@ -70,9 +85,9 @@ Test(runtime_table, resolve_defaults_and_explains_what_exists)
 Test(profile_runtime, unknown_runtime_or_kernels_is_one_line_and_exit_2, .timeout = 120)
 {
     char *out, *err;
-    int rc = mcusim(&out, &err, "profile %s --runtime tflm --db never.db", cnn());
+    int rc = mcusim(&out, &err, "profile %s --runtime tflite-micro --db never.db", cnn());
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "mcusim profile: runtime 'tflm' is not built into this mcusim (it has mcusim;") == err,
+    cr_expect(strstr(err, "mcusim profile: runtime 'tflite-micro' is not built into this mcusim (it has mcusim") == err,
               "%s", err);
     cr_expect_eq(count_of(err, "\n"), 1, "%s", err);
     free(out);
@@ -86,7 +101,10 @@ Test(profile_runtime, unknown_runtime_or_kernels_is_one_line_and_exit_2, .timeou
 
     rc = mcusim(&out, &err, "profile --help");
     cr_expect_eq(rc, 0);
-    cr_expect(strstr(out, "-r, --runtime NAME        inference runtime: mcusim (default: mcusim)"), "%s", out);
+    char names[256], line[400];
+    runtime_names_text("|", "|", names, sizeof names);
+    snprintf(line, sizeof line, "-r, --runtime NAME        inference runtime: %s (default: mcusim)", names);
+    cr_expect(strstr(out, line), "%s", out);
     cr_expect(strstr(out, "mcusim: ref|opt"), "%s", out);
     free(out);
     free(err);
@@ -336,16 +354,20 @@ Test(gate_runtime, budgets_select_and_check_runtimes, .timeout = 120)
     free(out);
     free(err);
 
-    write_text(fixture_path("rt-bad.ini"), "[a]\nruntime = tflm\nmax_ram_kb = 64\n");
+    write_text(fixture_path("rt-bad.ini"), "[a]\nruntime = tflite-micro\nmax_ram_kb = 64\n");
     rc = mcusim(&out, &err, "gate --budget rt-bad.ini --db runs.db");
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "mcusim gate: rt-bad.ini:2: runtime 'tflm' is not built into this mcusim"), "%s", err);
+    cr_expect(strstr(err, "mcusim gate: rt-bad.ini:2: runtime 'tflite-micro' is not built into this mcusim"), "%s", err);
     free(out);
     free(err);
-    write_text(fixture_path("rt-bad2.ini"), "[defaults]\nruntime = mcusim\n[a]\nkernels = cmsis-nn\nmax_ram_kb = 1\n");
+    /* A family no runtime has, the runtime given in [defaults]. */
+    char known[256], want[512];
+    runtime_kernels_text(NULL, ", ", " or ", known, sizeof known);
+    snprintf(want, sizeof want, "mcusim gate: rt-bad2.ini:4: kernels is %s, not 'fast'\n", known);
+    write_text(fixture_path("rt-bad2.ini"), "[defaults]\nruntime = mcusim\n[a]\nkernels = fast\nmax_ram_kb = 1\n");
     rc = mcusim(&out, &err, "gate --budget rt-bad2.ini --db runs.db");
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "rt-bad2.ini:4: kernels is ref or opt, not 'cmsis-nn'"), "%s", err);
+    cr_expect_str_eq(err, want);
     free(out);
     free(err);
 }
@@ -353,9 +375,9 @@ Test(gate_runtime, budgets_select_and_check_runtimes, .timeout = 120)
 Test(profile_runtime, model_info_and_bench_take_the_runtime_too, .timeout = 120)
 {
     char *out, *err;
-    int rc = mcusim(&out, &err, "model info %s --runtime tflm", cnn());
+    int rc = mcusim(&out, &err, "model info %s --runtime tflite-micro", cnn());
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "mcusim model info: runtime 'tflm' is not built into this mcusim") == err, "%s", err);
+    cr_expect(strstr(err, "mcusim model info: runtime 'tflite-micro' is not built into this mcusim") == err, "%s", err);
     free(out);
     free(err);
     rc = mcusim(&out, &err, "model info %s --runtime mcusim --kernels opt", cnn());
@@ -363,9 +385,9 @@ Test(profile_runtime, model_info_and_bench_take_the_runtime_too, .timeout = 120)
     cr_expect(strstr(out, "kernels: opt"), "%s", out);
     free(out);
     free(err);
-    rc = mcusim(&out, &err, "bench --runtime tflm");
+    rc = mcusim(&out, &err, "bench --runtime tflite-micro");
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "mcusim bench: runtime 'tflm' is not built into this mcusim") == err, "%s", err);
+    cr_expect(strstr(err, "mcusim bench: runtime 'tflite-micro' is not built into this mcusim") == err, "%s", err);
     free(out);
     free(err);
 }
