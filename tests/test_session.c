@@ -38,10 +38,15 @@ Test(runtime_images, one_row_per_runtime_and_kernel_family)
     cr_expect_null(runtime_image_find("mcusim", "fast"));
     cr_expect_null(runtime_image_find("other", "ref"));
     cr_expect_eq(runtime_image_find(RUNTIME_DEFAULT, RUNTIME_DEFAULT_KERNELS), ref);
-    size_t n = 0;
-    while (runtime_image_at(n))
-        n++;
-    cr_expect_eq(n, 2u);
+    /* The own runtime's two families; every row a pair of its own, found
+     * by runtime_image_find (other runtimes' rows may follow). */
+    size_t own = 0;
+    for (size_t i = 0; runtime_image_at(i); i++) {
+        const struct runtime_image *ri = runtime_image_at(i);
+        own += !strcmp(ri->runtime, "mcusim");
+        cr_expect_eq(runtime_image_find(ri->runtime, ri->kernels), ri, "%s/%s", ri->runtime, ri->kernels);
+    }
+    cr_expect_eq(own, 2u);
     char text[64];
     runtime_kernels_text("mcusim", ", ", " or ", text, sizeof text);
     cr_expect_str_eq(text, "ref or opt");
