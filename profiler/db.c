@@ -564,6 +564,24 @@ int db_run_key_statuses(sqlite3 *db, const char *key, unsigned *statuses, char *
     return 0;
 }
 
+int db_run_key_latest(sqlite3 *db, const char *key, int64_t *id, char *err, size_t errlen)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    sqlite3_stmt *st;
+    *id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE run_key = ? ORDER BY status = 'ok' DESC, id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(db, path, err, errlen, "reading it");
+    BIND_TEXT(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(db, path, err, errlen, "reading it");
+    return 0;
+}
+
 int db_check(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = db_open(path, false, err, errlen);

@@ -71,4 +71,8 @@ enum {
 };
 int db_run_key_statuses(sqlite3 *db, const char *key, unsigned *statuses, char *err, size_t errlen);
 
+/* The run that answers for a key: the newest ok run, else the newest of
+ * any status; *id 0 when there is none.  Returns 0, or -1 with err set. */
+int db_run_key_latest(sqlite3 *db, const char *key, int64_t *id, char *err, size_t errlen);
+
 #endif /* MCUSIM_DB_H */

@@ -104,6 +104,8 @@ int session_open(struct profile_session *s, const struct profile_job *job)
     fill_identity(s);
     fill_flash(s, &img);
     int rc = job->model ? model_slot_find(&img, s->image->reader_symbol, &s->slot, err, sizeof err) : 0;
+    if (!rc && job->model)
+        rc = image_room_read(&img, s->image->reader_symbol, &s->board, &s->room, err, sizeof err);
     elf_image_free(&img);
     if (rc)
         return fail(s, EXIT_BAD_INPUT, "%s", err);
@@ -118,19 +120,37 @@ int session_check(struct profile_session *s)
     if (!job->model)
         return 0;
     char err[1024] = "";
-    /* The firmware verifies and prepares the model with the runtime's own
-     * code; the same code runs here first, so that a corrupt or
-     * unsupported model is one line naming the file and exit 2 rather than
-     * a failed run from inside the simulation. */
-    if (s->image->host_family && model_verify(&s->model, s->image->host_family, err, sizeof err))
-        return fail(s, EXIT_BAD_INPUT, "%s", err);
-    struct flash_fit fit;
-    model_flash_fit(&s->slot, s->model.len, &s->board, &fit);
-    if (!fit.fits) {
+    struct fit_verdict *v = &s->verdict;
+    if (!s->image->host_family) {
+        /* No host build of this runtime: the flash verdict only, the
+         * firmware judges RAM itself. */
+        memset(v, 0, sizeof *v);
+        v->room = s->room;
+        v->model_bytes = s->model.len;
+        fit_verdict_judge(v);
+        v->ram_fits = true;
+        v->fits = v->flash_fits;
+    } else {
+        /* The firmware verifies, prepares and plans the model with the
+         * runtime's own code; the same code runs here first, for the
+         * board's core, so that a corrupt or unsupported model is one line
+         * naming the file and exit 2 rather than a failed run from inside
+         * the simulation, and a model too large is known before anything
+         * runs, in flash and RAM at once. */
+        if (fit_verdict_make(&s->model, s->image->host_family, &s->board, &s->room, v, err, sizeof err))
+            return fail(s, EXIT_BAD_INPUT, "%s", err);
+        s->has_verdict = true;
+        s->run.ram_arena_planned = (uint32_t)(v->arena < UINT32_MAX ? v->arena : UINT32_MAX);
+        s->run.ram_arena_capacity = s->room.arena_capacity;
+        s->run.ram_stack_capacity = s->room.stack_reserved;
+        if (v->fits && !v->planned)
+            return fail(s, EXIT_BAD_INPUT, "%s: %s", job->model, v->why);
+    }
+    if (!v->fits) {
         /* A result, not an error: stored, so that gates fail with the
          * numbers instead of erroring out. */
         snprintf(s->run.status, sizeof s->run.status, "nofit");
-        flash_fit_text(&fit, job->model, s->board.name, s->run.diagnostic, sizeof s->run.diagnostic);
+        fit_verdict_text(v, job->model, s->board.name, s->run.diagnostic, sizeof s->run.diagnostic);
         s->run.exit_code = s->exit_status = EXIT_NO_FIT;
         s->done = true;
     }

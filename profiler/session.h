@@ -7,9 +7,10 @@
  *                   of runtime_images.h and its model slot), the model
  *                   file; fills the run record's identity and flash facts
  *   session_check   the model as the runtime will read it, and whether it
- *                   fits the image's slot (model_fit.h); a model that does
- *                   not fit is a result, not an error: the record says
- *                   nofit, with the numbers
+ *                   fits the board, flash and RAM (fit_verdict.h); a model
+ *                   that does not fit is a result, not an error: the
+ *                   record says nofit, with the numbers of both, and
+ *                   nothing is simulated
  *   session_run     simulates with the collector measuring (as the job's
  *                   mode asks); the firmware's console goes to the job's
  *                   streams
@@ -35,6 +36,7 @@
 
 #include "board.h"
 #include "collector.h"
+#include "fit_verdict.h"
 #include "firmware_run.h"
 #include "model_fit.h"
 #include "run_record.h"
@@ -84,6 +86,9 @@ struct profile_session {
     char firmware[1024];
     struct model_file model;            /* bytes NULL: no model */
     struct model_slot slot;
+    struct image_room room;             /* what the image leaves for the model */
+    struct fit_verdict verdict;         /* session_check's, when has_verdict */
+    bool has_verdict;
     /* the run (session_run) */
     struct collector *collector;
     struct sim_observer observer;       /* the collector's, while it runs */

@@ -81,10 +81,21 @@ static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void
         return;
     d->charged_at = s->insns;
     uint32_t rn = 0, rm = 0;
-    /* A divide's operands are among r0-r12, SP and LR. */
+    /* A divide's operands are among r0-r12, SP and LR; so are an access's
+     * base and index when its alignment is checked here. */
     if (d->site.kind == DYN_SDIV || d->site.kind == DYN_UDIV) {
         uc_reg_read(uc, core_reg_uc_ids[d->site.rn < 15 ? d->site.rn : 0], &rn);
         uc_reg_read(uc, core_reg_uc_ids[d->site.rm < 15 ? d->site.rm : 0], &rm);
+    } else if (d->site.kind == DYN_ALIGN) {
+        /* Another block holding the same instruction asked for this
+         * site; the running one may check the access itself. */
+        if (s->cur && timing_block_checks(s->cur, d->site.addr)) {
+            s->cur_dyn += d->site.extra;
+            return;
+        }
+        uc_reg_read(uc, core_reg_uc_ids[d->site.mem.base & 15], &rn);
+        if (d->site.mem.index >= 0)
+            uc_reg_read(uc, core_reg_uc_ids[d->site.mem.index & 15], &rm);
     }
     s->cur_dyn += timing_dyn_cost(s->timing, &d->site, rn, rm);
 }

@@ -170,6 +170,8 @@ void sim_complete_block(struct sim *s, uint32_t next)
 {
     struct sim_block *b = s->cur;
     uint32_t c = b->cycles + s->cur_dyn;
+    if (b->exit_checks)
+        c += timing_block_exit(s->timing, s->uc, b);
     s->cur = NULL;
     s->cycles += c;
     s->insns += b->n_insns;
@@ -367,6 +369,8 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
     }
     if (prev) {
         uint32_t c = prev->cycles + s->cur_dyn;
+        if (prev->exit_checks)
+            c += timing_block_exit(s->timing, uc, prev);
         if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
             c += prev->taken_cycles + b->refill;
         /* sim_complete_block(), inlined on the hot path. */
@@ -415,7 +419,7 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
             s->trace_len++;
     }
     if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
-        s->cur_dyn += timing_block_run(s->timing, uc, b);
+        s->cur_dyn += timing_block_run(s->timing, uc, b, b == prev);
     else
         s->cur_dyn += b->mem_charge;
     if (s->dbg)
@@ -437,6 +441,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         return;
     }
     uint32_t c = prev->cycles + s->cur_dyn;
+    if (prev->exit_checks)
+        c += timing_block_exit(s->timing, uc, prev);
     if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
         c += prev->taken_cycles + b->refill;
     uint64_t cycles = s->cycles + c, insns = s->insns + prev->n_insns;
@@ -452,7 +458,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     if (s->has_obs)
         s->obs.block(s->obs.ctx, prev, c, addr);
     if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
-        s->cur_dyn = timing_block_run(s->timing, uc, b);
+        s->cur_dyn = timing_block_run(s->timing, uc, b, b == prev);
     else
         s->cur_dyn = b->mem_charge;
 }

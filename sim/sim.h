@@ -61,7 +61,9 @@ struct sim_block {
     uint8_t end;               /* enum block_end */
     uint8_t has_fp;            /* contains floating-point instructions */
     uint8_t self_loop;         /* a lone branch to itself ("b .") */
-    uint8_t has_mem_timing;    /* mem_timing is set: caches or flash data reads to evaluate */
+    uint8_t has_mem_timing;    /* mem_timing is set: caches, flash data reads or alignment to
+                                * evaluate when the block starts */
+    uint8_t exit_checks;       /* timing_block_exit() adds cycles when the block completes */
     uint8_t sample;            /* observer wants block_start before it runs */
     uint16_t class_count[CLASS_COUNT];
     uint16_t sp_write;         /* 1 + index of the last instruction that writes SP, 0: none */

@@ -31,6 +31,14 @@ struct timing_core {
     unsigned (*taken)(const struct timing *t, const struct insn_facts *last);
     /* SDIV/UDIV cycles from the operand values. */
     unsigned (*div_cycles)(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm);
+    /* Extra cycles of a word (bytes 4) or halfword (2) load or store at
+     * addr; NULL for a core on which unaligned accesses fault (ARMv6-M)
+     * or whose model does not charge them. */
+    unsigned (*unaligned)(uint32_t addr, unsigned bytes);
+    /* Runs of 32-bit instructions at halfword (not word) addresses fetched
+     * from flash: a run of at least this many costs one cycle more (one
+     * more instruction when all are single stores); 0: not charged. */
+    unsigned unaligned_wide_run;
     unsigned exc_entry, exc_entry_fp, exc_return, exc_return_fp;
 };
 
