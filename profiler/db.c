@@ -1,5 +1,5 @@
 /*
- * db.c — the run database (see db.h).  The schema, version 3:
+ * db.c — the run database (see db.h).  The schema, version 4:
  *
  * runs       one row per profiled run
  *   id                integer key
@@ -13,7 +13,7 @@
  *   firmware, firmware_sha256, model, model_sha256, input_sha256
  *   kernels           kernel family (ref, opt), '' for plain firmware
  *   runtime           the inference runtime (mcusim), '' for plain
- *                     firmware                                  (version 3)
+ *                     firmware                                  (version 4)
  *   mcusim_version, command_line
  *   host_wall_s, mips host time and simulation speed
  *   status            ok | fault | limit | error | nofit
@@ -31,6 +31,10 @@
  *   ram_arena_capacity, ram_stack_peak (measured), ram_stack_capacity
  *   ram_peak          ram_static + ram_arena_used + ram_stack_peak
  *   ram_capacity      the board's main RAM
+ *   clock_source      what set clock_hz: '' the board file, else the
+ *                     firmware's clock configuration ("RCC: PLL")  (version 3)
+ *   memory_timing_source  '' the board file's wait states and caches,
+ *                     else what the firmware set ("FLASH ACR: ...")   (version 3)
  * layers     one row per region the firmware marked (layers, the
  *            inference, user regions), in order of appearance
  *   run_id, seq, layer_index (operator index, NULL for other regions),
@@ -116,16 +120,25 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
-/* Version 3: the runtime of each run.  Every run stored before it that
- * ran a model ran mcusim's own runtime, the only one there was. */
+/* Version 3: firmware that configures its clock and flash timing is
+ * followed (sim/periph.h); the run says what set them.  Earlier rows read
+ * '' (the board file's). */
 static const char *const schema_v3[] = {
+    "ALTER TABLE runs ADD COLUMN clock_source TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN memory_timing_source TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+/* Version 4: the runtime of each run.  Every run stored before it that
+ * ran a model ran mcusim's own runtime, the only one there was. */
+static const char *const schema_v4[] = {
     "ALTER TABLE runs ADD COLUMN runtime TEXT NOT NULL DEFAULT ''",
     "UPDATE runs SET runtime = 'mcusim' WHERE kernels <> ''",
     NULL,
 };
 
 /* migrations[v] brings a version-v database to version v+1. */
-static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 static int fail(sqlite3 *db, const char *path, char *err, size_t errlen, const char *what)
 {
@@ -334,8 +347,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
         " diagnostic, exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles,"
         " inference_instructions, inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data,"
         " flash_capacity, ram_static, ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak,"
-        " ram_stack_capacity, ram_peak, ram_capacity, runtime)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " ram_stack_capacity, ram_peak, ram_capacity, clock_source, memory_timing_source, runtime)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -381,6 +394,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
     sqlite3_bind_int64(st, i++, r->ram_stack_capacity);
     sqlite3_bind_int64(st, i++, r->ram_peak);
     sqlite3_bind_int64(st, i++, r->ram_capacity);
+    BIND_TEXT(st, i++, r->clock_source);
+    BIND_TEXT(st, i++, r->memory_timing_source);
     BIND_TEXT(st, i++, r->runtime);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -744,10 +759,10 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
 
     sqlite3_stmt *sel = NULL, *dup = NULL, *ins = NULL, *own_runtime = NULL;
     struct child_copy layers = {0}, functions = {0};
-    /* A file from before version 3 names no runtime: its model runs ran
+    /* A file from before version 4 names no runtime: its model runs ran
      * the own runtime, as its migration would say. */
     int src_version = 0;
-    bool src_before_runtimes = !user_version(src, &src_version) && src_version < 3;
+    bool src_before_runtimes = !user_version(src, &src_version) && src_version < 4;
     char *cols = NULL, *ph = NULL, *sql = NULL;
     int ncols;
     bool src_failed = true;

@@ -20,7 +20,7 @@
 
 #include "run_record.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating when writable) the database at path.
  * Returns NULL with "PATH: problem" in err: unreadable, not a database,

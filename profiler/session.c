@@ -325,6 +325,9 @@ int session_run(struct profile_session *s)
     req.prepare_ctx = s;
     req.out = live_out ? live_out : out_f;
     req.err = err_f;
+    req.unmodelled = job->unmodelled;
+    req.uart_in = job->uart_in;
+    req.uart_out = job->uart_out;
     int rc = run_firmware(&req, &s->ran);
     if (live_out)
         fclose(live_out);
@@ -402,6 +405,10 @@ int session_collect(struct profile_session *s)
     struct prof_run *run = &s->run;
     run->wall_s = res->wall_s;
     run->mips = res->mips;
+    if (res->clock_hz)
+        run->clock_hz = res->clock_hz;
+    snprintf(run->clock_source, sizeof run->clock_source, "%s", res->clock_source);
+    snprintf(run->memory_timing_source, sizeof run->memory_timing_source, "%s", res->timing_source);
 
     int status = run_exit_status(res);
     /* The runtime image speaks mcusim's own statuses for what it refuses:

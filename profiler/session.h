@@ -74,6 +74,8 @@ struct profile_job {
      * the server gets 'monitor layer' when the run is measured. */
     const struct gdb_server_options *gdb;
     FILE *out, *err;           /* the firmware's console; NULL: dropped */
+    const char *unmodelled;    /* see run_request (firmware_run.h) */
+    const char *uart_in, *uart_out;
 };
 
 void profile_job_init(struct profile_job *job);

@@ -19,7 +19,12 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
     " exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles, inference_instructions,"   \
     " inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data, flash_capacity, ram_static," \
     " ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak, ram_stack_capacity, ram_peak," \
-    " ram_capacity, "
+    " ram_capacity"
+
+/* What set the clock and the memory timing came with schema version 3;
+ * earlier files read '' (the board file's). */
+#define RUN_SOURCES_V3 ", clock_source, memory_timing_source"
+#define RUN_SOURCES_V1 ", '', ''"
 
 #define LAYER_COLUMNS                                                                                    \
     "seq, layer_index, kind, depth, op, op_code, kernel, output_shape, macs, start_cycle, cycles,"      \
@@ -34,10 +39,10 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
 #define FUNCTION_ENERGY_V2 "self_energy_uj, total_energy_uj"
 #define FUNCTION_ENERGY_V1 "0, 0"
 
-/* The runtime came with schema version 3: before it, every model run ran
+/* The runtime came with schema version 4: before it, every model run ran
  * the own runtime. */
-#define RUNTIME_V3 "runtime"
-#define RUNTIME_V2 "CASE WHEN kernels <> '' THEN 'mcusim' ELSE '' END"
+#define RUNTIME_V4 "runtime"
+#define RUNTIME_V3 "CASE WHEN kernels <> '' THEN 'mcusim' ELSE '' END"
 
 static int schema_version(sqlite3 *db)
 {
@@ -53,14 +58,16 @@ static int schema_version(sqlite3 *db)
 
 const char *rep_runtime_column(sqlite3 *db)
 {
-    return schema_version(db) >= 3 ? RUNTIME_V3 : RUNTIME_V2;
+    return schema_version(db) >= 4 ? RUNTIME_V4 : RUNTIME_V3;
 }
 
-/* SELECT of every run column, the runtime as this file has it, then tail. */
+/* SELECT of every run column, the clock and memory timing sources and the
+ * runtime as this file has them, then tail. */
 static int prepare_runs(sqlite3 *db, const char *tail, sqlite3_stmt **st)
 {
     char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS "%s FROM runs %s", rep_runtime_column(db), tail);
+    snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS "%s, %s FROM runs %s",
+             schema_version(db) >= 3 ? RUN_SOURCES_V3 : RUN_SOURCES_V1, rep_runtime_column(db), tail);
     return sqlite3_prepare_v2(db, sql, -1, st, NULL);
 }
 
@@ -131,6 +138,8 @@ static void read_run_row(sqlite3_stmt *st, struct rep_run *r)
     r->ram_stack_capacity = u64(st, c++);
     r->ram_peak = u64(st, c++);
     r->ram_capacity = u64(st, c++);
+    text(st, c++, r->clock_source, sizeof r->clock_source);
+    text(st, c++, r->memory_timing_source, sizeof r->memory_timing_source);
     text(st, c++, r->runtime, sizeof r->runtime);
 }
 

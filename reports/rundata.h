@@ -1,7 +1,7 @@
 /*
  * rundata.h — one stored run read back from the database into structs:
  * the runs row, its layers (and other marked regions) and its functions,
- * column for column as profiler/db.c documents them (schema version 3;
+ * column for column as profiler/db.c documents them (schema version 4;
  * older files read as their migration would make them).
  *
  * The reports read these structs only, never the profiler's own
@@ -54,6 +54,8 @@ struct rep_run {
     char board[64];
     char core[32];
     uint32_t clock_hz;
+    char clock_source[96];          /* "" the board file's (schema 3) */
+    char memory_timing_source[160]; /* "" the board file's (schema 3) */
     char firmware[512];
     char firmware_sha256[65];
     char model[512];
@@ -92,7 +94,7 @@ int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t 
 void rep_runs_free(struct rep_run *runs, int n);
 
 /* The SQL expression of a run's runtime in this file: the runtime column,
- * or in a file from before schema version 3 (opened read-only, not
+ * or in a file from before schema version 4 (opened read-only, not
  * migrated) what its migration would store. */
 const char *rep_runtime_column(sqlite3 *db);
 

@@ -23,10 +23,13 @@ static double pct(double part, double whole)
 void sec_title(const struct rep_run *r, char *out, size_t len)
 {
     const char *what = r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware);
-    int n = snprintf(out, len, "%s on %s (%s, %s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s);
+    int n = snprintf(out, len, "%s on %s (%s, %s%s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s,
+                     r->clock_source[0] ? " set by the firmware" : "");
     if (r->kernels[0] && n > 0 && (size_t)n < len)
-        snprintf(out + n, len - (size_t)n, ", %s%skernels %s", r->runtime, r->runtime[0] ? " runtime, " : "",
-                 r->kernels);
+        n += snprintf(out + n, len - (size_t)n, ", %s%skernels %s", r->runtime, r->runtime[0] ? " runtime, " : "",
+                      r->kernels);
+    if (r->memory_timing_source[0] && n > 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n, ", memory timing set by the firmware (%s)", r->memory_timing_source);
 }
 
 void sec_identity(const struct rep_run *r, char *out, size_t len)

@@ -224,3 +224,56 @@ struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, boo
     c->count++;
     return b;
 }
+
+/* Every cached block timed again with the timing model as it is now
+ * (after timing_reconfigure): the static costs, the refill of taken
+ * branches onto it and its run-time memory timing change with the wait
+ * states and caches; what the observer keeps on it and the successor
+ * links stay. */
+int blocks_retime(struct sim *s)
+{
+    struct block_cache *c = &s->blocks;
+    for (uint32_t i = 0; i <= c->mask; i++) {
+        struct sim_block *b = c->slots[i].block;
+        if (!b)
+            continue;
+        size_t max = b->size / 2 ? b->size / 2 : 1;
+        struct insn_facts *facts = malloc(max * sizeof *facts);
+        struct sim_block *fresh = calloc(1, sizeof *fresh);
+        if (!facts || !fresh) {
+            free(facts);
+            free(fresh);
+            return -1;
+        }
+        fresh->addr = b->addr;
+        fresh->size = b->size;
+        const uint8_t *code = sim_host_ptr(s, b->addr, b->size);
+        size_t n = code ? decoder_block(s->decoder, code, b->size, b->addr, facts, max) : 0;
+        struct timing_dyn dyn[MAX_DYN_PER_BLOCK];
+        int rc = timing_block(s->timing, facts, n, fresh, dyn, MAX_DYN_PER_BLOCK);
+        free(facts);
+        if (rc < 0) {
+            timing_block_free(fresh);
+            free(fresh->insn_addr);
+            free(fresh->insn_class);
+            free(fresh->prefix_cycles);
+            free(fresh);
+            return -1;
+        }
+        /* Dynamic sites depend on the core only: the hooks stay as they are. */
+        timing_block_free(b);
+        free(b->prefix_cycles);
+        b->prefix_cycles = fresh->prefix_cycles;
+        b->mem_timing = fresh->mem_timing;
+        b->has_mem_timing = fresh->has_mem_timing;
+        b->mem_epoch = 0;
+        b->mem_charge = 0;
+        b->cycles = fresh->cycles;
+        b->taken_cycles = fresh->taken_cycles;
+        b->refill = fresh->refill;
+        free(fresh->insn_addr);
+        free(fresh->insn_class);
+        free(fresh);
+    }
+    return 0;
+}

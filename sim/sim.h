@@ -154,7 +154,10 @@ struct sim_result {
     uint64_t instructions;
     uint64_t cycles;
     uint64_t sleep_cycles;   /* cycles spent in WFI/WFE */
-    double sim_time_s;       /* cycles at the board's clock */
+    double sim_time_s;       /* cycles at the clocks the core ran at */
+    uint32_t clock_hz;       /* the core clock at the end (the board's unless firmware set it) */
+    char clock_source[96];   /* what set it: "" for the board file, else e.g. "RCC: PLL" */
+    char timing_source[160]; /* memory timing: "" for the board file's, else what firmware set */
     double wall_s;           /* host time, without time stopped in a debugger */
     double mips;
     char message[1024];      /* one-line diagnostic for non-exit outcomes */
@@ -171,6 +174,11 @@ struct sim_options {
     FILE *out;                   /* firmware stdout (default stdout) */
     FILE *err;                   /* firmware stderr (default stderr) */
     FILE *in;                    /* firmware stdin (default: empty) */
+    FILE *uart_in;               /* bytes the console UART receives (NULL: none) */
+    FILE *uart_out;              /* a copy of every byte a UART transmits (NULL: none) */
+    FILE *log;                   /* unmodelled-peripheral reports (default stderr) */
+    bool unmodelled_set;         /* unmodelled overrides the board's mode */
+    enum unmodelled_mode unmodelled;
     bool vector_faults;          /* enter the firmware's fault handlers */
     bool bare;                   /* no block hook: the engine's own speed, for
                                   * `mcusim bench` (no cycles, no instruction
@@ -208,6 +216,8 @@ const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len);
 uint8_t *sim_ram_writable(struct sim *s, uint32_t addr, uint32_t len);
 int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len);
 
+/* The board as simulated: its clock_hz is the core clock now, which is
+ * the board file's until firmware configures its clock controller. */
 const struct board *sim_board(const struct sim *s);
 const struct elf_image *sim_image(const struct sim *s);
 uint64_t sim_cycles(const struct sim *s);        /* completed blocks, exceptions */

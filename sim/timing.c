@@ -133,6 +133,35 @@ struct timing *timing_create(const struct board *b)
     return t;
 }
 
+int timing_reconfigure(struct timing *t, const struct board_timing *bt)
+{
+    struct cache ic = {0}, dc = {0};
+    if (bt->icache && bt->icache_bytes && bt->icache_line_bytes &&
+        cache_init(&ic, bt->icache_bytes, bt->icache_line_bytes, bt->icache_ways,
+                   bt->icache_miss_cycles ? bt->icache_miss_cycles : bt->flash_wait_states, t->epoch)) {
+        cache_free(&ic);
+        return -1;
+    }
+    if (bt->dcache && bt->dcache_bytes && bt->dcache_line_bytes && !bt->cache_unified &&
+        cache_init(&dc, bt->dcache_bytes, bt->dcache_line_bytes, bt->dcache_ways,
+                   bt->dcache_miss_cycles ? bt->dcache_miss_cycles : bt->flash_wait_states, t->epoch)) {
+        cache_free(&ic);
+        cache_free(&dc);
+        return -1;
+    }
+    /* The caches start empty, as after the invalidation that enabling or
+     * reconfiguring them takes on silicon. */
+    cache_free(&t->ic);
+    cache_free(&t->dc);
+    t->ic = ic;
+    t->dc = dc;
+    t->bt = *bt;
+    t->unified = bt->cache_unified && t->ic.tags;
+    t->flash_line_shift = (uint32_t)__builtin_ctz(bt->flash_line_bytes ? bt->flash_line_bytes : 16);
+    timing_tick(t);
+    return 0;
+}
+
 void timing_destroy(struct timing *t)
 {
     if (!t)

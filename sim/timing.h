@@ -57,6 +57,12 @@ struct timing;
 struct timing *timing_create(const struct board *b);
 void timing_destroy(struct timing *t);
 
+/* The memory timing changes at run time (firmware set flash wait states
+ * or turned a cache on or off): the caches restart empty with the new
+ * configuration; blocks timed before must be timed again (blocks.c).
+ * Returns -1 when out of memory, with the old configuration kept. */
+int timing_reconfigure(struct timing *t, const struct board_timing *bt);
+
 /* Fills the block's static description from its n decoded instructions
  * (a dual-issue model marks facts[i].dual_issued).  Dynamic sites go to
  * dyn[] (at most max_dyn); returns their number, or -1 when out of

@@ -3,8 +3,9 @@
  * the table of runtime images (default kernels, errors listing what
  * exists), 'profile --runtime', the runtime stored with every run (and
  * read back by runs, report, JSON), the database's migration from schema
- * version 2 to 3 on a version-2 file the test makes, merges of such a
- * file, 'compare' naming runtime and kernels in its column headers, and
+ * version 3 to 4 on a version-3 file the test makes (and from a version-2
+ * file through both steps), merges of such files, 'compare' naming
+ * runtime and kernels in its column headers, and
  * gate baselines that match the run's runtime and kernels.
  *
  * mcusim has one runtime today (its own); runs of another runtime are made
@@ -158,7 +159,7 @@ Test(profile_runtime, the_runtime_is_stored_and_shown, .timeout = 300)
     free(err);
     cr_expect_str_eq(query("rt2.db", "SELECT group_concat(runtime || '/' || kernels, ' ') FROM runs"),
                      "mcusim/ref mcusim/opt");
-    cr_expect_str_eq(query("rt2.db", "PRAGMA user_version"), "3");
+    cr_expect_str_eq(query("rt2.db", "PRAGMA user_version"), "4");
     char *json = slurp(fixture_path("rt.json"), NULL);
     cr_assert_not_null(json);
     cr_expect(strstr(json, "\"runtime\":\t\"mcusim\"") || strstr(json, "\"runtime\": \"mcusim\"") ||
@@ -184,76 +185,119 @@ Test(profile_runtime, the_runtime_is_stored_and_shown, .timeout = 300)
     free(err);
 }
 
-/* ---- schema version 2 -> 3 ---- */
+/* ---- schema version 3 -> 4 (and 2 -> 3 -> 4) ---- */
 
-/* A version-2 file made from the fixture's runs: the runtime column
+/* A version-3 file made from the fixture's runs: the runtime column
  * dropped and the version set back, as mcusim before runtimes wrote it;
  * one run made plain firmware (no model, no kernels). */
-static void make_v2(const char *name)
+static void make_v3(const char *name)
 {
     copy_db("runs.db", name);
     exec_sql(name, "PRAGMA journal_mode = DELETE; ALTER TABLE runs DROP COLUMN runtime; "
-                   "UPDATE runs SET kernels = '', model = '' WHERE id = 2; PRAGMA user_version = 2");
-    cr_assert_str_eq(query(name, "PRAGMA user_version"), "2");
+                   "UPDATE runs SET kernels = '', model = '' WHERE id = 2; PRAGMA user_version = 3");
+    cr_assert_str_eq(query(name, "PRAGMA user_version"), "3");
     cr_assert_str_eq(query(name, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'runtime'"), "0");
+    cr_assert_str_eq(query(name, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'clock_source'"), "1");
 }
 
-Test(schema, version_2_reads_as_migrated_and_migrates_on_write, .timeout = 300)
+/* A version-2 file: a version-3 one without what version 3 added (what
+ * set the clock and the memory timing), as mcusim wrote it before both. */
+static void make_v2(const char *name)
 {
-    make_v2("v2.db");
+    make_v3(name);
+    exec_sql(name, "ALTER TABLE runs DROP COLUMN clock_source; ALTER TABLE runs DROP COLUMN memory_timing_source; "
+                   "PRAGMA user_version = 2");
+    cr_assert_str_eq(query(name, "PRAGMA user_version"), "2");
+    cr_assert_str_eq(query(name, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'clock_source'"), "0");
+}
+
+/* Read-only commands read an older file as migrated without migrating it;
+ * the first write migrates it to the current version, model runs having
+ * run mcusim's own runtime. */
+static void check_reads_as_migrated_and_migrates_on_write(const char *name, const char *version)
+{
     char *out, *err;
-    /* Read-only commands do not migrate, and read the runtime all the same. */
-    int rc = mcusim(&out, &err, "runs --db v2.db -f csv");
+    int rc = mcusim(&out, &err, "runs --db %s -f csv", name);
     cr_expect_eq(rc, 0, "%s", err);
     cr_expect(strstr(out, ",mcusim,ref,"), "%s", out);
     free(out);
     free(err);
-    cr_expect_str_eq(query("v2.db", "PRAGMA user_version"), "2");
-    rc = mcusim(&out, &err, "db check v2.db");
+    rc = mcusim(&out, &err, "report cnn-ref --db %s", name);
+    cr_expect_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "cnn.tflite on ") && strstr(out, "), mcusim runtime, kernels ref"), "%s", out);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query(name, "PRAGMA user_version"), version);
+    rc = mcusim(&out, &err, "db check %s", name);
     cr_expect_eq(rc, 0, "%s", err);
     free(out);
     free(err);
 
-    /* The first write migrates: model runs ran mcusim's own runtime. */
-    rc = mcusim(&out, &err, "profile %s --kernels opt --db v2.db --tag after -q", cnn());
+    rc = mcusim(&out, &err, "profile %s --kernels opt --db %s --tag after -q", cnn(), name);
     cr_assert_eq(rc, 0, "%s", err);
     free(out);
     free(err);
-    cr_expect_str_eq(query("v2.db", "PRAGMA user_version"), "3");
-    cr_expect_str_eq(query("v2.db", "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
-                     query("v2.db", "SELECT count(*) FROM runs WHERE kernels <> ''"));
-    cr_expect_str_eq(query("v2.db", "SELECT runtime FROM runs WHERE id = 2"), "");
-    cr_expect_str_eq(query("v2.db", "SELECT runtime || '/' || kernels FROM runs WHERE tag = 'after'"),
-                     "mcusim/opt");
-    rc = mcusim(&out, &err, "db check v2.db");
+    cr_expect_str_eq(query(name, "PRAGMA user_version"), "4");
+    cr_expect_str_eq(query(name, "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
+                     query(name, "SELECT count(*) FROM runs WHERE kernels <> ''"));
+    cr_expect_str_eq(query(name, "SELECT runtime FROM runs WHERE id = 2"), "");
+    cr_expect_str_eq(query(name, "SELECT runtime || '/' || kernels FROM runs WHERE tag = 'after'"), "mcusim/opt");
+    cr_expect_str_eq(query(name, "SELECT count(*) FROM runs WHERE clock_source = '' AND memory_timing_source = ''"),
+                     query(name, "SELECT count(*) FROM runs"));
+    rc = mcusim(&out, &err, "db check %s", name);
     cr_expect_eq(rc, 0, "%s", err);
     free(out);
     free(err);
+}
+
+Test(schema, version_3_reads_as_migrated_and_migrates_on_write, .timeout = 300)
+{
+    make_v3("v3.db");
+    check_reads_as_migrated_and_migrates_on_write("v3.db", "3");
+}
+
+Test(schema, version_2_migrates_through_both_steps, .timeout = 300)
+{
+    make_v2("v2.db");
+    check_reads_as_migrated_and_migrates_on_write("v2.db", "2");
+}
+
+/* Merging an older file names the runtime of its model runs, as its
+ * migration would. */
+static void check_merge_names_the_runtime(const char *from, const char *into)
+{
+    char *out, *err;
+    int rc = mcusim(&out, &err, "db merge %s %s", into, from);
+    cr_assert_eq(rc, 0, "%s%s", out, err);
+    free(out);
+    free(err);
+    cr_expect_str_eq(query(into, "PRAGMA user_version"), "4");
+    cr_expect_str_eq(query(into, "SELECT count(*) FROM runs"), query(from, "SELECT count(*) FROM runs"));
+    cr_expect_str_eq(query(into, "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
+                     query(from, "SELECT count(*) FROM runs WHERE kernels <> ''"));
+    cr_expect_str_eq(query(into, "SELECT count(*) FROM runs WHERE runtime = '' AND kernels = ''"), "1");
+}
+
+Test(schema, merging_a_version_3_file_names_the_runtime, .timeout = 300)
+{
+    make_v3("v3m.db");
+    check_merge_names_the_runtime("v3m.db", "merged3.db");
 }
 
 Test(schema, merging_a_version_2_file_names_the_runtime, .timeout = 300)
 {
     make_v2("v2m.db");
-    char *out, *err;
-    int rc = mcusim(&out, &err, "db merge merged.db v2m.db");
-    cr_assert_eq(rc, 0, "%s%s", out, err);
-    free(out);
-    free(err);
-    cr_expect_str_eq(query("merged.db", "PRAGMA user_version"), "3");
-    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs"), query("v2m.db", "SELECT count(*) FROM runs"));
-    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"),
-                     query("v2m.db", "SELECT count(*) FROM runs WHERE kernels <> ''"));
-    cr_expect_str_eq(query("merged.db", "SELECT count(*) FROM runs WHERE runtime = '' AND kernels = ''"), "1");
+    check_merge_names_the_runtime("v2m.db", "merged2.db");
 }
 
 Test(schema, a_newer_file_is_refused, .timeout = 120)
 {
-    copy_db("runs.db", "v4.db");
-    exec_sql("v4.db", "PRAGMA user_version = 4");
+    copy_db("runs.db", "v5.db");
+    exec_sql("v5.db", "PRAGMA user_version = 5");
     char *out, *err;
-    int rc = mcusim(&out, &err, "runs --db v4.db");
+    int rc = mcusim(&out, &err, "runs --db v5.db");
     cr_expect_eq(rc, 2);
-    cr_expect(strstr(err, "v4.db: written by a newer mcusim (schema version 4; this mcusim knows up to 3)"), "%s",
+    cr_expect(strstr(err, "v5.db: written by a newer mcusim (schema version 5; this mcusim knows up to 4)"), "%s",
               err);
     free(out);
     free(err);
