@@ -141,6 +141,8 @@ row "model" "too big for the flash and the RAM" "$M" profile big-both.tflite --n
 row "model" "float32 operators the runtime lacks, and too big" "$M" profile float-big.tflite --no-db -q
 row "model" "input file of the wrong size" "$M" profile good.tflite --no-db -q --input short-input.bin
 row "model" "unknown kernel family" "$M" profile good.tflite --no-db --kernels fast
+row "model" "unknown runtime" "$M" profile good.tflite --no-db --runtime tflite-micro
+row "model" "kernel family of another runtime" "$M" profile good.tflite --no-db --runtime mcusim --kernels cmsis-nn
 
 # ---- variants (fit) ---------------------------------------------------------
 row "variants (fit)" "range that runs backwards" "$M" fit 'mobilenet:alpha=1..0.25' --static

@@ -20,11 +20,12 @@
 #include "model_fit.h"
 #include "rt_interp.h"
 #include "rt_model.h"
+#include "runtime_images.h"
 #include "verdict_output.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mcusim model info FILE.tflite [--board NAME|FILE] [--kernels ref|opt] [--json]\n\n"
+    fprintf(out, "usage: mcusim model info FILE.tflite [--runtime NAME] [--board NAME|FILE] [--kernels ref|opt] [--json]\n\n"
                  "Reads and verifies a TFLite model with mcusim's runtime and prints, per layer:\n"
                  "index, operator, input and output shapes, MACs, weight bytes and the kernel\n"
                  "chosen; then totals, the model's flash bytes and the arena bytes the firmware's\n"
@@ -39,7 +40,13 @@ static void usage(FILE *out)
                  "  -k, --kernels NAME     kernel family to plan with (default ref; linked: ");
     for (size_t i = 0; rt_family_at(i); i++)
         fprintf(out, "%s%s", i ? ", " : "", rt_family_at(i)->name);
-    fprintf(out, ")\n      --json             one JSON object instead of the table\n\n"
+    char runtimes[64];
+    runtime_names_text(", ", " or ", runtimes, sizeof runtimes);
+    fprintf(out, ")\n  -r, --runtime NAME     %s (default mcusim).  The plan is made by the host\n"
+                 "                         build of mcusim's own runtime; for a runtime that has none\n"
+                 "                         here, 'mcusim profile --runtime NAME' measures its arena\n",
+            runtimes);
+    fprintf(out, "      --json             one JSON object instead of the table\n\n"
                  "Exit status: 0 (with --board: the model fits), 2 when the file is unreadable, not\n"
                  "a valid model, or uses an operator the runtime does not support (named with its\n"
                  "layer) and would fit (with --board, the verdict is printed first), 6 with --board\n"
@@ -151,7 +158,7 @@ static int print_json_verdict(const struct fit_verdict *v, const char *board, co
 
 int cmd_model_info(int argc, char **argv)
 {
-    const char *path = NULL, *kernels = "ref", *board_arg = NULL;
+    const char *path = NULL, *kernels = NULL, *runtime = RUNTIME_DEFAULT, *board_arg = NULL;
     int json = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -161,6 +168,8 @@ int cmd_model_info(int argc, char **argv)
             json = 1;
         } else if ((!strcmp(argv[i], "--kernels") || !strcmp(argv[i], "-k")) && i + 1 < argc) {
             kernels = argv[++i];
+        } else if ((!strcmp(argv[i], "--runtime") || !strcmp(argv[i], "-r")) && i + 1 < argc) {
+            runtime = argv[++i];
         } else if ((!strcmp(argv[i], "--board") || !strcmp(argv[i], "-b")) && i + 1 < argc) {
             board_arg = argv[++i];
         } else if (argv[i][0] != '-' && !path) {
@@ -173,6 +182,26 @@ int cmd_model_info(int argc, char **argv)
     if (!path) {
         usage(stderr);
         return EXIT_BAD_INPUT;
+    }
+    /* Another runtime plans with the host build of the own runtime's
+     * kernels its row names, when it names one. */
+    if (strcmp(runtime, RUNTIME_DEFAULT)) {
+        char why[512];
+        const struct runtime_image *ri = runtime_image_resolve(runtime, kernels, why, sizeof why);
+        if (!ri) {
+            fprintf(stderr, "mcusim model info: %s\n", why);
+            return EXIT_BAD_INPUT;
+        }
+        if (!ri->host_family) {
+            fprintf(stderr,
+                    "mcusim model info: runtime '%s' has no host build here to plan with (its arena is measured "
+                    "by 'mcusim profile %s --runtime %s')\n",
+                    runtime, path, runtime);
+            return EXIT_BAD_INPUT;
+        }
+        kernels = ri->host_family;
+    } else if (!kernels) {
+        kernels = RUNTIME_DEFAULT_KERNELS;
     }
     const struct rt_kernel_family *family = rt_family_find(kernels);
     if (!family) {

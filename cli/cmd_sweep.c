@@ -39,10 +39,13 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: mcusim sweep MANIFEST [options]\n\n"
-            "Profiles every combination of the models, boards, kernel families and inputs a\n"
-            "manifest names (docs/sweep.md), in parallel worker processes, into one database.\n"
-            "Workloads whose run is already stored (same firmware, model, input, board and\n"
-            "kernels) are skipped, so an interrupted sweep resumes where it stopped.\n\n"
+            "Profiles every combination of the models, boards, runtimes with their kernel\n"
+            "families, and inputs a manifest names (docs/sweep.md), in parallel worker\n"
+            "processes, into one database.  'kernels = ref, opt' are mcusim's own runtime's;\n"
+            "RUNTIME/FAMILY names another runtime's ('kernels = opt, tflm/cmsis-nn'), a runtime\n"
+            "alone its default family.  Tags may use {model} {board} {runtime} {kernels} {input}.\n"
+            "Workloads whose run is already stored (same firmware, model, input, board, runtime\n"
+            "and kernels) are skipped, so an interrupted sweep resumes where it stopped.\n\n"
             "options:\n"
             "  -j, --jobs N          worker processes (default: the CPUs this process may use)\n"
             "      --db FILE         run database (default: mcusim.db)\n"
@@ -155,7 +158,7 @@ static int resolve_boards(struct sweep *s, char *err, size_t errlen)
             }
         for (int k = 0; k < s->m.n_kernels; k++) {
             char fw[PATH_MAX], why[1024];
-            if (runtime_image_path(runtime_image_find(RUNTIME_DEFAULT, s->m.kernels[k]), bi->name, fw, sizeof fw,
+            if (runtime_image_path(runtime_image_find(s->m.runtimes[k], s->m.kernels[k]), bi->name, fw, sizeof fw,
                                    why, sizeof why)) {
                 errmsg(err, errlen, "%s:%d: %s", s->m.path, sb->line, why);
                 return EXIT_BAD_INPUT;
@@ -271,9 +274,11 @@ static int expand(struct sweep *s, char *err, size_t errlen)
                     w->board = b;
                     w->kernels = k;
                     const char *board = s->boards[b].name, *kernels = s->m.kernels[k];
-                    if (sweep_tag(&s->m, model->name, board, kernels, w->input->name, w->tag, sizeof w->tag)) {
-                        errmsg(err, errlen, "%s:%d: the tag of %s/%s/%s/%s is longer than %d characters",
-                                 s->m.path, s->m.tag_line, model->name, board, kernels, w->input->name,
+                    const char *runtime = s->m.runtimes[k];
+                    if (sweep_tag(&s->m, model->name, board, runtime, kernels, w->input->name, w->tag,
+                                  sizeof w->tag)) {
+                        errmsg(err, errlen, "%s:%d: the tag of %s/%s/%s/%s/%s is longer than %d characters",
+                                 s->m.path, s->m.tag_line, model->name, board, runtime, kernels, w->input->name,
                                  SWEEP_TAG_LEN - 1);
                         return EXIT_BAD_INPUT;
                     }
@@ -285,18 +290,26 @@ static int expand(struct sweep *s, char *err, size_t errlen)
                     snprintf(id.model_sha256, sizeof id.model_sha256, "%s", model->sha256);
                     snprintf(id.input_sha256, sizeof id.input_sha256, "%s", w->input->sha256);
                     snprintf(id.board, sizeof id.board, "%s", board);
+                    snprintf(id.runtime, sizeof id.runtime, "%s", runtime);
                     snprintf(id.kernels, sizeof id.kernels, "%s", kernels);
                     db_run_key(&id, w->key);
-                    char tb[64];
+                    char tb[64], flavor[40];
                     name_tame(board, tb, sizeof tb);
-                    snprintf(w->name, sizeof w->name, "%s.%s.%s.%s", model->name, tb, kernels, w->input->name);
+                    /* The own runtime's names stay as they were before there
+                     * were runtimes to choose from. */
+                    if (strcmp(runtime, RUNTIME_DEFAULT))
+                        snprintf(flavor, sizeof flavor, "%s-%s", runtime, kernels);
+                    else
+                        snprintf(flavor, sizeof flavor, "%s", kernels);
+                    snprintf(w->name, sizeof w->name, "%s.%s.%s.%s", model->name, tb, flavor, w->input->name);
                 }
     }
     return 0;
 }
 
 /* Is the stored outcome final?  The run key pins down everything the
- * simulation depends on (firmware, model, input, board, kernels) and the
+ * simulation depends on (firmware, model, input, board, runtime, kernels)
+ * and the
  * simulator is deterministic, so ok, nofit, fault and error (the firmware
  * refused the model or the input) come out the same when run again; a
  * different model or input is a different key anyway.  limit is not final:
@@ -367,6 +380,8 @@ static void job_argv(const struct sweep *s, const struct workload *w, const char
     a->argv[n++] = w->model->path;
     a->argv[n++] = "--board";
     a->argv[n++] = (char *)b->path;
+    a->argv[n++] = "--runtime";
+    a->argv[n++] = (char *)s->m.runtimes[w->kernels];
     a->argv[n++] = "--kernels";
     a->argv[n++] = (char *)s->m.kernels[w->kernels];
     a->argv[n++] = "--firmware";

@@ -1,16 +1,19 @@
 /*
- * db.c — the run database (see db.h).  The schema, version 3:
+ * db.c — the run database (see db.h).  The schema, version 4:
  *
  * runs       one row per profiled run
  *   id                integer key
- *   run_key           sha256 of firmware, model and input hashes, board and
- *                     kernels: equal keys are the same measurement (sweeps
- *                     skip them, merges do not duplicate them)
+ *   run_key           sha256 of firmware, model and input hashes, board,
+ *                     kernels and (when not mcusim) runtime: equal keys are
+ *                     the same measurement (sweeps skip them, merges do not
+ *                     duplicate them)
  *   started           start time, ISO 8601 UTC
  *   tag               free text given with --tag
  *   board, core, clock_hz
  *   firmware, firmware_sha256, model, model_sha256, input_sha256
  *   kernels           kernel family (ref, opt), '' for plain firmware
+ *   runtime           the inference runtime (mcusim), '' for plain
+ *                     firmware                                  (version 4)
  *   mcusim_version, command_line
  *   host_wall_s, mips host time and simulation speed
  *   status            ok | fault | limit | error | nofit
@@ -126,8 +129,16 @@ static const char *const schema_v3[] = {
     NULL,
 };
 
+/* Version 4: the runtime of each run.  Every run stored before it that
+ * ran a model ran mcusim's own runtime, the only one there was. */
+static const char *const schema_v4[] = {
+    "ALTER TABLE runs ADD COLUMN runtime TEXT NOT NULL DEFAULT ''",
+    "UPDATE runs SET runtime = 'mcusim' WHERE kernels <> ''",
+    NULL,
+};
+
 /* migrations[v] brings a version-v database to version v+1. */
-static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 static int fail(sqlite3 *db, const char *path, char *err, size_t errlen, const char *what)
 {
@@ -307,9 +318,13 @@ void db_close(sqlite3 *db)
 
 void db_run_key(const struct prof_run *run, char out[65])
 {
+    /* The own runtime's keys are those of the schema before runtimes were
+     * stored, so that sweeps resume and merges de-duplicate across it. */
     char buf[1024];
-    snprintf(buf, sizeof buf, "%s|%s|%s|%s|%s", run->firmware_sha256, run->model_sha256, run->input_sha256,
-             run->board, run->kernels);
+    int n = snprintf(buf, sizeof buf, "%s|%s|%s|%s|%s", run->firmware_sha256, run->model_sha256, run->input_sha256,
+                     run->board, run->kernels);
+    if (run->runtime[0] && strcmp(run->runtime, "mcusim") && n > 0 && (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, "|%s", run->runtime);
     SHA256Data((const uint8_t *)buf, strlen(buf), out);
 }
 
@@ -332,8 +347,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
         " diagnostic, exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles,"
         " inference_instructions, inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data,"
         " flash_capacity, ram_static, ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak,"
-        " ram_stack_capacity, ram_peak, ram_capacity, clock_source, memory_timing_source)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " ram_stack_capacity, ram_peak, ram_capacity, clock_source, memory_timing_source, runtime)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -381,6 +396,7 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
     sqlite3_bind_int64(st, i++, r->ram_capacity);
     BIND_TEXT(st, i++, r->clock_source);
     BIND_TEXT(st, i++, r->memory_timing_source);
+    BIND_TEXT(st, i++, r->runtime);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -741,8 +757,12 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         return -1;
     }
 
-    sqlite3_stmt *sel = NULL, *dup = NULL, *ins = NULL;
+    sqlite3_stmt *sel = NULL, *dup = NULL, *ins = NULL, *own_runtime = NULL;
     struct child_copy layers = {0}, functions = {0};
+    /* A file from before version 4 names no runtime: its model runs ran
+     * the own runtime, as its migration would say. */
+    int src_version = 0;
+    bool src_before_runtimes = !user_version(src, &src_version) && src_version < 4;
     char *cols = NULL, *ph = NULL, *sql = NULL;
     int ncols;
     bool src_failed = true;
@@ -763,6 +783,10 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         goto failed;
     if (child_prepare(db, src, "layers", &layers, &src_failed) ||
         child_prepare(db, src, "functions", &functions, &src_failed))
+        goto failed;
+    if (src_before_runtimes &&
+        sqlite3_prepare_v2(db, "UPDATE runs SET runtime = 'mcusim' WHERE id = ? AND kernels <> ''", -1,
+                           &own_runtime, NULL) != SQLITE_OK)
         goto failed;
 
     int rc;
@@ -787,6 +811,12 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         if (sqlite3_step(ins) != SQLITE_DONE)
             goto failed;
         sqlite3_int64 old_id = sqlite3_column_int64(sel, 0), new_id = sqlite3_last_insert_rowid(db);
+        if (own_runtime) {
+            sqlite3_reset(own_runtime);
+            sqlite3_bind_int64(own_runtime, 1, new_id);
+            if (sqlite3_step(own_runtime) != SQLITE_DONE)
+                goto failed;
+        }
         if (child_copy_rows(&layers, old_id, new_id, &src_failed) ||
             child_copy_rows(&functions, old_id, new_id, &src_failed))
             goto failed;
@@ -818,6 +848,7 @@ done:
     sqlite3_finalize(sel);
     sqlite3_finalize(dup);
     sqlite3_finalize(ins);
+    sqlite3_finalize(own_runtime);
     sqlite3_finalize(layers.select);
     sqlite3_finalize(layers.insert);
     sqlite3_finalize(functions.select);

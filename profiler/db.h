@@ -20,7 +20,7 @@
 
 #include "run_record.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating when writable) the database at path.
  * Returns NULL with "PATH: problem" in err: unreadable, not a database,
@@ -56,7 +56,8 @@ int db_check(const char *path, char *err, size_t errlen);
 int db_remove_runs(sqlite3 *db, const int64_t *ids, int n, char *err, size_t errlen);
 
 /* The identity of a run for de-duplication: firmware, model, input,
- * board, kernels (sha256 hex of their concatenation). */
+ * board, kernels and a runtime other than mcusim (sha256 hex of their
+ * concatenation). */
 void db_run_key(const struct prof_run *run, char out[65]);
 
 /* Which statuses the runs stored with this key have, as a set of

@@ -12,12 +12,12 @@
 #include "rt_target_sizes.h"
 #include "runtime_images.h"
 
-int image_room_read(const struct elf_image *img, const struct board *b, struct image_room *room, char *err,
-                    size_t errlen)
+int image_room_read(const struct elf_image *img, const char *reader_symbol, const struct board *b,
+                    struct image_room *room, char *err, size_t errlen)
 {
     memset(room, 0, sizeof *room);
     struct model_slot slot;
-    if (model_slot_find(img, &slot, err, errlen))
+    if (model_slot_find(img, reader_symbol, &slot, err, errlen))
         return -1;
     uint32_t arena_start, arena_end;
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
@@ -59,7 +59,7 @@ int image_room_find(const struct board *b, const char *kernels, struct image_roo
     if (runtime_image_path(ri, b->name, path, sizeof path, err, errlen) ||
         elf_image_load(path, &img, err, errlen))
         return -1;
-    int rc = image_room_read(&img, b, room, err, errlen);
+    int rc = image_room_read(&img, ri->reader_symbol, b, room, err, errlen);
     elf_image_free(&img);
     return rc;
 }

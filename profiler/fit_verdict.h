@@ -47,10 +47,11 @@ struct image_room {
     uint32_t arena_capacity;    /* what is left for the arena */
 };
 
-/* Reads the room from a runtime image for board b.  Returns 0, or -1 with
+/* Reads the room from a runtime image for board b (reader_symbol: its
+ * row's model reader, runtime_images.h).  Returns 0, or -1 with
  * "IMAGE: not a runtime image (...)" in err. */
-int image_room_read(const struct elf_image *img, const struct board *b, struct image_room *room, char *err,
-                    size_t errlen);
+int image_room_read(const struct elf_image *img, const char *reader_symbol, const struct board *b,
+                    struct image_room *room, char *err, size_t errlen);
 
 /* The same for the image the build made for board b and a kernel family
  * of mcusim's runtime (runtime_images.h).  Returns 0, or -1 with a

@@ -132,14 +132,15 @@ void model_slot_header(size_t model_len, uint8_t header[MODEL_SLOT_HEADER_BYTES]
     memcpy(header, &h, sizeof h); /* little-endian host and target */
 }
 
-int model_slot_find(const struct elf_image *img, struct model_slot *slot, char *err, size_t errlen)
+int model_slot_find(const struct elf_image *img, const char *reader_symbol, struct model_slot *slot, char *err,
+                    size_t errlen)
 {
     uint32_t lo, hi, reader;
-    /* Every image linked with the port's script has a slot; only the
+    /* Every image linked with the port's script has a slot; only a
      * runtime reads a model from it (another firmware would run, ignore
      * the model and "succeed"). */
     if (elf_image_symbol_addr(img, "__model_slot_start", &lo) || elf_image_symbol_addr(img, "__model_slot_end", &hi) ||
-        hi < lo || elf_image_symbol_addr(img, "rt_model_open", &reader)) {
+        hi < lo || elf_image_symbol_addr(img, reader_symbol, &reader)) {
         snprintf(err, errlen, "%.900s: not a runtime image (no model slot, or no model reader)", img->path);
         return -1;
     }

@@ -78,8 +78,10 @@ struct model_slot {
     uint32_t start, end;
 };
 
-/* Finds the slot; only a runtime image has one and a model reader.
+/* Finds the slot; only a runtime image has one and a model reader, the
+ * function reader_symbol names (the runtime's row in runtime_images.h).
  * Returns 0, or -1 with "IMAGE: not a runtime image (...)" in err. */
-int model_slot_find(const struct elf_image *img, struct model_slot *slot, char *err, size_t errlen);
+int model_slot_find(const struct elf_image *img, const char *reader_symbol, struct model_slot *slot, char *err,
+                    size_t errlen);
 
 #endif

@@ -67,6 +67,7 @@ struct prof_run {
     char model[512];
     char model_sha256[65];
     char input_sha256[65];
+    char runtime[16];          /* the inference runtime ("mcusim"), '' for plain firmware */
     char kernels[16];
     char tag[128];
     char version[32];

@@ -18,7 +18,6 @@ void profile_job_init(struct profile_job *job)
     memset(job, 0, sizeof *job);
     job->board = "nano33ble";
     job->runtime = RUNTIME_DEFAULT;
-    job->kernels = RUNTIME_DEFAULT_KERNELS;
     job->max_instructions = RUN_DEFAULT_MAX_INSNS;
     job->timeout_s = RUN_DEFAULT_TIMEOUT_S;
 }
@@ -57,6 +56,7 @@ static void fill_identity(struct profile_session *s)
         snprintf(run->model, sizeof run->model, "%s", job->model);
         if (!SHA256File(job->model, run->model_sha256))
             run->model_sha256[0] = '\0';
+        snprintf(run->runtime, sizeof run->runtime, "%s", s->image->runtime);
         snprintf(run->kernels, sizeof run->kernels, "%s", s->image->kernels);
     }
     if (job->input && !SHA256File(job->input, run->input_sha256))
@@ -87,14 +87,8 @@ int session_open(struct profile_session *s, const struct profile_job *job)
     if (board_find(job->board, &s->board, err, sizeof err))
         return fail(s, EXIT_BAD_INPUT, "%s", err);
     if (job->model) {
-        const char *runtime = job->runtime ? job->runtime : RUNTIME_DEFAULT;
-        const char *kernels = job->kernels ? job->kernels : RUNTIME_DEFAULT_KERNELS;
-        if (!(s->image = runtime_image_find(runtime, kernels))) {
-            char known[128];
-            runtime_kernels_text(runtime, ", ", " or ", known, sizeof known);
-            return fail(s, EXIT_BAD_INPUT, "runtime '%s' has no kernel family '%s'%s%s%s", runtime, kernels,
-                        known[0] ? " (" : "", known, known[0] ? ")" : "");
-        }
+        if (!(s->image = runtime_image_resolve(job->runtime, job->kernels, err, sizeof err)))
+            return fail(s, EXIT_BAD_INPUT, "%s", err);
     }
     if (job->firmware)
         snprintf(s->firmware, sizeof s->firmware, "%s", job->firmware);
@@ -109,9 +103,9 @@ int session_open(struct profile_session *s, const struct profile_job *job)
         return fail(s, EXIT_BAD_INPUT, "%s", err);
     fill_identity(s);
     fill_flash(s, &img);
-    int rc = job->model ? model_slot_find(&img, &s->slot, err, sizeof err) : 0;
+    int rc = job->model ? model_slot_find(&img, s->image->reader_symbol, &s->slot, err, sizeof err) : 0;
     if (!rc && job->model)
-        rc = image_room_read(&img, &s->board, &s->room, err, sizeof err);
+        rc = image_room_read(&img, s->image->reader_symbol, &s->board, &s->room, err, sizeof err);
     elf_image_free(&img);
     if (rc)
         return fail(s, EXIT_BAD_INPUT, "%s", err);

@@ -52,8 +52,8 @@ struct profile_job {
     const char *firmware;      /* NULL with a model: the runtime's image for the board */
     const char *model;         /* .tflite placed in the flash slot, or NULL */
     const char *board;         /* name or file */
-    const char *runtime;       /* runtime_images.h (default "mcusim") */
-    const char *kernels;       /* kernel family of the runtime (models; default "ref") */
+    const char *runtime;       /* runtime_images.h (NULL: "mcusim") */
+    const char *kernels;       /* kernel family of the runtime (models; NULL: the runtime's first) */
     const char *input;         /* raw input tensor file */
     const char *output;        /* raw output tensor file */
     char **args;               /* extra firmware arguments */

@@ -308,7 +308,9 @@ int html_compare(const struct rep_compare *c, FILE *out)
     double latency[CMP_MAX_RUNS];
     for (int k = 0; k < c->n; k++) {
         const struct rep_run *r = c->runs[k];
-        snprintf(names[k], sizeof names[k], "%c %.40s", cmp_label(k),
+        char label[48];
+        cmp_column_label(c, k, label, sizeof label);
+        snprintf(names[k], sizeof names[k], "%s %.40s", label,
                  r->tag[0] ? r->tag : r->model[0] ? rep_basename(r->model) : r->board);
         series[k] = names[k];
         latency[k] = rep_run_ok(r) ? rep_latency_ms(r) : 0;

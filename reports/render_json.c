@@ -50,6 +50,7 @@ static cJSON *run_object(const struct rep_run *r)
     cJSON_AddStringToObject(o, "firmware", r->firmware);
     cJSON_AddStringToObject(o, "firmware_sha256", r->firmware_sha256);
     cJSON_AddStringToObject(o, "input_sha256", r->input_sha256);
+    cJSON_AddStringToObject(o, "runtime", r->runtime);
     cJSON_AddStringToObject(o, "kernels", r->kernels);
     cJSON_AddStringToObject(o, "run_key", r->run_key);
     cJSON_AddStringToObject(o, "mcusim_version", r->version);

@@ -26,7 +26,8 @@ void sec_title(const struct rep_run *r, char *out, size_t len)
     int n = snprintf(out, len, "%s on %s (%s, %s%s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s,
                      r->clock_source[0] ? " set by the firmware" : "");
     if (r->kernels[0] && n > 0 && (size_t)n < len)
-        n += snprintf(out + n, len - (size_t)n, ", kernels %s", r->kernels);
+        n += snprintf(out + n, len - (size_t)n, ", %s%skernels %s", r->runtime, r->runtime[0] ? " runtime, " : "",
+                      r->kernels);
     if (r->memory_timing_source[0] && n > 0 && (size_t)n < len)
         snprintf(out + n, len - (size_t)n, ", memory timing set by the firmware (%s)", r->memory_timing_source);
 }

@@ -261,8 +261,8 @@ Test(report, csv_rows_are_the_layers_and_a_total, .timeout = 120)
         cr_expect_eq(f, fields, "%.*s", (int)(eol - p), p);
         p = eol + 1;
     }
-    cr_expect_eq(fields, 21);
-    char *total = line_starting(out, "1,cnn-ref,nano33ble,ref,");
+    cr_expect_eq(fields, 22);
+    char *total = line_starting(out, "1,cnn-ref,nano33ble,mcusim,ref,");
     cr_assert_not_null(total);
     char *last = strrchr(out, '\n');
     *last = '\0';
