@@ -234,20 +234,27 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 
 /* Version 0 with tables in it is another program's database: adding ours
  * (or switching it to WAL) would change a file that is not ours to change.
- * Version and tables are committed together, so a database being created
- * by a concurrent mcusim is never mistaken for one. */
-static int foreign(sqlite3 *db, const char *path, char *err, size_t errlen)
+ * A concurrent mcusim commits version and tables together, so both are
+ * read in one statement (one snapshot): read apart, the version could come
+ * from before its commit and the tables from after.  *v gets the version
+ * of that snapshot. */
+static int foreign(sqlite3 *db, const char *path, int *v, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int tables = -1;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            tables = sqlite3_column_int(st, 0);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT count(*) FROM sqlite_master)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *v = sqlite3_column_int(st, 0);
+            tables = sqlite3_column_int(st, 1);
+        }
         sqlite3_finalize(st);
     }
     if (tables < 0)
         return fail(db, path, err, errlen, "reading it");
-    if (tables > 0) {
+    if (*v == 0 && tables > 0) {
         snprintf(err, errlen, "%s: not an mcusim database (it holds %d tables or indexes of another program; "
                               "give --db a new file)", path, tables);
         return -1;
@@ -277,13 +284,13 @@ sqlite3 *db_open(const char *path, bool writable, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
-    if (v > DB_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s: written by a newer mcusim (schema version %d; this mcusim knows up to %d)",
-                 path, v, DB_SCHEMA_VERSION);
+    if (writable && v == 0 && foreign(db, path, &v, err, errlen)) {
         sqlite3_close(db);
         return NULL;
     }
-    if (writable && v == 0 && foreign(db, path, err, errlen)) {
+    if (v > DB_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s: written by a newer mcusim (schema version %d; this mcusim knows up to %d)",
+                 path, v, DB_SCHEMA_VERSION);
         sqlite3_close(db);
         return NULL;
     }
