@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"bench", cmd_bench, "measure simulation speed against the engine and QEMU"},
     {"boards", cmd_boards, "list the boards mcusim knows"},
     {"model", cmd_model, "build a synthetic .tflite model, or describe one"},
+    {"fit", cmd_fit, "which model variants fit a board, and the largest within budgets"},
     {"sweep", cmd_sweep, "profile every combination a manifest names, in parallel"},
     {"db", cmd_db, "merge and check run databases"},
     {"report", cmd_report, "per-layer report of a stored run (text, md, html, csv, json)"},

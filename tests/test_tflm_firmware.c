@@ -3,9 +3,8 @@
  * simulated boards:
  *
  *   five ways, byte for byte (nano33ble): TFLM with its reference kernels
- *   and TFLM with CMSIS-NN kernels (tflm-<board>-ref/-cmsis-nn.elf, the
- *   model placed in the flash slot by runtime/port/place_model.py and run
- *   with `mcusim run --profile`), TFLM-ref on the host (tflm-ref-run), and
+ *   and TFLM with CMSIS-NN kernels (tflm-<board>-ref/-cmsis-nn.elf, run
+ *   with `mcusim profile --runtime tflm --kernels ref|cmsis-nn`), TFLM-ref on the host (tflm-ref-run), and
  *   mcusim's own `ref` and `opt` runtime images (`mcusim profile`), on
  *   every shared model (default input and the shared samples) and every
  *   synthesized workload.  TFLM always rounds twice; the own runtime
@@ -65,21 +64,16 @@ static struct output own(const char *board, const char *kernels, const char *mod
     return read_output(out);
 }
 
-/* A TFLM image with the model placed in its slot, run with --profile. */
+/* TFLM as users run it: `mcusim profile --runtime tflm --kernels FAMILY`
+ * (the model in the image's slot, as for the own runtime). */
 static struct output tflm(const char *board, const char *family, const char *model, const char *in, const char *db,
                           const char *tag)
 {
-    char fw[1024], elf[256], out[256], cmd[4096];
-    snprintf(fw, sizeof fw, "%s/tflm-%s-%s.elf", need("TFLM_DIR"), board, family);
-    rt_test_temp_path(".elf", elf, sizeof elf);
+    char out[256], cmd[4096];
     rt_test_temp_path(".tflm", out, sizeof out);
-    snprintf(cmd, sizeof cmd, "python3 '%s/runtime/port/place_model.py' '%s' '%s' -o '%s'", MCUSIM_SOURCE_DIR, fw,
-             model, elf);
-    cr_assert_eq(tflm_run(cmd), 0);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' --board %s --profile --db '%s' --tag '%s' -q -- --kernels %s "
-             "--input '%s' --output '%s' >/dev/null", need("MCUSIM_EXE"), elf, board, db, tag, family, in, out);
+    snprintf(cmd, sizeof cmd, "'%s' profile '%s' --board %s --runtime tflm --kernels %s --db '%s' --tag '%s' -q "
+             "--input '%s' --output '%s' >/dev/null", need("MCUSIM_EXE"), model, board, family, db, tag, in, out);
     cr_expect_eq(tflm_run(cmd), 0, "%s: TFLM %s on %s failed", model, family, board);
-    unlink(elf);
     return read_output(out);
 }
 

@@ -6,6 +6,7 @@
  * multiplier.  MACs = output elements.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 #include "rt_quant.h"
 
 struct binary_tensors {
@@ -35,7 +36,7 @@ enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct binary_tensors t;
     uint8_t activation;
     enum rt_status st;
-    struct rt_add_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_add_params *p = RT_PERSISTENT_NEW(ctx, struct rt_add_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_binary(ctx, node, &t, TFLITE_OPTIONS_ADD, TFLITE_ADD_FUSED_ACTIVATION, &activation, &p->bc)) != RT_OK ||
@@ -63,7 +64,7 @@ enum rt_status rt_prepare_mul(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct binary_tensors t;
     uint8_t activation;
     enum rt_status st;
-    struct rt_mul_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_mul_params *p = RT_PERSISTENT_NEW(ctx, struct rt_mul_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_binary(ctx, node, &t, TFLITE_OPTIONS_MUL, TFLITE_MUL_FUSED_ACTIVATION, &activation, &p->bc)) != RT_OK ||

@@ -110,15 +110,6 @@ void RunConstructors() {
   for (void (**f)(void) = __init_array_start; f < __init_array_end; f++) (*f)();
 }
 
-const uint8_t* FindModel(uint32_t* size) {
-  const auto* slot = reinterpret_cast<const struct port_model_slot*>(__model_slot_start);
-  uintptr_t room = reinterpret_cast<uintptr_t>(__model_slot_end) - reinterpret_cast<uintptr_t>(__model_slot_start);
-  if (room < sizeof *slot || slot->magic != PORT_MODEL_SLOT_MAGIC) Fail(APP_EXIT_BAD_INPUT, "no model in the flash slot", nullptr);
-  if (slot->size > room - sizeof *slot)
-    Fail(APP_EXIT_BAD_INPUT, "model size in the flash slot header exceeds the slot", nullptr);
-  *size = slot->size;
-  return reinterpret_cast<const uint8_t*>(slot + 1);
-}
 
 // The runtime's view of a TFLM tensor, for app_args.c's input fill and
 // output text: the type numbering is the .tflite schema's, read from the
@@ -238,6 +229,19 @@ tflite::MicroInterpreter* NewInterpreter(void* memory, const tflite::Model* mode
 
 }  // namespace
 
+// The model reader, with C linkage so that mcusim can tell this image
+// from a firmware that would ignore the model: profiler/runtime_images.c
+// names it as the runtime's reader symbol.
+extern "C" const uint8_t* tflm_model_find(uint32_t* size) {
+  const auto* slot = reinterpret_cast<const struct port_model_slot*>(__model_slot_start);
+  uintptr_t room = reinterpret_cast<uintptr_t>(__model_slot_end) - reinterpret_cast<uintptr_t>(__model_slot_start);
+  if (room < sizeof *slot || slot->magic != PORT_MODEL_SLOT_MAGIC) Fail(APP_EXIT_BAD_INPUT, "no model in the flash slot", nullptr);
+  if (slot->size > room - sizeof *slot)
+    Fail(APP_EXIT_BAD_INPUT, "model size in the flash slot header exceeds the slot", nullptr);
+  *size = slot->size;
+  return reinterpret_cast<const uint8_t*>(slot + 1);
+}
+
 int main() {
   RunConstructors();
   RegisterDebugLogCallback(LogToStderr);
@@ -252,7 +256,7 @@ int main() {
     Fail(APP_EXIT_BAD_INPUT, "kernel family not linked in this firmware", opts.kernels);
 
   uint32_t model_size = 0;
-  const uint8_t* model_bytes = FindModel(&model_size);
+  const uint8_t* model_bytes = tflm_model_find(&model_size);
   const tflite::Model* model = tflite::GetModel(model_bytes);
   if (model->version() != TFLITE_SCHEMA_VERSION || model->subgraphs() == nullptr || model->subgraphs()->size() == 0)
     Fail(APP_EXIT_BAD_INPUT, "bad model", "not a TFLite schema version 3 model with a subgraph");

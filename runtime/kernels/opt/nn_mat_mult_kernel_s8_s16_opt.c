@@ -24,6 +24,7 @@
  * plain C with 16-bit loads, one channel by two columns, unrolled by four.
  */
 #include "opt_kernels.h"
+#include "rt_target_sizes.h"
 
 static bool zero_row(const uint32_t *zero_rows, int32_t c)
 {
@@ -47,7 +48,7 @@ enum rt_status rt_opt_zero_rows(struct rt_prepare_ctx *ctx, const int8_t *weight
         c++;
     if (c == out_c)
         return RT_OK;
-    uint32_t *bits = rt_persistent_alloc(ctx, 4u * (((uint32_t)out_c + 31u) / 32u)); /* zeroed */
+    uint32_t *bits = RT_PERSISTENT_NEW(ctx, uint32_t, ((uint32_t)out_c + 31u) / 32u); /* zeroed */
     if (!bits)
         return RT_NO_MEMORY;
     for (; c < out_c; c++)
