@@ -78,7 +78,7 @@ print("|---|---|---:|" + "---:|" * len(kinds) + "---:|---:|---:|")
 for n in names:
     for b in boards:
         r = {k: load(b, n, k) for k, _ in kinds}
-        macs = sum(l["macs"] for l in r["own-opt"]["layers"])
+        macs = sum(l["macs"] for l in r["own-opt"]["layers"] if l["index"] >= 0)
         cyc = [r[k]["inference_cycles"] for k, _ in kinds]
         print("| %s | %s | %s | %s | %.2f | %s / %s | %s / %s |" % (
             n, b, format(macs, ","), " | ".join(format(c, ",") for c in cyc), cyc[3] / cyc[1],
