@@ -607,8 +607,11 @@ static void handle_engine_error(struct sim *s, uc_err e)
             sim_set_fault(s, FAULT_STACK_OVERFLOW, pc, addr, "stack overflow: access at 0x%08x", addr);
         else
             sim_set_fault(s, write ? FAULT_WRITE_UNMAPPED : FAULT_READ_UNMAPPED, pc, addr,
-                          "%s of %d bytes at 0x%08x: no memory or peripheral there",
-                          write ? "write" : "read", s->bad_access_size, addr);
+                          "%s of %d bytes at 0x%08x: no memory or peripheral there%s",
+                          write ? "write" : "read", s->bad_access_size, addr,
+                          s->reset_sp_off_ram ? " (the image's initial stack pointer lies outside the RAM of this "
+                                                "board: was it linked for another board?)"
+                                              : "");
         take_fault(s, EXC_HARDFAULT, pc);
         return;
     }
@@ -917,6 +920,11 @@ int sim_reset_core(struct sim *s, char *err, size_t errlen)
                  s->board.vtor + 4);
         return -1;
     }
+    /* An initial SP outside RAM is legal (start-up code may set SP
+     * itself) but is the usual sign of an image linked for another board;
+     * the fault it leads to says so. */
+    const struct board_region *sp_region = board_region_of(&s->board, sp - 1);
+    s->reset_sp_off_ram = !sp_region || sp_region->kind != REGION_RAM;
     uint32_t control = 0, zero = 0;
     uc_reg_write(s->uc, UC_ARM_REG_CONTROL, &control);
     uc_reg_write(s->uc, UC_ARM_REG_IPSR, &zero);
