@@ -1,0 +1,93 @@
+/*
+ * hwcounts_v6m.S — Cortex-M0+ instruction sequences whose cycle counts are
+ * published from hardware, rebuilt here so that tests/test_cycles.c can
+ * check mcusim against them (the RP2040 of the pico board).  Timed with
+ * SysTick as in microbench_v6m.S (T0/T1, r7 the counter's address, r6 the
+ * start value); the sources and the statements are in the table of
+ * tests/test_cycles.c and in docs/cycle-model.md.
+ */
+    .syntax unified
+    .thumb
+
+    .macro BENCH name
+    .section .data.hw_\name,"aw",%progbits
+    .balign 4
+    .global mb_\name
+    .thumb_func
+    .type mb_\name, %function
+mb_\name:
+    push {r4-r7, lr}
+    mov r7, r0
+    .endm
+
+    .macro T0
+    nop
+    ldr r6, [r7]
+    nop
+    .endm
+
+    .macro T1
+    ldr r7, [r7]
+    subs r0, r6, r7
+    pop {r4-r7, pc}
+    .ltorg
+    .endm
+
+    .section .data.hw_data,"aw",%progbits
+    .balign 4
+hw_data:
+    .word 1, 2, 3, 4
+
+/* pico-sdk busy_wait_at_least_cycles() (src/rp2_common/pico_platform/
+ * include/pico/platform.h): "1: subs %0, #3; bcs 1b" waits at least the
+ * given number of cycles: one iteration is three cycles.  Counted from
+ * 3002 and from 2: the difference is 1000 iterations. */
+    .macro BUSY_WAIT name, count
+    BENCH \name
+    ldr r0, =\count
+    T0
+1:  subs r0, #3
+    bcs 1b
+    T1
+    .endm
+    BUSY_WAIT busy_wait_3002, 3002
+    BUSY_WAIT busy_wait_2, 2
+
+/* pico-sdk hw_divider_pause() (src/rp2_common/hardware_divider/include/
+ * hardware/divider.h): four branches each to the next instruction, "the
+ * exact amount of time needed for a asynchronous divide to complete" —
+ * the RP2040's divider takes 8 cycles (RP2040 datasheet §2.3.1.5). */
+    BENCH divider_pause
+    T0
+    b 1f
+1:  b 2f
+2:  b 3f
+3:  b 4f
+4:  T1
+
+/* jnk0le, doc/cortex_m0.md: "there is no load to use latency" (measured on
+ * a Cortex-M0; the Cortex-M0+ TRM's Table 3-1 has none either). */
+    BENCH load_use
+    ldr r5, =hw_data
+    T0
+    ldr r4, [r5]
+    adds r3, r4, #1
+    T1
+
+    .macro ENTRY name
+    .section .rodata.mb_names,"a",%progbits
+9:  .asciz "\name"
+    .section .rodata.mb_table,"a",%progbits
+    .word 9b, mb_\name
+    .endm
+
+    .section .rodata.mb_table,"a",%progbits
+    .balign 4
+    .global mb_table
+mb_table:
+    ENTRY busy_wait_3002
+    ENTRY busy_wait_2
+    ENTRY divider_pause
+    ENTRY load_use
+    .section .rodata.mb_table,"a",%progbits
+    .word 0, 0
