@@ -379,6 +379,17 @@ static inline struct sim_block *next_block(struct sim *s, struct sim_block *prev
     return b;
 }
 
+/* Whether the branch that ends prev was taken, with addr where execution
+ * went on.  An unconditional B is always taken, also to the very next
+ * instruction (the pico-sdk's divider pause is four such branches); for
+ * the others only a jump away from the fall-through address tells. */
+static inline bool branch_taken(const struct sim_block *prev, uint32_t addr)
+{
+    if (prev->end == END_BRANCH)
+        return true;
+    return prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size;
+}
+
 /* Every case: new blocks, events, limits, faults, observers' samples. */
 static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
@@ -398,7 +409,7 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
         uint32_t c = prev->cycles + s->cur_dyn;
         if (prev->exit_checks)
             c += timing_block_exit(s->timing, uc, prev);
-        if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
+        if (branch_taken(prev, addr))
             c += prev->taken_cycles + b->refill;
         /* sim_complete_block(), inlined on the hot path. */
         s->cur = NULL;
@@ -470,7 +481,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     uint32_t c = prev->cycles + s->cur_dyn;
     if (prev->exit_checks)
         c += timing_block_exit(s->timing, uc, prev);
-    if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
+    if (branch_taken(prev, addr))
         c += prev->taken_cycles + b->refill;
     uint64_t cycles = s->cycles + c, insns = s->insns + prev->n_insns;
     if (__builtin_expect(cycles >= s->next_event || insns + b->n_insns > s->insn_limit, 0)) {
