@@ -394,72 +394,58 @@ Test(cycles_m7, dual_issue_rules)
 
 /* ---- against published hardware counts ---- */
 
-/* A sequence measured on silicon, rebuilt in workloads/microbench/
- * hwcounts_v7m.S (Cortex-M7) or hwcounts_v6m.S (Cortex-M0+): the cycles the
- * publication gives and the statement they come from. */
-struct hw_count {
-    const char *name;
-    long cycles;
-    const char *statement;
-};
-
-/* jnk0le/random, "pipeline cycle test": CM7_pipetest_tmpl.S and
- * doc/cortex_m7.md, measured with DWT CYCCNT on an STM32H743.  Cycles per
- * iteration of the template's loop: 4 for its frame ("subs.w; nop.w",
- * "nop.w; nop.w" twice, "nop.w; bne.w", the predicted branch issuing with
- * the NOP) + the sequence's, each derived in hwcounts_v7m.S's order. */
-static const struct hw_count m7_counts[] = {
-    {"nops", 20, "the template: 40 instructions, 38 of them nop.w, \"20 cycles per loop\""},
-    {"ldm4", 4 + 1 + 2, "nop.n pair; LDM of 4 \"takes ceil(regnum/2) cycles\", pairs with nothing"},
-    {"ldm5", 4 + 1 + 3, "nop.n pair; LDM of 5: ceil(5/2)"},
-    {"stm4", 4 + 1 + 2, "nop.n pair; STM of 4 to an 8-byte-aligned address: ceil(4/2)"},
-    {"str_str", 4 + 1 + 1, "STR alone (\"cannot dual issue two stores\"); STR with NOP"},
-    {"ldr_str", 4 + 1, "LDR with STR (\"can be dual issued with load\")"},
-    {"alu_str", 4 + 1, "ADD with the STR of its result (\"can store any result in same cycle\")"},
-    {"ldr_ldr_banks", 4 + 1, "LDR words 0 and 1 paired (\"different bank (even and odd words)\")"},
-    {"ldr_ldr_bank", 4 + 1 + 1, "LDR words 0 and 2 (same bank) alone; LDR with NOP"},
-    {"ldr_use", 4 + 1 + 1, "NOP with LDR; ADD of the word with NOP (\"consumed by late ALU in next cycle\")"},
-    {"ldrb_use", 4 + 1 + 1 + 1, "NOP with LDRB; ADD waits (\"byte/half loads ... 1 extra cycle\")"},
-    {"ldr_shift_use", 4 + 1 + 1 + 1, "NOP with LDR; shifted operand waits (\"consume ... in early ALU\")"},
-    {"ldr_mul_use", 4 + 1 + 1 + 1, "NOP with LDR; MUL waits (\"can't consume ldr result from previous cycle\")"},
-    {"mul_mul", 4 + 1 + 1, "MUL alone (\"can't dual issue wrt each other\"); MUL with NOP"},
-    {"mul_str", 4 + 1 + 1, "MUL alone (\"can't dual issue with stores\"); STR with NOP"},
-    {"mul_use", 4 + 1 + 1 + 1, "MUL with NOP; ADD waits (\"1 additional cycle of result latency\")"},
-    {"mla_chain", 4 + 1 + 1, "MLA with NOP twice (\"chained on accumulator dependency each cycle\")"},
-};
-
-Test(cycles_hw, cortex_m7_jnk0le_pipetest)
+/* workloads/microbench/hwcounts.tsv: for each case of the hwcounts
+ * firmware, the board, the hardware's cycles per loop iteration, how they
+ * add up ("4 + 1 + 2"), the sequence and the published statement.  The
+ * firmware runs each loop 1001 and 1 times; the difference must be exactly
+ * 1000 iterations at the hardware's count. */
+static void check_hw_counts(const char *board)
 {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/workloads/microbench/hwcounts.tsv", source_root());
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s: cannot open", path);
     struct bench_results res;
-    run_bench_program("hwcounts", "stm32f746disco", &res);
-    for (size_t i = 0; i < sizeof m7_counts / sizeof m7_counts[0]; i++) {
-        const struct hw_count *h = &m7_counts[i];
+    run_bench_program("hwcounts", board, &res);
+    char line[1024];
+    int cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *save = NULL;
+        char *row_board = strtok_r(line, "\t", &save);
+        char *name = strtok_r(NULL, "\t", &save);
+        char *hw = strtok_r(NULL, "\t", &save);
+        char *sum = strtok_r(NULL, "\t", &save);
+        char *sequence = strtok_r(NULL, "\t", &save);
+        char *statement = strtok_r(NULL, "\t\n", &save);
+        cr_assert(row_board && name && hw && sum && sequence && statement, "%s: a row without six columns", path);
+        if (strcmp(row_board, board))
+            continue;
+        /* The table's own arithmetic: the parts add up to the count. */
+        long parts = 0;
+        for (char *p = sum; *p; p++)
+            if (*p >= '0' && *p <= '9')
+                parts += strtol(p, &p, 10), p--;
+        long cycles = atol(hw);
+        cr_expect_eq(parts, cycles, "%s: %s: %s does not add up to %ld", path, name, sum, cycles);
         char many[64], one[64];
-        snprintf(many, sizeof many, "%s_1001", h->name);
-        snprintf(one, sizeof one, "%s_1", h->name);
+        snprintf(many, sizeof many, "%s_1001", name);
+        snprintf(one, sizeof one, "%s_1", name);
         long diff = result(&res, many, 0) - result(&res, one, 0);
-        cr_expect_eq(diff, 1000 * h->cycles, "%s: mcusim %ld cycles for 1000 iterations, hardware %ld (%s)",
-                     h->name, diff, 1000 * h->cycles, h->statement);
+        cr_expect_eq(diff, 1000 * cycles, "%s: %s: mcusim %ld cycles for 1000 iterations, hardware %ld (%s)",
+                     board, name, diff, 1000 * cycles, statement);
+        cases++;
     }
+    fclose(f);
+    cr_assert_gt(cases, 2, "%s: no cases for %s", path, board);
 }
 
-/* The Raspberry Pi pico-sdk's timed code for the RP2040, and jnk0le's
- * Cortex-M0 finding (doc/cortex_m0.md). */
-Test(cycles_hw, cortex_m0plus_pico_sdk)
-{
-    struct bench_results res;
-    run_bench_program("hwcounts", "pico", &res);
-    /* busy_wait_at_least_cycles(): "subs %0, #3; bcs 1b", three cycles an
-     * iteration (pico_platform/include/pico/platform.h). */
-    long wait = result(&res, "busy_wait_3002", 0) - result(&res, "busy_wait_2", 0);
-    cr_expect_eq(wait, 3000, "busy_wait_at_least_cycles: mcusim %ld cycles for 3000, the SDK 3000", wait);
-    /* hw_divider_pause(): four B to the next instruction, "the exact amount
-     * of time needed for a asynchronous divide to complete", 8 cycles (the
-     * RP2040 datasheet's divider). */
-    EXPECT(&res, "divider_pause", M0P_OVH + 8);
-    /* "there is no load to use latency": LDR 2, ADDS of its result 1. */
-    EXPECT(&res, "load_use", M0P_OVH + 2 + 1);
-}
+/* jnk0le's Cortex-M7 pipeline measurements (STM32H743). */
+Test(cycles_hw, cortex_m7_jnk0le_pipetest) { check_hw_counts("stm32f746disco"); }
+
+/* The pico-sdk's timed code for the RP2040, and jnk0le's Cortex-M0 finding. */
+Test(cycles_hw, cortex_m0plus_pico_sdk) { check_hw_counts("pico"); }
 
 /* ---- determinism ---- */
 

@@ -9,8 +9,8 @@
  * CYCCNT on an STM32H743).  The template times a loop of 40 instructions
  * (.w encodings, two per cycle when they pair) run 1000 times; each case
  * here is that loop with the sequence under test in it.  The statement each
- * case reproduces, and the cycles per iteration it gives, are in the table
- * of tests/test_cycles.c and in docs/cycle-model.md.
+ * case reproduces and the cycles per iteration it gives are in
+ * hwcounts.tsv, which tests/test_cycles.c and bench/hwcounts.sh read.
  *
  * Every case is built twice, looping 1001 and 1 times: the difference of
  * the two counts is 1000 iterations of the loop, whatever the code around
