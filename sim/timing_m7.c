@@ -23,6 +23,7 @@
  *     loads one cycle later still; a multiply's result is one cycle late
  *     except as the accumulator of the next multiply-accumulate;
  *   - LDM/STM/PUSH/POP: ceil(N/2) cycles, alone;
+ *   - an unaligned word or halfword load: +3 (stores: none);
  *   - a predicted taken direct branch costs no refill (mispredictions are
  *     not modelled); an indirect one (BX, POP {PC}) keeps one bubble.
  */
@@ -273,6 +274,20 @@ static unsigned m7_taken(const struct timing *t, const struct insn_facts *last)
     return last->has_target ? 0 : 1;
 }
 
+static unsigned m7_unaligned(uint32_t addr, unsigned bytes)
+{
+    /* "unaligned loads are severely underperforming. +3 cycles as older
+     * op, +4 as younger op ... (banks or unaligment amount doesn't
+     * matter)": +3, the older op's figure, for a word or halfword load at
+     * any unaligned address.  Stores: "execute without any stalls until
+     * store buffer clogs up" (unaligned_loads_only). */
+    if (bytes == 2)
+        return (addr & 1) ? 3 : 0;
+    if (bytes == 4)
+        return (addr & 3) ? 3 : 0;
+    return 0;
+}
+
 static unsigned m7_div_cycles(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm)
 {
     (void)t;
@@ -286,6 +301,8 @@ const struct timing_core timing_core_m7 = {
     .refill = m7_refill,
     .taken = m7_taken,
     .div_cycles = m7_div_cycles,
+    .unaligned = m7_unaligned,
+    .unaligned_loads_only = true,
     /* Arm: 12 cycles interrupt latency (Cortex-M7 product documentation);
      * the return and the FP context cost as on the Cortex-M4. */
     .exc_entry = 12,

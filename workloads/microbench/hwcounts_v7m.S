@@ -224,6 +224,21 @@ mb_\name\()_\iters:
     .endm
     CASE mla_chain
 
+/* "unaligned loads are severely underperforming. +3 cycles as older op";
+ * "unaligned stores execute without any stalls until store buffer clogs up
+ * (5 consecutive stores)". */
+    .macro seq_ldr_unaligned
+    ldr.w r0, [r8, #1]
+    nop.w
+    .endm
+    CASE ldr_unaligned
+
+    .macro seq_str_unaligned
+    str.w r0, [r8, #1]
+    nop.w
+    .endm
+    CASE str_unaligned
+
     .macro ENTRY name
     .section .rodata.mb_names,"a",%progbits
 9:  .asciz "\name"
@@ -257,5 +272,7 @@ mb_table:
     ENTRIES mul_str
     ENTRIES mul_use
     ENTRIES mla_chain
+    ENTRIES ldr_unaligned
+    ENTRIES str_unaligned
     .section .rodata.mb_table,"a",%progbits
     .word 0, 0
