@@ -16,8 +16,10 @@
  *     load/store, 1-cycle FP; a direct branch may be second), they use at
  *     most one MAC and one FP slot, the load/store slot holds a load and a
  *     store, or two loads to different banks (even and odd words), never
- *     two stores nor a multiply and a store, and the second does not need
- *     a result of the first — except a store's data, stored the same cycle;
+ *     two stores nor a multiply and a store, the operand2 matrix allows it
+ *     (no two shifted operands or constants; bit-field and DSP
+ *     instructions only as the older op), and the second does not need a
+ *     result of the first — except a store's data, stored the same cycle;
  *   - results: a word load feeds an ALU the next cycle but an address,
  *     a shifted operand or a multiplier one cycle later; byte and halfword
  *     loads one cycle later still; a multiply's result is one cycle late
@@ -69,6 +71,95 @@ static bool is_multiply(const struct insn_facts *f)
         return true;
     }
     return f->mac_acc != 0;
+}
+
+/* The second operand of a data-processing instruction, as the operand2
+ * dual-issue matrix of [jnk0le] sorts it. */
+enum op2 {
+    OP2_OTHER,        /* no operand2 of these kinds (registers, 16-bit immediates) */
+    OP2_SHIFTED_IMM,  /* a modified immediate that is a shifted 8-bit value (#0x1fc0) */
+    OP2_SHIFTED_REG,  /* a register through the shifter (r5, ror #24) */
+    OP2_SHIFT_IMM,    /* a shift or rotate by a constant (lsr.w r2, r3, #12) */
+    OP2_SHIFT_REG,    /* a shift or rotate by a register (ror.w r2, r3, r4) */
+};
+
+/* "constant pattern": 0x00XY00XY, 0xXY00XY00 or 0xXYXYXYXY. */
+static bool replicated(uint32_t v)
+{
+    uint32_t lo = v & 0xffu, hi = (v >> 8) & 0xffu;
+    return v == lo * 0x00010001u || v == hi * 0x01000100u || v == lo * 0x01010101u;
+}
+
+static enum op2 op2_of(const struct insn_facts *f)
+{
+    if (f->cls != CLASS_ALU)
+        return OP2_OTHER;
+    switch (f->id) {
+    case ARM_INS_LSL: case ARM_INS_LSR: case ARM_INS_ASR: case ARM_INS_ROR: case ARM_INS_RRX:
+        return f->has_imm || f->id == ARM_INS_RRX ? OP2_SHIFT_IMM : OP2_SHIFT_REG;
+    case ARM_INS_MOV:
+        if (f->rm_shifted)
+            return OP2_SHIFT_IMM; /* MOV Rd, Rm, <shift> #n is the shift */
+        break;
+    case ARM_INS_ADDW: case ARM_INS_SUBW: case ARM_INS_MOVW: case ARM_INS_MOVT:
+        return OP2_OTHER; /* plain 12- and 16-bit immediates */
+    }
+    if (f->rm_shifted)
+        return OP2_SHIFTED_REG;
+    if (f->has_imm && f->size == 4 && (uint32_t)f->imm > 0xffu && !replicated((uint32_t)f->imm))
+        return OP2_SHIFTED_IMM;
+    return OP2_OTHER;
+}
+
+/* "bitfield and DSP instructions except multiplication (e.g. uxtb, uxtab,
+ * ubfi, pkhbt, uadd8, qadd, clz, rev)". */
+static bool is_bitfield_dsp(const struct insn_facts *f)
+{
+    switch (f->id) {
+    case ARM_INS_UXTB: case ARM_INS_UXTH: case ARM_INS_SXTB: case ARM_INS_SXTH:
+    case ARM_INS_UXTAB: case ARM_INS_UXTAH: case ARM_INS_SXTAB: case ARM_INS_SXTAH:
+    case ARM_INS_UXTB16: case ARM_INS_SXTB16: case ARM_INS_UXTAB16: case ARM_INS_SXTAB16:
+    case ARM_INS_UBFX: case ARM_INS_SBFX: case ARM_INS_BFI: case ARM_INS_BFC:
+    case ARM_INS_PKHBT: case ARM_INS_PKHTB: case ARM_INS_CLZ: case ARM_INS_REV:
+    case ARM_INS_REV16: case ARM_INS_REVSH: case ARM_INS_RBIT: case ARM_INS_SEL:
+    case ARM_INS_USAT: case ARM_INS_SSAT: case ARM_INS_USAT16: case ARM_INS_SSAT16:
+        return true;
+    }
+    return f->cls == CLASS_MUL && !is_multiply(f) && f->id != ARM_INS_SDIV && f->id != ARM_INS_UDIV;
+}
+
+/* The bit-field, reverse, extend-and-add and pack instructions, which use
+ * the early ALU's shifter: "can't be dual issued with operand2
+ * inline_shifted_reg/shifted_constant instruction". */
+static bool uses_early_shifter(const struct insn_facts *f)
+{
+    switch (f->id) {
+    case ARM_INS_BFI: case ARM_INS_BFC: case ARM_INS_SBFX: case ARM_INS_UBFX:
+    case ARM_INS_RBIT: case ARM_INS_REV: case ARM_INS_REV16: case ARM_INS_REVSH:
+    case ARM_INS_UXTAB: case ARM_INS_UXTAH: case ARM_INS_SXTAB: case ARM_INS_SXTAH:
+    case ARM_INS_UXTAB16: case ARM_INS_SXTAB16: case ARM_INS_PKHBT: case ARM_INS_PKHTB:
+        return true;
+    }
+    return false;
+}
+
+/* The operand2 and bit-field/DSP limits on a pair of ALU-side
+ * instructions, older op first. */
+static bool shifter_pairs(const struct insn_facts *older, const struct insn_facts *younger)
+{
+    enum op2 o = op2_of(older), y = op2_of(younger);
+    bool y_shifted = y == OP2_SHIFTED_IMM || y == OP2_SHIFTED_REG;
+    bool o_shifted = o == OP2_SHIFTED_IMM || o == OP2_SHIFTED_REG;
+    /* The matrix: a shifted constant or shifted register as the younger op
+     * pairs only after a simple constant, a pattern or a plain register. */
+    if (y_shifted && o != OP2_OTHER)
+        return false;
+    if ((uses_early_shifter(older) && y_shifted) || (o_shifted && uses_early_shifter(younger)))
+        return false;
+    /* "cannot dual issue wrt each other", "must be placed in older op". */
+    if (is_bitfield_dsp(younger))
+        return false;
+    return true;
 }
 
 /* Registers the instruction's address is computed from (not the PC). */
@@ -149,6 +240,8 @@ static bool pairs(const struct insn_facts *prev, enum slot ps, const struct insn
     }
     /* Multiplies "can't dual issue with stores". */
     if ((ps == SLOT_MAC && f->is_store) || (fs == SLOT_MAC && prev->is_store))
+        return false;
+    if (!shifter_pairs(prev, f))
         return false;
     if (prev->regs_written & ((f->regs_read & ~store_data_regs(f)) | f->regs_written))
         return false;

@@ -318,6 +318,28 @@ Test(m7, dual_issue_of_independent_instructions)
     cr_expect_eq(blk.cycles, 1 + 1, "a multiply and a store never pair");
 }
 
+Test(m7, operand2_matrix)
+{
+    TIME(2, 0xf481, 0x50fe, 0xf483, 0x52fe); /* eor.w r0, r1, #0x1fc0; eor.w r2, r3, #0x1fc0 */
+    cr_expect_eq(blk.cycles, 1 + 1, "two shifted constants do not pair");
+    TIME(2, 0xf081, 0x301b, 0xf083, 0x321b); /* eor.w ... #0x1b1b1b1b twice */
+    cr_expect_eq(blk.cycles, 1 + 0, "two pattern constants do");
+    TIME(2, 0xf101, 0x0001, 0xeb04, 0x6335); /* add.w r0, r1, #1; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 0, "a shifted register after a simple constant pairs");
+    TIME(2, 0xeb04, 0x6335, 0xf101, 0x0001); /* the other way round */
+    cr_expect_eq(blk.cycles, 1 + 0);
+    TIME(2, 0x0088, 0xeb04, 0x6335);         /* lsls r0, r1, #2; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 1, "nor after a shift");
+    TIME(2, 0xf3c1, 0x1007, 0xeb04, 0x6335); /* ubfx r0, r1, #4, #8; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 1, "a bit-field instruction and a shifted register do not pair");
+    TIME(2, 0xb2c8, 0xb2da);                 /* uxtb r0, r1; uxtb r2, r3 */
+    cr_expect_eq(blk.cycles, 1 + 1, "two bit-field/DSP instructions do not pair");
+    TIME(2, 0x1c6c, 0xb2da);                 /* adds r4, r5, #1; uxtb r2, r3 */
+    cr_expect_eq(blk.cycles, 1 + 1, "a bit-field/DSP instruction only as the older op");
+    TIME(2, 0xb2da, 0x1c6c);                 /* uxtb r2, r3; adds r4, r5, #1 */
+    cr_expect_eq(blk.cycles, 1 + 0);
+}
+
 Test(m7, result_latencies)
 {
     TIME(2, 0x6808, 0x1c42);         /* ldr r0, [r1]; adds r2, r0, #1 */

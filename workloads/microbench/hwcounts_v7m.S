@@ -239,6 +239,58 @@ mb_\name\()_\iters:
     .endm
     CASE str_unaligned
 
+/* The operand2 dual-issue matrix ("older\\younger op"): a shifted constant
+ * or a shifted register as the younger op pairs after a simple constant
+ * or a pattern, not after another shifted operand; and "bfi, bfc, sbfx,
+ * ubfx, ... can't be dual issued with operand2 inline_shifted_reg/
+ * shifted_constant instruction"; bit-field/DSP instructions "cannot dual
+ * issue wrt each other". */
+    .macro seq_op2_shifted_imm
+    eor.w r0, r1, #0x1fc0
+    eor.w r2, r3, #0x1fc0
+    nop.w
+    .endm
+    CASE op2_shifted_imm
+
+    .macro seq_op2_shifted_reg
+    add.w r0, r1, r2, ror #24
+    add.w r3, r4, r5, ror #24
+    nop.w
+    .endm
+    CASE op2_shifted_reg
+
+    .macro seq_op2_simple_shifted
+    add.w r0, r1, #1
+    add.w r3, r4, r5, ror #24
+    .endm
+    CASE op2_simple_shifted
+
+    .macro seq_op2_pattern
+    eor.w r0, r1, #0x1b1b1b1b
+    eor.w r2, r3, #0x1b1b1b1b
+    .endm
+    CASE op2_pattern
+
+    .macro seq_op2_shifted_shift
+    add.w r3, r4, r5, ror #24
+    lsr.w r0, r1, #12
+    .endm
+    CASE op2_shifted_shift
+
+    .macro seq_bitfield_shifted
+    ubfx r0, r1, #4, #8
+    add.w r2, r3, r4, lsl #2
+    nop.w
+    .endm
+    CASE bitfield_shifted
+
+    .macro seq_dsp_dsp
+    uxtb.w r0, r1
+    uxtb.w r2, r3
+    nop.w
+    .endm
+    CASE dsp_dsp
+
     .macro ENTRY name
     .section .rodata.mb_names,"a",%progbits
 9:  .asciz "\name"
@@ -274,5 +326,12 @@ mb_table:
     ENTRIES mla_chain
     ENTRIES ldr_unaligned
     ENTRIES str_unaligned
+    ENTRIES op2_shifted_imm
+    ENTRIES op2_shifted_reg
+    ENTRIES op2_simple_shifted
+    ENTRIES op2_pattern
+    ENTRIES op2_shifted_shift
+    ENTRIES bitfield_shifted
+    ENTRIES dsp_dsp
     .section .rodata.mb_table,"a",%progbits
     .word 0, 0
