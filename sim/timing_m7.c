@@ -273,8 +273,9 @@ static unsigned result_wait(const struct insn_facts *f, const struct insn_facts 
      * dependency each cycle". */
     if (prev->late_mul & late && w < 1)
         w = 1;
-    /* Lists, doublewords and FP loads: their results a cycle after the
-     * next issue (no published figure beyond VLDR's 1). */
+    /* FP loads: "vldr.f has 1 cycle of result latency", "vldm ... 1 cycle
+     * to anything else"; lists and doublewords of core registers: no
+     * figure, the same assumed. */
     if (prev->is_load && (prev->lsu == LSU_MULTI || prev->lsu == LSU_FP || prev->lsu == LSU_FP_MULTI) &&
         ((prev->regs_written & f->regs_read) || (prev->fp_written & f->fp_read)) && w < 1)
         w = 1;
