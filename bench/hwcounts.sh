@@ -38,19 +38,22 @@ names = {'jnk0le-m7': 'jnk0le/random `doc/cortex_m7.md` (STM32H743)',
 runs = {}
 for board in core:
     runs[board] = dict(line.split() for line in open(f'{work}/{board}.out') if len(line.split()) == 2)
-print('| core | sequence (in a loop) | hardware | mcusim | source |')
-print('| --- | --- | ---: | ---: | --- |')
+print('| core | sequence (in a loop) | hardware | from | mcusim | source |')
+print('| --- | --- | ---: | --- | ---: | --- |')
 worst = 0
 for line in open(table):
     if line.startswith('#') or not line.strip():
         continue
-    board, name, hw, _, sequence, source = line.rstrip('\n').split('\t')
+    board, name, hw, parts, sequence, source = line.rstrip('\n').split('\t')
     diff = int(runs[board][name + '_1001']) - int(runs[board][name + '_1'])
     mine = diff / 1000
     worst = max(worst, abs(mine - int(hw)))
-    print(f'| {core[board]} | {sequence} | {hw} | {mine:g} | {names[source.split(":")[0]]} |')
+    print(f'| {core[board]} | {sequence} | {hw} | {parts} | {mine:g} | {names[source.split(":")[0]]} |')
 print()
 print('Cycles per iteration of the loop around each sequence: on the Cortex-M7 '
       "jnk0le's template (4 cycles of its own), on the Cortex-M0+ `subs; bne` (3). "
-      f'Largest difference {worst:g} cycles.')
+      f'Largest difference {worst:g} cycles.  "from": how the hardware count adds up '
+      "(loop + sequence).  Only the template's 20 cycles and the pico-sdk's counts are printed as numbers "
+      'in their sources; the other Cortex-M7 counts are the sums that the measured rules quoted in '
+      'hwcounts.tsv give for the sequence (e.g. "takes ceil(regnum/2) cycles").')
 PY
