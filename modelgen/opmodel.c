@@ -1,0 +1,927 @@
+/*
+ * opmodel.c — single-operator models (see opmodel.h): a spec parser, one
+ * builder per operator, and the helpers they share to make tensors with
+ * drawn quantization and constant data.
+ */
+#include "opmodel.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/tflite_schema.h"
+#include "prng.h"
+
+#define MAX_LIST 8
+
+/* Stream of the generator for the model's numbers (prng.h). */
+#define OPMODEL_STREAM 0x6f70u
+
+struct op_spec {
+    const struct op_entry *op;
+    int in_rank, in2_rank;
+    int32_t in[4], in2[4];
+    uint8_t type;        /* of input 0 (and of the output for most ops) */
+    uint8_t act;
+    bool per_channel;
+    int units, kh, kw, stride, dm, keep, n, out;
+    uint8_t padding;
+    float alpha;
+    int axis_n, perm_n, shape_n, begin_n, end_n, strides_n, masks_n;
+    int32_t axis[MAX_LIST], perm[MAX_LIST], shape[MAX_LIST];
+    int32_t begin[MAX_LIST], end[MAX_LIST], strides[MAX_LIST], masks[MAX_LIST];
+};
+
+struct gen {
+    struct op_spec s;
+    struct mg_qmodel *m;
+    struct mg_rng rng;
+    char *err;
+    size_t errlen;
+    int failed;
+};
+
+typedef void (*op_builder)(struct gen *g);
+
+struct op_entry {
+    const char *name;
+    int32_t code;
+    op_builder build;
+    const char *types; /* the dtypes it takes, for --list and the checks */
+};
+
+static void fail(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct gen *g, const char *fmt, ...)
+{
+    if (g->failed)
+        return;
+    g->failed = 1;
+    int n = snprintf(g->err, g->errlen, "op:%s: ", g->s.op ? g->s.op->name : "?");
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < g->errlen)
+        vsnprintf(g->err + n, g->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- tensors ---- */
+
+static size_t type_size(uint8_t type)
+{
+    switch (type) {
+    case TFLITE_TYPE_INT8: case TFLITE_TYPE_UINT8: case TFLITE_TYPE_BOOL: return 1;
+    case TFLITE_TYPE_INT16: return 2;
+    case TFLITE_TYPE_INT64: return 8;
+    default: return 4;
+    }
+}
+
+static size_t elems(int rank, const int32_t *dims)
+{
+    size_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
+    return n;
+}
+
+static int tensor(struct gen *g, const char *name, uint8_t type, int rank, const int32_t *dims)
+{
+    if (g->failed)
+        return 0;
+    int t = mg_qmodel_add_tensor(g->m);
+    if (t < 0) {
+        fail(g, "out of memory");
+        return 0;
+    }
+    struct mg_qtensor *q = &g->m->tensors[t];
+    snprintf(q->name, sizeof q->name, "%s", name);
+    q->type = type;
+    q->rank = rank;
+    memcpy(q->dims, dims, (size_t)rank * sizeof *dims);
+    return t;
+}
+
+static void quantize(struct gen *g, int t, float scale, int64_t zp)
+{
+    if (!g->failed && mg_qtensor_set_quant(&g->m->tensors[t], 1, &scale, &zp, 0))
+        fail(g, "out of memory");
+}
+
+static void quantize_channels(struct gen *g, int t, int n, const float *scales, int dim)
+{
+    int64_t *zps = calloc((size_t)n, sizeof *zps);
+    if (!zps || (!g->failed && mg_qtensor_set_quant(&g->m->tensors[t], n, scales, zps, dim)))
+        fail(g, "out of memory");
+    free(zps);
+}
+
+static bool quantized(uint8_t type)
+{
+    return type == TFLITE_TYPE_INT8 || type == TFLITE_TYPE_INT16;
+}
+
+static double uniform(struct gen *g, double lo, double hi)
+{
+    return mg_rng_uniform(&g->rng, lo, hi);
+}
+
+static int32_t draw_int(struct gen *g, int32_t lo, int32_t hi)
+{
+    return lo + (int32_t)(mg_rng_next(&g->rng) % (uint64_t)(hi - lo + 1));
+}
+
+/* An activation's scale and zero point as the converter would pick them
+ * for a range of about [lo, hi): int16 is symmetric (zero point 0). */
+static void quantize_range(struct gen *g, int t, double lo, double hi)
+{
+    uint8_t type = g->m->tensors[t].type;
+    if (!quantized(type))
+        return;
+    if (type == TFLITE_TYPE_INT16) {
+        double a = fabs(lo) > fabs(hi) ? fabs(lo) : fabs(hi);
+        quantize(g, t, (float)(a / 32767.0), 0);
+        return;
+    }
+    double scale = (hi - lo) / 255.0;
+    int64_t zp = (int64_t)llround(-128.0 - lo / scale);
+    zp = zp < -128 ? -128 : zp > 127 ? 127 : zp;
+    quantize(g, t, (float)scale, zp);
+}
+
+/* A drawn range around zero, not symmetric, so zero points are not 0. */
+static void quantize_drawn(struct gen *g, int t, double magnitude)
+{
+    double lo = -magnitude * uniform(g, 0.5, 1.5), hi = magnitude * uniform(g, 0.5, 1.5);
+    quantize_range(g, t, lo, hi);
+}
+
+static float scale_of(struct gen *g, int t)
+{
+    return g->failed || !g->m->tensors[t].num_scales ? 1.0f : g->m->tensors[t].scales[0];
+}
+
+static int64_t zp_of(struct gen *g, int t)
+{
+    return g->failed || !g->m->tensors[t].num_scales ? 0 : g->m->tensors[t].zero_points[0];
+}
+
+/* A constant tensor filled with drawn values: int8 and int16 over the
+ * type's whole range (but -128 / -32768, which symmetric weights never
+ * hold), int32 and int64 in [lo, hi], floats uniform in [lo, hi). */
+static int constant(struct gen *g, const char *name, uint8_t type, int rank, const int32_t *dims,
+                    double lo, double hi)
+{
+    int t = tensor(g, name, type, rank, dims);
+    if (g->failed)
+        return t;
+    size_t n = elems(rank, dims), size = type_size(type);
+    uint8_t *data = calloc(n ? n : 1, size);
+    if (!data) {
+        fail(g, "out of memory");
+        return t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        switch (type) {
+        case TFLITE_TYPE_FLOAT32: {
+            float f = (float)uniform(g, lo, hi);
+            memcpy(data + 4 * i, &f, 4);
+            break;
+        }
+        case TFLITE_TYPE_INT8: {
+            int8_t v = (int8_t)draw_int(g, -127, 127);
+            data[i] = (uint8_t)v;
+            break;
+        }
+        case TFLITE_TYPE_INT16: {
+            int16_t v = (int16_t)draw_int(g, -32767, 32767);
+            memcpy(data + 2 * i, &v, 2);
+            break;
+        }
+        case TFLITE_TYPE_INT64: {
+            int64_t v = draw_int(g, (int32_t)lo, (int32_t)hi);
+            memcpy(data + 8 * i, &v, 8);
+            break;
+        }
+        case TFLITE_TYPE_BOOL:
+            data[i] = (uint8_t)(mg_rng_next(&g->rng) >> 63);
+            break;
+        default: {
+            int32_t v = draw_int(g, (int32_t)lo, (int32_t)hi);
+            memcpy(data + 4 * i, &v, 4);
+            break;
+        }
+        }
+    }
+    g->m->tensors[t].data = data;
+    g->m->tensors[t].data_bytes = n * size;
+    return t;
+}
+
+/* A constant int32 vector with the given values (axes, permutations, ...). */
+static int int32_constant(struct gen *g, const char *name, int count, const int32_t *values)
+{
+    int32_t dim = count;
+    int t = tensor(g, name, TFLITE_TYPE_INT32, 1, &dim);
+    if (g->failed)
+        return t;
+    uint8_t *data = malloc(count ? 4 * (size_t)count : 4);
+    if (!data) {
+        fail(g, "out of memory");
+        return t;
+    }
+    memcpy(data, values, 4 * (size_t)count);
+    g->m->tensors[t].data = data;
+    g->m->tensors[t].data_bytes = 4 * (size_t)count;
+    return t;
+}
+
+/* The graph input: input 0 of the operator, quantized over a drawn range. */
+static int input(struct gen *g)
+{
+    int t = tensor(g, "input", g->s.type, g->s.in_rank, g->s.in);
+    quantize_drawn(g, t, uniform(g, 1.0, 4.0));
+    g->m->input = t;
+    return t;
+}
+
+/* The second operand of binary operators: a constant of shape in2. */
+static int operand2(struct gen *g)
+{
+    int t = constant(g, "operand2", g->s.type, g->s.in2_rank, g->s.in2, -2.0, 2.0);
+    quantize_drawn(g, t, uniform(g, 1.0, 4.0));
+    return t;
+}
+
+static struct mg_qop *op(struct gen *g, int version, int num_inputs, const int32_t *inputs, int output)
+{
+    static struct mg_qop dummy;
+    if (g->failed)
+        return &dummy;
+    int i = mg_qmodel_add_op(g->m);
+    if (i < 0) {
+        fail(g, "out of memory");
+        return &dummy;
+    }
+    struct mg_qop *o = &g->m->ops[i];
+    o->builtin_op = g->s.op->code;
+    o->version = version;
+    o->num_inputs = num_inputs;
+    memcpy(o->inputs, inputs, (size_t)num_inputs * sizeof *inputs);
+    o->output = output;
+    if (g->m->output < 0)
+        g->m->output = output;
+    return o;
+}
+
+static void field(struct mg_qop *o, int id, enum mg_qfield_kind kind, int32_t value, int32_t def)
+{
+    if (o->num_fields >= MG_QMAX_FIELDS)
+        return;
+    struct mg_qfield *f = &o->fields[o->num_fields++];
+    f->id = id;
+    f->kind = kind;
+    f->value = value;
+    f->def = def;
+}
+
+static void field_f32(struct mg_qop *o, int id, float value)
+{
+    field(o, id, MG_QFIELD_F32, 0, 0);
+    o->fields[o->num_fields - 1].f = value;
+}
+
+/* ---- shapes ---- */
+
+/* numpy broadcasting of in and in2 into out; false when incompatible. */
+static bool broadcast(const struct op_spec *s, int *rank, int32_t *out)
+{
+    *rank = s->in_rank > s->in2_rank ? s->in_rank : s->in2_rank;
+    for (int i = 0; i < *rank; i++) {
+        int a = i < s->in_rank ? s->in[s->in_rank - 1 - i] : 1;
+        int b = i < s->in2_rank ? s->in2[s->in2_rank - 1 - i] : 1;
+        if (a != b && a != 1 && b != 1)
+            return false;
+        out[*rank - 1 - i] = a > b ? a : b;
+    }
+    return true;
+}
+
+static int axis_of(struct gen *g, int32_t axis, int rank)
+{
+    if (axis < -rank || axis >= rank) {
+        fail(g, "axis %d is out of range for rank %d", (int)axis, rank);
+        return 0;
+    }
+    return axis < 0 ? axis + rank : axis;
+}
+
+static int conv_out(struct gen *g, int in, int k, int stride, int dilation)
+{
+    int eff = (k - 1) * dilation + 1;
+    int out = g->s.padding == TFLITE_PADDING_SAME ? (in + stride - 1) / stride : (in - eff + stride) / stride;
+    if (out < 1)
+        fail(g, "a window of %d does not fit an input of %d with VALID padding", k, in);
+    return out;
+}
+
+static void need_rank(struct gen *g, int rank)
+{
+    if (g->s.in_rank != rank)
+        fail(g, "wants an input of rank %d (in=...), got rank %d", rank, g->s.in_rank);
+}
+
+/* ---- builders ---- */
+
+static void build_binary(struct gen *g)
+{
+    int32_t out_dims[4];
+    int rank;
+    if (!broadcast(&g->s, &rank, out_dims)) {
+        fail(g, "in and in2 do not broadcast");
+        return;
+    }
+    int a = input(g), b = operand2(g);
+    int o = tensor(g, "output", g->s.type, rank, out_dims);
+    int32_t code = g->s.op->code;
+    double ra = 128.0 * scale_of(g, a), rb = 128.0 * scale_of(g, b);
+    if (g->s.type == TFLITE_TYPE_INT16)
+        ra = 32768.0 * scale_of(g, a), rb = 32768.0 * scale_of(g, b);
+    if (code == TFLITE_OP_MUL)
+        quantize_range(g, o, -0.6 * ra * rb, 0.5 * ra * rb);
+    else
+        quantize_range(g, o, -0.9 * (ra + rb), 0.8 * (ra + rb));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, b}, o);
+    q->options_type = code == TFLITE_OP_ADD   ? TFLITE_OPTIONS_ADD
+                      : code == TFLITE_OP_SUB ? TFLITE_OPTIONS_SUB
+                                              : TFLITE_OPTIONS_MUL;
+    field(q, 0, MG_QFIELD_U8, g->s.act, TFLITE_ACT_NONE);
+    if (code != TFLITE_OP_MUL && g->s.type == TFLITE_TYPE_INT16)
+        field(q, TFLITE_ADD_POT_SCALE_INT16, MG_QFIELD_U8, 0, 1);
+}
+
+/* Bias for weights with per-channel scales: int32 (int64 for int16
+ * activations), scale input_scale * weight_scale, zero point 0. */
+static int bias(struct gen *g, int units, float in_scale, const float *w_scales)
+{
+    if (g->s.type == TFLITE_TYPE_FLOAT32)
+        return constant(g, "bias", TFLITE_TYPE_FLOAT32, 1, (int32_t[]){units}, -0.5, 0.5);
+    bool wide = g->s.type == TFLITE_TYPE_INT16;
+    int t = constant(g, "bias", wide ? TFLITE_TYPE_INT64 : TFLITE_TYPE_INT32, 1, (int32_t[]){units},
+                     -2000, 2000);
+    float *scales = malloc((size_t)units * sizeof *scales);
+    if (!scales) {
+        fail(g, "out of memory");
+        return t;
+    }
+    for (int c = 0; c < units; c++)
+        scales[c] = in_scale * w_scales[g->s.per_channel ? c : 0];
+    if (g->s.per_channel)
+        quantize_channels(g, t, units, scales, 0);
+    else
+        quantize(g, t, scales[0], 0);
+    free(scales);
+    return t;
+}
+
+/* Weights: int8 for int8 and int16 activations, symmetric, per-tensor or
+ * per-channel along dim; returns the scales in *out (units entries). */
+static int weights(struct gen *g, int rank, const int32_t *dims, int dim, float **out)
+{
+    uint8_t wtype = g->s.type == TFLITE_TYPE_FLOAT32 ? TFLITE_TYPE_FLOAT32 : TFLITE_TYPE_INT8;
+    int t = constant(g, "weights", wtype, rank, dims, -0.5, 0.5);
+    int units = dims[dim];
+    float *scales = calloc((size_t)units, sizeof *scales);
+    *out = scales;
+    if (!scales) {
+        fail(g, "out of memory");
+        return t;
+    }
+    for (int c = 0; c < units; c++)
+        scales[c] = (float)uniform(g, 0.002, 0.02);
+    if (wtype == TFLITE_TYPE_FLOAT32)
+        return t;
+    if (g->s.per_channel)
+        quantize_channels(g, t, units, scales, dim);
+    else
+        quantize(g, t, scales[0], 0);
+    return t;
+}
+
+/* The output range of a sum of `depth` products of uniformly distributed
+ * inputs and weights: about sqrt(depth) standard deviations wide. */
+static void quantize_accumulator(struct gen *g, int o, int in, const float *w_scales, int depth)
+{
+    double in_range = 128.0 * scale_of(g, in) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
+    double spread = in_range * 128.0 * w_scales[0] * sqrt((double)depth) * 0.6;
+    quantize_range(g, o, -spread, spread * 1.1);
+}
+
+static void build_fully_connected(struct gen *g)
+{
+    int depth = g->s.in[g->s.in_rank - 1];
+    int batches = (int)(elems(g->s.in_rank, g->s.in) / (size_t)depth);
+    int a = input(g);
+    float *ws = NULL;
+    int w = weights(g, 2, (int32_t[]){g->s.units, depth}, 0, &ws);
+    int b = ws ? bias(g, g->s.units, scale_of(g, a), ws) : 0;
+    int o = tensor(g, "output", g->s.type, 2, (int32_t[]){batches, g->s.units});
+    if (ws)
+        quantize_accumulator(g, o, a, ws, depth);
+    free(ws);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 4 : 1, 3, (int32_t[]){a, w, b}, o);
+    q->activation = g->s.act;
+}
+
+static void build_conv_2d(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int cin = g->s.in[3];
+    int oh = conv_out(g, g->s.in[1], g->s.kh, g->s.stride, 1);
+    int ow = conv_out(g, g->s.in[2], g->s.kw, g->s.stride, 1);
+    int a = input(g);
+    float *ws = NULL;
+    int w = weights(g, 4, (int32_t[]){g->s.units, g->s.kh, g->s.kw, cin}, 0, &ws);
+    int b = ws ? bias(g, g->s.units, scale_of(g, a), ws) : 0;
+    int o = tensor(g, "output", g->s.type, 4, (int32_t[]){g->s.in[0], oh, ow, g->s.units});
+    if (ws)
+        quantize_accumulator(g, o, a, ws, g->s.kh * g->s.kw * cin);
+    free(ws);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 3 : 1, 3, (int32_t[]){a, w, b}, o);
+    q->activation = g->s.act;
+    q->padding = g->s.padding;
+    q->stride_w = q->stride_h = g->s.stride;
+}
+
+static void build_depthwise_conv_2d(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int ch = g->s.in[3] * g->s.dm;
+    int oh = conv_out(g, g->s.in[1], g->s.kh, g->s.stride, 1);
+    int ow = conv_out(g, g->s.in[2], g->s.kw, g->s.stride, 1);
+    int a = input(g);
+    float *ws = NULL;
+    int w = weights(g, 4, (int32_t[]){1, g->s.kh, g->s.kw, ch}, 3, &ws);
+    int b = ws ? bias(g, ch, scale_of(g, a), ws) : 0;
+    int o = tensor(g, "output", g->s.type, 4, (int32_t[]){g->s.in[0], oh, ow, ch});
+    if (ws)
+        quantize_accumulator(g, o, a, ws, g->s.kh * g->s.kw);
+    free(ws);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 3 : 1, 3, (int32_t[]){a, w, b}, o);
+    q->activation = g->s.act;
+    q->padding = g->s.padding;
+    q->stride_w = q->stride_h = g->s.stride;
+    q->depth_multiplier = g->s.dm;
+}
+
+static void build_pool(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int oh = conv_out(g, g->s.in[1], g->s.kh, g->s.stride, 1);
+    int ow = conv_out(g, g->s.in[2], g->s.kw, g->s.stride, 1);
+    int a = input(g);
+    int o = tensor(g, "output", g->s.type, 4, (int32_t[]){g->s.in[0], oh, ow, g->s.in[3]});
+    quantize(g, o, scale_of(g, a), zp_of(g, a)); /* TFLite requires the input's */
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 1, &a, o);
+    q->activation = g->s.act;
+    q->padding = g->s.padding;
+    q->stride_w = q->stride_h = g->s.stride;
+    q->filter_w = g->s.kw;
+    q->filter_h = g->s.kh;
+}
+
+/* Unary operators whose output takes a drawn range of its own. */
+static void build_unary(struct gen *g)
+{
+    int a = input(g);
+    int o = tensor(g, "output", g->s.type, g->s.in_rank, g->s.in);
+    double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
+    quantize_range(g, o, -0.6 * r, 0.9 * r);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 1, &a, o);
+    if (g->s.op->code == TFLITE_OP_LEAKY_RELU) {
+        q->options_type = TFLITE_OPTIONS_LEAKY_RELU;
+        field_f32(q, 0, g->s.alpha);
+    } else if (g->s.op->code == TFLITE_OP_HARD_SWISH) {
+        q->options_type = TFLITE_OPTIONS_HARD_SWISH;
+    }
+}
+
+/* LOGISTIC, TANH and SOFTMAX: outputs with the fixed quantization TFLite
+ * requires. */
+static void build_fixed_output(struct gen *g)
+{
+    int a = input(g);
+    int o = tensor(g, "output", g->s.type, g->s.in_rank, g->s.in);
+    bool tanh_like = g->s.op->code == TFLITE_OP_TANH;
+    if (g->s.type == TFLITE_TYPE_INT8)
+        quantize(g, o, tanh_like ? 1.0f / 128 : 1.0f / 256, tanh_like ? 0 : -128);
+    else if (g->s.type == TFLITE_TYPE_INT16)
+        quantize(g, o, 1.0f / 32768, 0);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 1, &a, o);
+    q->beta = 1.0f;
+}
+
+static void build_quantize(struct gen *g)
+{
+    /* float32 -> dtype */
+    int32_t *dims = g->s.in;
+    int a = tensor(g, "input", TFLITE_TYPE_FLOAT32, g->s.in_rank, dims);
+    g->m->input = a;
+    int o = tensor(g, "output", g->s.type, g->s.in_rank, dims);
+    quantize_range(g, o, -0.3, 1.2);
+    op(g, 1, 1, &a, o);
+}
+
+static void build_dequantize(struct gen *g)
+{
+    int a = input(g);
+    int o = tensor(g, "output", TFLITE_TYPE_FLOAT32, g->s.in_rank, g->s.in);
+    op(g, 2, 1, &a, o);
+}
+
+static void build_reshape(struct gen *g)
+{
+    if (!g->s.shape_n) {
+        g->s.shape_n = 1;
+        g->s.shape[0] = (int32_t)elems(g->s.in_rank, g->s.in);
+    }
+    if (elems(g->s.shape_n, g->s.shape) != elems(g->s.in_rank, g->s.in)) {
+        fail(g, "shape= has a different number of elements than in=");
+        return;
+    }
+    int a = input(g);
+    int o = tensor(g, "output", g->s.type, g->s.shape_n, g->s.shape);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, 1, 1, &a, o);
+    q->new_shape_rank = g->s.shape_n;
+    memcpy(q->new_shape, g->s.shape, sizeof(int32_t) * (size_t)g->s.shape_n);
+}
+
+static void build_pad(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    int32_t pads[8], out[4];
+    for (int i = 0; i < rank; i++) {
+        pads[2 * i] = draw_int(g, 0, 2);
+        pads[2 * i + 1] = draw_int(g, 0, 2);
+        out[i] = g->s.in[i] + pads[2 * i] + pads[2 * i + 1];
+    }
+    int a = input(g);
+    int p = tensor(g, "paddings", TFLITE_TYPE_INT32, 2, (int32_t[]){rank, 2});
+    if (!g->failed) {
+        uint8_t *data = malloc(8 * (size_t)rank);
+        if (data) {
+            memcpy(data, pads, 8 * (size_t)rank);
+            g->m->tensors[p].data = data;
+            g->m->tensors[p].data_bytes = 8 * (size_t)rank;
+        } else {
+            fail(g, "out of memory");
+        }
+    }
+    int o = tensor(g, "output", g->s.type, rank, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    op(g, 2, 2, (int32_t[]){a, p}, o);
+}
+
+static void build_reduce(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    bool reduced[4] = {false};
+    int32_t axes[MAX_LIST];
+    if (!g->s.axis_n) {
+        g->s.axis_n = rank >= 3 ? 2 : 1;
+        g->s.axis[0] = rank >= 3 ? 1 : rank - 1;
+        g->s.axis[1] = 2;
+    }
+    int count = 1;
+    for (int i = 0; i < g->s.axis_n; i++) {
+        axes[i] = g->s.axis[i];
+        int ax = axis_of(g, g->s.axis[i], rank);
+        if (!reduced[ax])
+            count *= g->s.in[ax];
+        reduced[ax] = true;
+    }
+    int32_t out[4];
+    int out_rank = 0;
+    for (int i = 0; i < rank; i++)
+        if (!reduced[i])
+            out[out_rank++] = g->s.in[i];
+        else if (g->s.keep)
+            out[out_rank++] = 1;
+    int a = input(g);
+    int x = int32_constant(g, "axis", g->s.axis_n, axes);
+    int o = tensor(g, "output", g->s.type, out_rank, out);
+    double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
+    if (g->s.op->code == TFLITE_OP_SUM)
+        r *= sqrt((double)count) * 1.5;
+    else
+        r *= 0.7;
+    quantize_range(g, o, -r, r * 0.8);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, x}, o);
+    q->options_type = TFLITE_OPTIONS_REDUCER;
+    field(q, TFLITE_REDUCER_KEEP_DIMS, MG_QFIELD_U8, g->s.keep, 0);
+}
+
+static void build_concatenation(struct gen *g)
+{
+    int rank = g->s.in_rank, n = g->s.n < 2 ? 2 : g->s.n;
+    if (n > MG_QMAX_INPUTS)
+        n = MG_QMAX_INPUTS;
+    int axis = axis_of(g, g->s.axis_n ? g->s.axis[0] : -1, rank);
+    int32_t in[MG_QMAX_INPUTS];
+    int32_t out[4];
+    memcpy(out, g->s.in, sizeof out);
+    in[0] = input(g);
+    out[axis] = 0;
+    for (int k = 0; k < n; k++) {
+        int32_t dims[4];
+        memcpy(dims, g->s.in, sizeof dims);
+        dims[axis] = k == 0 ? g->s.in[axis] : 1 + k % 3;
+        if (k > 0) {
+            char name[16];
+            snprintf(name, sizeof name, "operand%d", k + 1);
+            in[k] = constant(g, name, g->s.type, rank, dims, -1.0, 1.0);
+            quantize(g, in[k], scale_of(g, in[0]), zp_of(g, in[0]));
+        }
+        out[axis] += dims[axis];
+    }
+    int o = tensor(g, "output", g->s.type, rank, out);
+    quantize(g, o, scale_of(g, in[0]), zp_of(g, in[0]));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, n, in, o);
+    q->options_type = TFLITE_OPTIONS_CONCATENATION;
+    field(q, TFLITE_CONCAT_AXIS, MG_QFIELD_I32, g->s.axis_n ? g->s.axis[0] : -1, 0);
+    field(q, TFLITE_CONCAT_FUSED_ACTIVATION, MG_QFIELD_U8, g->s.act, TFLITE_ACT_NONE);
+}
+
+static void build_transpose(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    if (!g->s.perm_n) {
+        g->s.perm_n = rank;
+        for (int i = 0; i < rank; i++)
+            g->s.perm[i] = rank - 1 - i;
+    }
+    if (g->s.perm_n != rank) {
+        fail(g, "perm= has %d entries for an input of rank %d", g->s.perm_n, rank);
+        return;
+    }
+    int32_t out[4];
+    for (int i = 0; i < rank; i++)
+        out[i] = g->s.in[axis_of(g, g->s.perm[i], rank)];
+    int a = input(g);
+    int p = int32_constant(g, "perm", rank, g->s.perm);
+    int o = tensor(g, "output", g->s.type, rank, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, p}, o);
+    q->options_type = TFLITE_OPTIONS_TRANSPOSE;
+}
+
+static void build_shape(struct gen *g)
+{
+    int a = input(g);
+    int o = tensor(g, "output", TFLITE_TYPE_INT32, 1, (int32_t[]){g->s.in_rank});
+    struct mg_qop *q = op(g, 1, 1, &a, o);
+    q->options_type = TFLITE_OPTIONS_SHAPE;
+    field(q, 0, MG_QFIELD_U8, TFLITE_TYPE_INT32, TFLITE_TYPE_FLOAT32);
+}
+
+/* ---- the operator table and the spec parser ---- */
+
+#define Q "int8,int16,float32"
+static const struct op_entry op_entries[] = {
+    {"ADD", TFLITE_OP_ADD, build_binary, Q},
+    {"AVERAGE_POOL_2D", TFLITE_OP_AVERAGE_POOL_2D, build_pool, Q},
+    {"CONCATENATION", TFLITE_OP_CONCATENATION, build_concatenation, Q},
+    {"CONV_2D", TFLITE_OP_CONV_2D, build_conv_2d, Q},
+    {"DEPTHWISE_CONV_2D", TFLITE_OP_DEPTHWISE_CONV_2D, build_depthwise_conv_2d, Q},
+    {"DEQUANTIZE", TFLITE_OP_DEQUANTIZE, build_dequantize, "int8,int16"},
+    {"FULLY_CONNECTED", TFLITE_OP_FULLY_CONNECTED, build_fully_connected, Q},
+    {"HARD_SWISH", TFLITE_OP_HARD_SWISH, build_unary, "int8,float32"},
+    {"LEAKY_RELU", TFLITE_OP_LEAKY_RELU, build_unary, Q},
+    {"LOGISTIC", TFLITE_OP_LOGISTIC, build_fixed_output, Q},
+    {"MAX_POOL_2D", TFLITE_OP_MAX_POOL_2D, build_pool, Q},
+    {"MEAN", TFLITE_OP_MEAN, build_reduce, Q},
+    {"MUL", TFLITE_OP_MUL, build_binary, Q},
+    {"PAD", TFLITE_OP_PAD, build_pad, Q},
+    {"QUANTIZE", TFLITE_OP_QUANTIZE, build_quantize, "int8,int16"},
+    {"RELU", TFLITE_OP_RELU, build_unary, Q},
+    {"RELU6", TFLITE_OP_RELU6, build_unary, Q},
+    {"RESHAPE", TFLITE_OP_RESHAPE, build_reshape, Q},
+    {"SHAPE", TFLITE_OP_SHAPE, build_shape, Q},
+    {"SOFTMAX", TFLITE_OP_SOFTMAX, build_fixed_output, Q},
+    {"SUB", TFLITE_OP_SUB, build_binary, Q},
+    {"SUM", TFLITE_OP_SUM, build_reduce, Q},
+    {"TANH", TFLITE_OP_TANH, build_fixed_output, Q},
+    {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
+};
+
+int mg_is_op_spec(const char *spec)
+{
+    return spec && !strncmp(spec, MG_OP_SPEC_PREFIX, strlen(MG_OP_SPEC_PREFIX));
+}
+
+void mg_op_list(FILE *out)
+{
+    fprintf(out, "single-operator models: op:NAME[,key=value,...]\n  operators:");
+    for (size_t i = 0; i < sizeof op_entries / sizeof op_entries[0]; i++)
+        fprintf(out, "%s %s", i % 6 ? "" : "\n   ", op_entries[i].name);
+    fprintf(out, "\n  keys: in=1x5x7x3 in2=SHAPE dtype=int8|int16|float32 "
+                 "act=none|relu|relu6|relu_n1_to_1\n"
+                 "        quant=tensor|channel units=N k=HxW stride=N pad=same|valid dm=N\n"
+                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F\n");
+}
+
+/* "AxBxC" (entries may be negative) into v; returns the count or -1. */
+static int parse_list(const char *text, int32_t *v, int max)
+{
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        long x = strtol(p, &end, 10);
+        if (end == p || n >= max || x < -100000 || x > 100000)
+            return -1;
+        v[n++] = (int32_t)x;
+        if (*end == 'x')
+            end++;
+        else if (*end)
+            return -1;
+        p = end;
+    }
+    return n;
+}
+
+static int parse_pair(struct gen *g, const char *key, const char *val)
+{
+    struct op_spec *s = &g->s;
+    int32_t v[MAX_LIST];
+    int n = parse_list(val, v, MAX_LIST);
+    if (!strcmp(key, "dtype")) {
+        s->type = !strcmp(val, "int8")      ? TFLITE_TYPE_INT8
+                  : !strcmp(val, "int16")   ? TFLITE_TYPE_INT16
+                  : !strcmp(val, "float32") ? TFLITE_TYPE_FLOAT32
+                                            : 0xFF;
+        return s->type == 0xFF ? -1 : 0;
+    }
+    if (!strcmp(key, "act")) {
+        s->act = !strcmp(val, "none")           ? TFLITE_ACT_NONE
+                 : !strcmp(val, "relu")         ? TFLITE_ACT_RELU
+                 : !strcmp(val, "relu6")        ? TFLITE_ACT_RELU6
+                 : !strcmp(val, "relu_n1_to_1") ? TFLITE_ACT_RELU_N1_TO_1
+                                                : 0xFF;
+        return s->act == 0xFF ? -1 : 0;
+    }
+    if (!strcmp(key, "quant")) {
+        s->per_channel = !strcmp(val, "channel");
+        return s->per_channel || !strcmp(val, "tensor") ? 0 : -1;
+    }
+    if (!strcmp(key, "pad")) {
+        s->padding = !strcmp(val, "valid") ? TFLITE_PADDING_VALID : TFLITE_PADDING_SAME;
+        return !strcmp(val, "valid") || !strcmp(val, "same") ? 0 : -1;
+    }
+    if (!strcmp(key, "alpha")) {
+        char *end;
+        s->alpha = strtof(val, &end);
+        return *val && !*end ? 0 : -1;
+    }
+    if (n < 1)
+        return -1;
+    struct {
+        const char *name;
+        int32_t *list;
+        int *count;
+        int max;
+    } lists[] = {
+        {"in", s->in, &s->in_rank, 4},       {"in2", s->in2, &s->in2_rank, 4},
+        {"axis", s->axis, &s->axis_n, 4},    {"perm", s->perm, &s->perm_n, 4},
+        {"shape", s->shape, &s->shape_n, 4}, {"begin", s->begin, &s->begin_n, 4},
+        {"end", s->end, &s->end_n, 4},       {"strides", s->strides, &s->strides_n, 4},
+        {"masks", s->masks, &s->masks_n, 3},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        if (strcmp(key, lists[i].name))
+            continue;
+        if (n > lists[i].max)
+            return -1;
+        memcpy(lists[i].list, v, sizeof(int32_t) * (size_t)n);
+        *lists[i].count = n;
+        if (!strcmp(key, "in") || !strcmp(key, "in2") || !strcmp(key, "shape"))
+            for (int k = 0; k < n; k++)
+                if (v[k] < 1)
+                    return -1;
+        return 0;
+    }
+    struct {
+        const char *name;
+        int *value;
+        int lo, hi;
+    } ints[] = {
+        {"units", &s->units, 1, 4096}, {"stride", &s->stride, 1, 8}, {"dm", &s->dm, 1, 16},
+        {"keep", &s->keep, 0, 1},      {"n", &s->n, 1, 16},          {"out", &s->out, 0, 7},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (strcmp(key, ints[i].name))
+            continue;
+        if (n != 1 || v[0] < ints[i].lo || v[0] > ints[i].hi)
+            return -1;
+        *ints[i].value = v[0];
+        return 0;
+    }
+    if (!strcmp(key, "k")) {
+        if (n < 1 || n > 2 || v[0] < 1 || v[n - 1] < 1 || v[0] > 16 || v[n - 1] > 16)
+            return -1;
+        s->kh = v[0];
+        s->kw = v[n - 1];
+        return 0;
+    }
+    fail(g, "unknown key '%s' (see mcusim model build --list)", key);
+    return -2;
+}
+
+static int parse(struct gen *g, const char *spec)
+{
+    struct op_spec *s = &g->s;
+    memset(s, 0, sizeof *s);
+    s->in_rank = 4;
+    memcpy(s->in, (int32_t[]){1, 5, 7, 3}, sizeof s->in);
+    s->type = TFLITE_TYPE_INT8;
+    s->units = 4;
+    s->kh = s->kw = 3;
+    s->stride = 1;
+    s->dm = 1;
+    s->alpha = 0.2f;
+    s->padding = TFLITE_PADDING_SAME;
+
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec + strlen(MG_OP_SPEC_PREFIX));
+    char *save = NULL;
+    char *name = strtok_r(buf, ",", &save);
+    for (size_t i = 0; name && i < sizeof op_entries / sizeof op_entries[0]; i++)
+        if (!strcasecmp(name, op_entries[i].name))
+            s->op = &op_entries[i];
+    if (!s->op) {
+        snprintf(g->err, g->errlen, "%s: unknown operator '%s' (see mcusim model build --list)", spec,
+                 name ? name : "");
+        return -1;
+    }
+    bool has_in2 = false;
+    for (char *pair; (pair = strtok_r(NULL, ",", &save));) {
+        char *eq = strchr(pair, '=');
+        if (!eq) {
+            fail(g, "'%s' is not key=value", pair);
+            return -1;
+        }
+        *eq = 0;
+        int rc = parse_pair(g, pair, eq + 1);
+        if (rc == -1)
+            fail(g, "bad value '%s' for %s", eq + 1, pair);
+        if (rc)
+            return -1;
+        has_in2 |= !strcmp(pair, "in2");
+    }
+    if (!has_in2) {
+        s->in2_rank = s->in_rank;
+        memcpy(s->in2, s->in, sizeof s->in);
+    }
+    const char *tname = s->type == TFLITE_TYPE_INT8 ? "int8" : s->type == TFLITE_TYPE_INT16 ? "int16" : "float32";
+    if (!strstr(s->op->types, tname)) {
+        fail(g, "dtype=%s is not offered (only %s)", tname, s->op->types);
+        return -1;
+    }
+    return 0;
+}
+
+int mg_op_model(const char *spec, uint64_t seed, struct mg_qmodel *m, char *err, size_t errlen)
+{
+    struct gen g;
+    memset(&g, 0, sizeof g);
+    g.err = err;
+    g.errlen = errlen;
+    mg_qmodel_init(m);
+    if (parse(&g, spec))
+        return -1;
+    g.m = m;
+    mg_rng_seed(&g.rng, seed, OPMODEL_STREAM);
+    snprintf(m->description, sizeof m->description, "mcusim modelgen %s seed=%" PRIu64, spec, seed);
+    g.s.op->build(&g);
+    if (!g.failed && (m->input < 0 || m->output < 0 || m->num_ops != 1))
+        fail(&g, "internal error: the model has no single operator");
+    if (!g.failed && g.s.out > m->ops[0].num_extra_outputs)
+        fail(&g, "out=%d, but the operator has %d outputs", g.s.out, m->ops[0].num_extra_outputs + 1);
+    if (!g.failed && g.s.out > 0)
+        m->output = m->ops[0].extra_outputs[g.s.out - 1];
+    if (g.failed) {
+        mg_qmodel_free(m);
+        return -1;
+    }
+    return 0;
+}
