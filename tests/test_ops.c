@@ -1,0 +1,193 @@
+/*
+ * test_ops.c — every operator of the runtime, one at a time, against
+ * TensorFlow Lite Micro's reference kernels: for each case of the table a
+ * single-operator model is synthesized (modelgen's "op:" specs, odd shapes,
+ * broadcasting, each fused activation, per-tensor and per-channel weights),
+ * run with the runtime's `ref` and `opt` families on the host and with the
+ * TFLM oracle (support/tflm_oracle.h) on the same pseudo-random input, and
+ * the output bytes must be identical.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelgen.h"
+#include "rt_interp.h"
+#include "rt_model.h"
+#include "rt_test_util.h"
+#include "tflm_oracle.h"
+
+#define ARENA_BYTES (4u << 20)
+
+struct op_case {
+    const char *spec;
+};
+
+static const struct op_case cases[] = {
+    /* binary elementwise: broadcasting in every direction, each activation */
+    {"op:ADD,in=1x5x7x3"},
+    {"op:ADD,in=1x5x7x3,in2=1x1x7x1,act=relu"},
+    {"op:ADD,in=2x3x1x5,in2=3x4x1,act=relu6"},
+    {"op:ADD,in=7,in2=1,act=relu_n1_to_1"},
+    {"op:MUL,in=1x5x7x3"},
+    {"op:MUL,in=1x5x7x3,in2=3,act=relu"},
+    {"op:MUL,in=2x1x3,in2=4x1,act=relu6"},
+    {"op:MUL,in=9x2,in2=9x1,act=relu_n1_to_1"},
+    /* convolutions: odd shapes, strides, padding, per-tensor and per-channel */
+    {"op:CONV_2D,in=1x5x7x3,units=4,k=3x3,quant=channel"},
+    {"op:CONV_2D,in=1x6x9x5,units=3,k=2x3,stride=2,pad=valid,quant=tensor,act=relu"},
+    {"op:CONV_2D,in=2x7x5x2,units=5,k=1x1,act=relu6,quant=channel"},
+    {"op:CONV_2D,in=1x4x4x17,units=3,k=3x1,stride=3,act=relu_n1_to_1"},
+    {"op:DEPTHWISE_CONV_2D,in=1x5x7x3,k=3x3,quant=channel"},
+    {"op:DEPTHWISE_CONV_2D,in=1x8x6x4,k=3x3,stride=2,act=relu6,quant=channel"},
+    {"op:DEPTHWISE_CONV_2D,in=1x5x5x3,k=2x2,dm=3,pad=valid,act=relu"},
+    {"op:DEPTHWISE_CONV_2D,in=1x9x3x2,k=5x1,dm=2,quant=tensor,act=relu_n1_to_1"},
+    {"op:FULLY_CONNECTED,in=1x17,units=5"},
+    {"op:FULLY_CONNECTED,in=3x10,units=7,act=relu,quant=channel"},
+    {"op:FULLY_CONNECTED,in=2x33,units=3,act=relu6"},
+    {"op:FULLY_CONNECTED,in=1x9,units=4,dtype=float32,act=relu"},
+    /* pools */
+    {"op:AVERAGE_POOL_2D,in=1x5x7x3,k=2x2,stride=2"},
+    {"op:AVERAGE_POOL_2D,in=1x6x5x4,k=3x2,stride=1,pad=valid,act=relu6"},
+    {"op:MAX_POOL_2D,in=1x5x7x3,k=2x2,stride=2"},
+    {"op:MAX_POOL_2D,in=2x7x4x5,k=3x3,stride=2,pad=valid,act=relu"},
+    /* shape and data movement */
+    {"op:RESHAPE,in=1x5x7x3,shape=35x3"},
+    {"op:PAD,in=1x5x7x3"},
+    {"op:PAD,in=3x7"},
+    {"op:CONCATENATION,in=1x5x7x3,axis=3,n=3"},
+    {"op:CONCATENATION,in=2x3x4,axis=1,n=2"},
+    {"op:CONCATENATION,in=4x5,axis=0,n=4"},
+    /* reductions */
+    {"op:MEAN,in=1x5x7x3,axis=1x2,keep=1"},
+    {"op:MEAN,in=1x5x7x3,axis=1x2"},
+    {"op:MEAN,in=2x6x3,axis=-1"},
+    /* activations with fixed output quantization */
+    {"op:SOFTMAX,in=1x10"},
+    {"op:SOFTMAX,in=3x5x7"},
+    {"op:LOGISTIC,in=1x5x7x3"},
+    {"op:TANH,in=1x5x7x3"},
+    /* type conversions */
+    {"op:QUANTIZE,in=1x5x7x3"},
+    {"op:DEQUANTIZE,in=1x5x7x3"},
+};
+
+#define NUM_CASES (sizeof cases / sizeof cases[0])
+
+/* Criterion runs each parameter in a new process image: pass indices, not
+ * pointers (test_firmware_models.c does the same). */
+ParameterizedTestParameters(ops, matches_tflm)
+{
+    static size_t idx[NUM_CASES];
+    for (size_t i = 0; i < NUM_CASES; i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, NUM_CASES);
+}
+
+/* Deterministic input bytes for a tensor: every int8/int16 value over its
+ * whole range, floats uniform in [-3, 3). */
+static void fill_input(const struct rt_tensor *t, uint8_t *buf)
+{
+    uint32_t state = 0x2545F491u;
+    for (uint32_t i = 0; i < t->bytes; i++) {
+        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+        buf[i] = (uint8_t)(state >> 24);
+    }
+    if (t->type == TFLITE_TYPE_FLOAT32)
+        for (uint32_t i = 0; i < t->bytes / 4; i++) {
+            state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+            float f = (float)(state >> 8) * (6.0f / 16777216.0f) - 3.0f;
+            memcpy(buf + 4 * i, &f, 4);
+        }
+}
+
+/* Runs the model with one kernel family; returns the output bytes (malloc'd). */
+static uint8_t *run_family(const uint8_t *bytes, size_t size, const char *family, const uint8_t *input,
+                           size_t *out_len)
+{
+    struct rt_test_session s;
+    rt_test_session_start(&s, bytes, size, ARENA_BYTES);
+    cr_assert_eq(s.status, RT_OK, "the runtime refuses the model: %s", s.err.msg);
+    const struct rt_kernel_family *fam = rt_family_find(family);
+    cr_assert_not_null(fam, "family %s is not linked", family);
+    enum rt_status st = rt_interp_init(&s.interp, &s.model, fam, s.arena, s.arena_size, &s.err);
+    cr_assert_eq(st, RT_OK, "%s: init failed: %s", family, s.err.msg);
+    struct rt_tensor *in = rt_interp_input(&s.interp, 0);
+    memcpy(in->data, input, in->bytes);
+    st = rt_interp_invoke(&s.interp, &s.err);
+    cr_assert_eq(st, RT_OK, "%s: invoke failed: %s", family, s.err.msg);
+    struct rt_tensor *out = rt_interp_output(&s.interp, 0);
+    uint8_t *copy = malloc(out->bytes + 1);
+    memcpy(copy, out->data, out->bytes);
+    *out_len = out->bytes;
+    rt_test_session_free(&s);
+    return copy;
+}
+
+static void expect_same(const char *spec, const char *family, uint8_t type, const uint8_t *want, size_t want_len,
+                        const uint8_t *got, size_t got_len)
+{
+    cr_assert_eq(got_len, want_len, "%s: %s writes %zu output bytes, TFLM %zu", spec, family, got_len, want_len);
+    size_t size = type == TFLITE_TYPE_INT16 ? 2 : type == TFLITE_TYPE_INT8 ? 1 : 4;
+    size_t diffs = 0, first = 0;
+    for (size_t i = 0; i < want_len; i += size)
+        if (memcmp(want + i, got + i, size)) {
+            if (!diffs++)
+                first = i;
+        }
+    if (!diffs)
+        return;
+    long w = 0, g = 0;
+    if (size == 1)
+        w = (int8_t)want[first], g = (int8_t)got[first];
+    else if (size == 2)
+        w = (int16_t)(want[first] | want[first + 1] << 8), g = (int16_t)(got[first] | got[first + 1] << 8);
+    else
+        memcpy(&w, want + first, 4), memcpy(&g, got + first, 4);
+    cr_assert_fail("%s: %s differs from TFLM in %zu of %zu elements; first at element %zu: %ld, TFLM %ld", spec,
+                   family, diffs, want_len / size, first / size, g, w);
+}
+
+ParameterizedTest(size_t *index, ops, matches_tflm, .timeout = 120)
+{
+    const struct op_case *c = &cases[*index];
+    if (!tflm_oracle_path())
+        cr_skip_test(TFLM_ORACLE_MISSING);
+    uint8_t *bytes;
+    size_t size;
+    char err[512];
+    cr_assert_eq(modelgen_build(c->spec, 1, &bytes, &size, NULL, err, sizeof err), 0, "%s: %s", c->spec, err);
+    char path[256];
+    rt_test_temp_path(".tflite", path, sizeof path);
+    cr_assert(rt_test_write_file(path, bytes, size));
+
+    struct rt_test_session s;
+    rt_test_session_start(&s, bytes, size, ARENA_BYTES);
+    cr_assert_eq(s.status, RT_OK, "%s: the runtime refuses the model: %s", c->spec, s.err.msg);
+    const struct rt_tensor *in = rt_interp_input(&s.interp, 0);
+    uint8_t out_type = rt_interp_output(&s.interp, 0)->type;
+    size_t in_len = in->bytes;
+    uint8_t *input = malloc(in_len + 1);
+    fill_input(in, input);
+    rt_test_session_free(&s);
+
+    uint8_t *want;
+    size_t want_len;
+    char message[256];
+    int rc = tflm_oracle_run(path, input, in_len, &want, &want_len, message, sizeof message);
+    remove(path);
+    cr_assert_eq(rc, 0, "%s: the TFLM oracle failed (status %d): %s", c->spec, rc, message);
+
+    const char *families[] = {"ref", "opt"};
+    for (size_t f = 0; f < 2; f++) {
+        size_t got_len;
+        uint8_t *got = run_family(bytes, size, families[f], input, &got_len);
+        expect_same(c->spec, families[f], out_type, want, want_len, got, got_len);
+        free(got);
+    }
+    free(want);
+    free(input);
+    free(bytes);
+}
