@@ -8,6 +8,7 @@
  * firmware will see.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,9 @@ static void usage(FILE *out)
         fprintf(out, "%s%s", i ? ", " : "", rt_family_at(i)->name);
     fprintf(out, ")\n  --json          one JSON object instead of the table\n\n"
                  "Exit status: 0, or 2 when the file is unreadable, not a valid model, or\n"
-                 "uses an operator the runtime does not support (named with its layer).\n");
+                 "uses operators the runtime does not support: then the layers are still\n"
+                 "listed, each unsupported one marked, and one line names every unsupported\n"
+                 "operator with its layer indices.\n");
 }
 
 static void shape_text(const struct rt_tensor *t, char *buf, size_t len)
@@ -122,6 +125,90 @@ static void print_json(const char *path, size_t size, const struct rt_interp *it
            it->total_macs, weights, it->arena_needed, it->activation_bytes, it->persistent_bytes);
 }
 
+/* A model the runtime cannot run: still its layers as the file describes
+ * them (no prepare step ran, so no MACs and no plan), which ones the
+ * runtime lacks, and the sizes that are known.  Returns false when the
+ * file does not open even without the operator check (a corrupt model). */
+static bool print_unsupported(const char *path, const struct model_file *file, const char *why, int json)
+{
+    struct rt_model m;
+    struct rt_error err;
+    if (rt_model_open(&m, file->bytes, file->len, NULL, &err) != RT_OK)
+        return false;
+    uint64_t weights = 0, largest_layer = 0;
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"flash_bytes\": %zu, \"supported\": false, \"layers\": [", file->len);
+    } else {
+        printf("model: %s (%zu bytes of flash)\n", path, file->len);
+        printf("%4s  %-18s %-16s %-16s %9s  %s\n", "#", "op", "input", "output", "weights", "runtime");
+    }
+    uint32_t num_ops = rt_model_num_ops(&m);
+    for (uint32_t i = 0; i < num_ops; i++) {
+        struct rt_op_info op;
+        struct rt_tensor in = {0}, out = {0}, t;
+        bool have_in = false, have_out = false;
+        uint64_t w = 0, live = 0;
+        if (rt_model_op(&m, i, &op, NULL) != RT_OK)
+            continue;
+        for (uint32_t k = 0; k < op.inputs.count; k++) {
+            int32_t idx = rt_op_input(&m, &op, k);
+            if (idx < 0 || rt_model_tensor(&m, (uint32_t)idx, &t, NULL) != RT_OK)
+                continue;
+            if (t.is_constant) {
+                w += t.bytes;
+            } else {
+                live += t.bytes;
+                if (!have_in)
+                    in = t, have_in = true;
+            }
+        }
+        for (uint32_t k = 0; k < op.outputs.count; k++) {
+            int32_t idx = rt_op_output(&m, &op, k);
+            if (idx >= 0 && rt_model_tensor(&m, (uint32_t)idx, &t, NULL) == RT_OK) {
+                live += t.bytes;
+                if (!have_out)
+                    out = t, have_out = true;
+            }
+        }
+        uint8_t type = have_in ? in.type : 0xFF;
+        bool runs = op.op != TFLITE_OP_CUSTOM && rt_op_supported(op.op, type);
+        char ins[48], outs[48];
+        shape_text(have_in ? &in : NULL, ins, sizeof ins);
+        shape_text(have_out ? &out : NULL, outs, sizeof outs);
+        const char *name = op.op == TFLITE_OP_CUSTOM ? (op.custom_name ? op.custom_name : "CUSTOM")
+                                                     : rt_op_name(op.op) ? rt_op_name(op.op) : "?";
+        if (json) {
+            printf("%s\n  {\"index\": %" PRIu32 ", \"op\": ", i ? "," : "", i);
+            json_string(name);
+            printf(", \"op_code\": %" PRId32 ", \"input_shape\": ", op.op);
+            json_shape(have_in ? &in : NULL);
+            printf(", \"output_shape\": ");
+            json_shape(have_out ? &out : NULL);
+            printf(", \"weight_bytes\": %" PRIu64 ", \"supported\": %s}", w, runs ? "true" : "false");
+        } else {
+            printf("%4" PRIu32 "  %-18s %-16s %-16s %9" PRIu64 "  %s\n", i, name, ins, outs, w,
+                   runs ? "supported" : "NOT SUPPORTED");
+        }
+        weights += w;
+        largest_layer = live > largest_layer ? live : largest_layer;
+    }
+    if (json) {
+        printf("\n], \"weight_bytes\": %" PRIu64 ", \"min_activation_bytes\": %" PRIu64 ", \"verdict\": ", weights,
+               largest_layer);
+        json_string(why);
+        printf("}\n");
+    } else {
+        printf("total: %" PRIu32 " layers, %" PRIu64 " weight bytes\n", num_ops, weights);
+        printf("flash: %zu bytes (the model, read in place)\n", file->len);
+        printf("arena: not planned; at least %" PRIu64 " bytes of activations (the largest layer's inputs and "
+               "outputs)\n", largest_layer);
+        printf("verdict: mcusim's runtime cannot run this model: %s\n", why);
+    }
+    return true;
+}
+
 int cmd_model_info(int argc, char **argv)
 {
     const char *path = NULL, *kernels = "ref";
@@ -153,7 +240,16 @@ int cmd_model_info(int argc, char **argv)
     struct model_file model;
     struct model_plan plan;
     char err[1200];
-    if (model_file_read(path, &model, err, sizeof err) || model_plan_open(&model, kernels, &plan, err, sizeof err)) {
+    if (model_file_read(path, &model, err, sizeof err)) {
+        fprintf(stderr, "mcusim model info: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    if (model_plan_open(&model, kernels, &plan, err, sizeof err)) {
+        /* An unsupported operator still leaves a model worth describing. */
+        struct rt_model probe;
+        struct rt_error why;
+        if (rt_model_open(&probe, model.bytes, model.len, rt_op_supported, &why) == RT_UNSUPPORTED)
+            print_unsupported(path, &model, why.msg, json);
         fprintf(stderr, "mcusim model info: %s\n", err);
         model_file_free(&model);
         return EXIT_BAD_INPUT;

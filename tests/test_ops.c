@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "modelgen.h"
+#include "tflite_writer.h"
 #include "rt_interp.h"
 #include "rt_model.h"
 #include "rt_test_util.h"
@@ -189,5 +190,44 @@ ParameterizedTest(size_t *index, ops, matches_tflm, .timeout = 120)
     }
     free(want);
     free(input);
+    free(bytes);
+}
+
+/* A model with several operators the runtime lacks is refused with one
+ * message naming each kind once, with every layer index. */
+Test(ops, unsupported_operators_all_named)
+{
+    struct mg_qmodel m;
+    mg_qmodel_init(&m);
+    const int32_t codes[] = {30 /* SKIP_GRAM */, 15 /* LSH_PROJECTION */, 30};
+    for (int i = 0; i <= 3; i++) {
+        int t = mg_qmodel_add_tensor(&m);
+        snprintf(m.tensors[t].name, sizeof m.tensors[t].name, "t%d", i);
+        m.tensors[t].type = TFLITE_TYPE_INT8;
+        m.tensors[t].rank = 2;
+        m.tensors[t].dims[0] = 1;
+        m.tensors[t].dims[1] = 4;
+    }
+    for (int i = 0; i < 3; i++) {
+        int o = mg_qmodel_add_op(&m);
+        m.ops[o].builtin_op = codes[i];
+        m.ops[o].version = 1;
+        m.ops[o].num_inputs = 1;
+        m.ops[o].inputs[0] = i;
+        m.ops[o].output = i + 1;
+    }
+    m.input = 0;
+    m.output = 3;
+    uint8_t *bytes;
+    size_t size;
+    char err[256];
+    cr_assert_eq(mg_write_tflite(&m, &bytes, &size, err, sizeof err), 0, "%s", err);
+    mg_qmodel_free(&m);
+    struct rt_test_session s;
+    rt_test_session_start(&s, bytes, size, ARENA_BYTES);
+    cr_assert_eq(s.status, RT_UNSUPPORTED);
+    cr_assert_str_eq(s.err.msg, "unsupported operators: SKIP_GRAM (30) with int8 input at layers 0, 2; "
+                                "LSH_PROJECTION (15) with int8 input at layer 1");
+    rt_test_session_free(&s);
     free(bytes);
 }

@@ -312,7 +312,7 @@ Test(verifier, unsupported_op_named_with_layer_index)
     cr_assert(fb_vec_table(&m.buf, &m.operators, 1, &op_table));
     cr_assert(fb_get_u32(&m.buf, &op_table, TFLITE_OPERATOR_OPCODE_INDEX, 0, &opcode_index));
     set_opcode(b, &m, opcode_index, 43);
-    expect_rejected(b, size, "layer 1: operator SQUEEZE (43)");
+    expect_rejected(b, size, "unsupported operators: SQUEEZE (43) with int8 input at layer 1");
     free(b);
 }
 
