@@ -694,6 +694,219 @@ static void build_shape(struct gen *g)
     field(q, 0, MG_QFIELD_U8, TFLITE_TYPE_INT32, TFLITE_TYPE_FLOAT32);
 }
 
+/* SLICE (begin, size) and STRIDED_SLICE (begin, end, strides, masks=BxExS). */
+static void build_slice(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    bool strided = g->s.op->code == TFLITE_OP_STRIDED_SLICE;
+    int32_t begin[4], end[4], strides[4], out[4];
+    int out_rank = 0;
+    int32_t bmask = g->s.masks_n > 0 ? g->s.masks[0] : 0, emask = g->s.masks_n > 1 ? g->s.masks[1] : 0;
+    int32_t smask = g->s.masks_n > 2 ? g->s.masks[2] : 0;
+    for (int d = 0; d < rank; d++) {
+        int32_t size = g->s.in[d];
+        begin[d] = d < g->s.begin_n ? g->s.begin[d] : (size > 2 ? 1 : 0);
+        end[d] = d < g->s.end_n ? g->s.end[d] : strided ? size : size - begin[d];
+        strides[d] = d < g->s.strides_n ? g->s.strides[d] : 1;
+        if (!strided) {
+            out[out_rank++] = end[d] == -1 ? size - begin[d] : end[d];
+            continue;
+        }
+        if (strides[d] == 0) {
+            fail(g, "a stride of 0");
+            return;
+        }
+        /* The output shape, as strided_slice_logic.h computes it. */
+        int64_t b = bmask >> d & 1 ? (strides[d] > 0 ? 0 : size - 1) : begin[d] < 0 ? begin[d] + size : begin[d];
+        b = strides[d] > 0 ? (b < 0 ? 0 : b > size ? size : b) : (b < -1 ? -1 : b > size - 1 ? size - 1 : b);
+        int64_t e;
+        if (smask >> d & 1) {
+            e = b + 1;
+        } else {
+            e = emask >> d & 1 ? (strides[d] > 0 ? size : -1) : end[d] < 0 ? end[d] + size : end[d];
+            e = strides[d] > 0 ? (e < 0 ? 0 : e > size ? size : e) : (e < -1 ? -1 : e > size - 1 ? size - 1 : e);
+        }
+        int64_t n = strides[d] > 0 ? (e - b + strides[d] - 1) / strides[d] : (b - e - strides[d] - 1) / -strides[d];
+        if (!(smask >> d & 1))
+            out[out_rank++] = (int32_t)(n < 0 ? 0 : n);
+    }
+    int a = input(g);
+    int bt = int32_constant(g, "begin", rank, begin);
+    int et = int32_constant(g, strided ? "end" : "size", rank, end);
+    int st = strided ? int32_constant(g, "strides", rank, strides) : 0;
+    int o = tensor(g, "output", g->s.type, out_rank, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, strided ? 4 : 3, (int32_t[]){a, bt, et, st}, o);
+    q->options_type = strided ? TFLITE_OPTIONS_STRIDED_SLICE : TFLITE_OPTIONS_SLICE;
+    if (strided) {
+        field(q, 0, MG_QFIELD_I32, bmask, 0);
+        field(q, 1, MG_QFIELD_I32, emask, 0);
+        field(q, 4, MG_QFIELD_I32, smask, 0);
+    }
+}
+
+/* PACK: n inputs of shape in (the first the graph input, the others
+ * constants) stacked along a new axis. */
+static void build_pack(struct gen *g)
+{
+    int rank = g->s.in_rank, n = g->s.n < 2 ? 3 : g->s.n;
+    int axis = axis_of(g, g->s.axis_n ? g->s.axis[0] : 0, rank + 1);
+    int32_t in[MG_QMAX_INPUTS], out[5];
+    in[0] = input(g);
+    for (int k = 1; k < n; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "operand%d", k + 1);
+        in[k] = constant(g, name, g->s.type, rank, g->s.in, -1.0, 1.0);
+        quantize(g, in[k], scale_of(g, in[0]), zp_of(g, in[0]));
+    }
+    for (int d = 0, k = 0; d <= rank; d++)
+        out[d] = d == axis ? n : g->s.in[k++];
+    if (rank + 1 > 4) {
+        fail(g, "the output would have rank %d; modelgen writes up to 4", rank + 1);
+        return;
+    }
+    int o = tensor(g, "output", g->s.type, rank + 1, out);
+    quantize(g, o, scale_of(g, in[0]), zp_of(g, in[0]));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, n, in, o);
+    q->options_type = TFLITE_OPTIONS_PACK;
+    field(q, 0, MG_QFIELD_I32, n, 0);
+    field(q, 1, MG_QFIELD_I32, g->s.axis_n ? g->s.axis[0] : 0, 0);
+}
+
+/* SPLIT (n equal parts), SPLIT_V (sizes=shape=...) and UNPACK along axis;
+ * out=k picks the output the graph returns. */
+static void build_split(struct gen *g)
+{
+    int32_t code = g->s.op->code;
+    int rank = g->s.in_rank;
+    int axis = axis_of(g, g->s.axis_n ? g->s.axis[0] : (code == TFLITE_OP_UNPACK ? 0 : rank - 1), rank);
+    if (g->failed)
+        return;
+    int32_t size = g->s.in[axis];
+    int32_t sizes[MAX_LIST];
+    int n;
+    if (code == TFLITE_OP_UNPACK) {
+        n = size;
+    } else if (code == TFLITE_OP_SPLIT_V) {
+        n = g->s.shape_n ? g->s.shape_n : 2;
+        if (!g->s.shape_n) {
+            sizes[0] = size / 3 ? size / 3 : 1;
+            sizes[1] = size - sizes[0];
+        } else {
+            memcpy(sizes, g->s.shape, sizeof(int32_t) * (size_t)n);
+        }
+    } else {
+        n = g->s.n ? g->s.n : 2;
+        if (size % n) {
+            fail(g, "an axis of %d does not split into %d parts", size, n);
+            return;
+        }
+    }
+    if (n > MG_QMAX_OUTPUTS) {
+        fail(g, "%d outputs; modelgen writes up to %d", n, MG_QMAX_OUTPUTS);
+        return;
+    }
+    int a = input(g);
+    int ins[3], num_inputs;
+    if (code == TFLITE_OP_SPLIT) {
+        int32_t ax = axis;
+        ins[0] = int32_constant(g, "axis", 1, &ax);
+        ins[1] = a;
+        num_inputs = 2;
+        g->m->input = a;
+    } else if (code == TFLITE_OP_SPLIT_V) {
+        int32_t ax = axis;
+        ins[0] = a;
+        ins[1] = int32_constant(g, "size_splits", n, sizes);
+        ins[2] = int32_constant(g, "axis", 1, &ax);
+        num_inputs = 3;
+    } else {
+        ins[0] = a;
+        num_inputs = 1;
+    }
+    int outs[MG_QMAX_OUTPUTS];
+    for (int k = 0; k < n; k++) {
+        int32_t dims[4];
+        int r = 0;
+        for (int d = 0; d < rank; d++) {
+            if (d != axis)
+                dims[r++] = g->s.in[d];
+            else if (code != TFLITE_OP_UNPACK)
+                dims[r++] = code == TFLITE_OP_SPLIT ? size / n : sizes[k];
+        }
+        char name[16];
+        snprintf(name, sizeof name, "output%d", k);
+        outs[k] = tensor(g, name, g->s.type, r, dims);
+        quantize(g, outs[k], scale_of(g, a), zp_of(g, a));
+    }
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, num_inputs, ins, outs[0]);
+    q->num_extra_outputs = n - 1;
+    for (int k = 1; k < n; k++)
+        q->extra_outputs[k - 1] = outs[k];
+    q->options_type = code == TFLITE_OP_SPLIT ? TFLITE_OPTIONS_SPLIT
+                      : code == TFLITE_OP_SPLIT_V ? TFLITE_OPTIONS_SPLIT_V
+                                                 : TFLITE_OPTIONS_UNPACK;
+    field(q, 0, MG_QFIELD_I32, n, 0);
+    if (code == TFLITE_OP_UNPACK)
+        field(q, 1, MG_QFIELD_I32, axis, 0);
+}
+
+/* GATHER along axis with n drawn indices (in range, some repeated). */
+static void build_gather(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    int axis = axis_of(g, g->s.axis_n ? g->s.axis[0] : 0, rank);
+    if (g->failed)
+        return;
+    int n = g->s.n ? g->s.n : 5;
+    int32_t idx[16], out[4];
+    for (int i = 0; i < n; i++)
+        idx[i] = draw_int(g, 0, g->s.in[axis] - 1);
+    int r = 0;
+    for (int d = 0; d < rank; d++)
+        out[r++] = d == axis ? n : g->s.in[d];
+    int a = input(g);
+    int it = int32_constant(g, "indices", n, idx);
+    int o = tensor(g, "output", g->s.type, r, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, it}, o);
+    q->options_type = TFLITE_OPTIONS_GATHER;
+    field(q, 0, MG_QFIELD_I32, axis, 0);
+}
+
+/* SQUEEZE (the size-1 axes of in, or axis=...) and EXPAND_DIMS (axis). */
+static void build_squeeze(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    bool expand = g->s.op->code == TFLITE_OP_EXPAND_DIMS;
+    int32_t out[4];
+    int r = 0;
+    int a = input(g);
+    if (expand) {
+        int axis = axis_of(g, g->s.axis_n ? g->s.axis[0] : 0, rank + 1);
+        if (rank + 1 > 4) {
+            fail(g, "the output would have rank %d; modelgen writes up to 4", rank + 1);
+            return;
+        }
+        for (int d = 0, k = 0; d <= rank; d++)
+            out[r++] = d == axis ? 1 : g->s.in[k++];
+        int32_t ax = g->s.axis_n ? g->s.axis[0] : 0;
+        int at = int32_constant(g, "axis", 1, &ax);
+        int o = tensor(g, "output", g->s.type, r, out);
+        quantize(g, o, scale_of(g, a), zp_of(g, a));
+        struct mg_qop *q = op(g, 1, 2, (int32_t[]){a, at}, o);
+        q->options_type = TFLITE_OPTIONS_EXPAND_DIMS;
+        return;
+    }
+    for (int d = 0; d < rank; d++)
+        if (g->s.in[d] != 1)
+            out[r++] = g->s.in[d];
+    int o = tensor(g, "output", g->s.type, r, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, 1, 1, &a, o);
+    q->options_type = TFLITE_OPTIONS_SQUEEZE;
+}
+
 /* ---- the operator table and the spec parser ---- */
 
 #define Q "int8,int16,float32"
@@ -721,6 +934,15 @@ static const struct op_entry op_entries[] = {
     {"SUB", TFLITE_OP_SUB, build_binary, Q},
     {"SUM", TFLITE_OP_SUM, build_reduce, Q},
     {"TANH", TFLITE_OP_TANH, build_fixed_output, Q},
+    {"SLICE", TFLITE_OP_SLICE, build_slice, Q},
+    {"STRIDED_SLICE", TFLITE_OP_STRIDED_SLICE, build_slice, Q},
+    {"PACK", TFLITE_OP_PACK, build_pack, Q},
+    {"UNPACK", TFLITE_OP_UNPACK, build_split, Q},
+    {"SPLIT", TFLITE_OP_SPLIT, build_split, Q},
+    {"SPLIT_V", TFLITE_OP_SPLIT_V, build_split, Q},
+    {"GATHER", TFLITE_OP_GATHER, build_gather, Q},
+    {"SQUEEZE", TFLITE_OP_SQUEEZE, build_squeeze, Q},
+    {"EXPAND_DIMS", TFLITE_OP_EXPAND_DIMS, build_squeeze, Q},
     {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
 };
 

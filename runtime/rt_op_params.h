@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rt_tensor.h"
+
 /* CONV_2D and DEPTHWISE_CONV_2D, int8 with per-channel (or per-tensor) weights. */
 struct rt_conv_params {
     int32_t stride_w, stride_h, dilation_w, dilation_h;
@@ -106,6 +108,32 @@ struct rt_mean_params {
 struct rt_concat_params {
     int32_t outer;             /* product of dimensions before the axis */
     const uint32_t *copy_bytes;  /* per input: axis dim * inner size * element size */
+};
+
+/* TRANSPOSE, SLICE and STRIDED_SLICE, any type: output element i, at
+ * index (i_0, ..., i_{rank-1}), is input element
+ * base + sum(i_d * in_stride[d]) (strides in elements, may be negative). */
+struct rt_strided_copy_params {
+    int32_t rank;
+    int32_t out_dims[RT_MAX_DIMS];
+    int32_t in_stride[RT_MAX_DIMS];
+    int32_t base;
+    uint32_t elem_bytes;
+};
+
+/* SPLIT, SPLIT_V and UNPACK, any type: the inverse of CONCATENATION (and
+ * PACK, which uses struct rt_concat_params): for each of `outer` slices,
+ * output k takes the next copy_bytes[k] bytes of the input. */
+struct rt_split_params {
+    int32_t outer;
+    const uint32_t *copy_bytes; /* per output */
+};
+
+/* GATHER, any type (batch_dims 0): output[o][i][r] = input[o][indices[i]][r]. */
+struct rt_gather_params {
+    int32_t outer, axis_size, inner_bytes;
+    uint32_t num_indices;
+    bool indices_64;            /* int64 indices, else int32 */
 };
 
 #endif

@@ -40,6 +40,14 @@ enum rt_status rt_prepare_dequantize(struct rt_prepare_ctx *ctx, struct rt_node 
 enum rt_status rt_prepare_pad(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_mean(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_concatenation(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_movement.c */
+enum rt_status rt_prepare_transpose(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_slice(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_strided_slice(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_pack(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_split(struct rt_prepare_ctx *ctx, struct rt_node *node); /* SPLIT, SPLIT_V, UNPACK */
+enum rt_status rt_prepare_gather(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_shape(struct rt_prepare_ctx *ctx, struct rt_node *node);
 
 /* ---- helpers shared by the prepare steps (ops/op_util.c) ---- */
 

@@ -61,6 +61,32 @@ static const struct op_case cases[] = {
     {"op:CONCATENATION,in=1x5x7x3,axis=3,n=3"},
     {"op:CONCATENATION,in=2x3x4,axis=1,n=2"},
     {"op:CONCATENATION,in=4x5,axis=0,n=4"},
+    /* data movement, any element type */
+    {"op:TRANSPOSE,in=1x5x7x3"},
+    {"op:TRANSPOSE,in=2x3x4,perm=1x0x2,dtype=float32"},
+    {"op:TRANSPOSE,in=3x5,perm=1x0,dtype=int16"},
+    {"op:TRANSPOSE,in=2x3x4x5,perm=0x3x1x2"},
+    {"op:SLICE,in=1x5x7x3"},
+    {"op:SLICE,in=4x6,begin=1x2,end=-1x3,dtype=float32"},
+    {"op:STRIDED_SLICE,in=1x8x7x3,begin=0x1x-2x0,end=1x7x0x3,strides=1x2x-1x1"},
+    {"op:STRIDED_SLICE,in=4x6,begin=1x0,end=2x5,strides=1x2,masks=0x0x1"},
+    {"op:STRIDED_SLICE,in=5x6x3,begin=4x1x0,end=0x6x3,strides=-2x2x1,masks=0x4x0,dtype=int16"},
+    {"op:STRIDED_SLICE,in=2x9,begin=0x-1,end=2x0,strides=1x-3,masks=1x2x0,dtype=float32"},
+    {"op:PACK,in=3x4,axis=1"},
+    {"op:PACK,in=2x3x2,axis=0,n=4,dtype=float32"},
+    {"op:PACK,in=5,axis=-1,n=2,dtype=int16"},
+    {"op:UNPACK,in=3x4,axis=1,out=2"},
+    {"op:UNPACK,in=2x3x2,axis=0,out=1,dtype=float32"},
+    {"op:SPLIT,in=2x6x4,axis=1,n=3,out=1"},
+    {"op:SPLIT,in=4x5,axis=0,n=2,out=1,dtype=int16"},
+    {"op:SPLIT_V,in=2x7,axis=-1,shape=2x4x1,out=1"},
+    {"op:SPLIT_V,in=6x2x3,axis=0,shape=1x5,out=0,dtype=float32"},
+    {"op:GATHER,in=5x3x2,axis=1,n=4"},
+    {"op:GATHER,in=7x4,axis=0,n=9,dtype=float32"},
+    {"op:SHAPE,in=2x3"},
+    {"op:SHAPE,in=1x5x7x3,dtype=float32"},
+    {"op:SQUEEZE,in=1x5x1x3"},
+    {"op:EXPAND_DIMS,in=5x3,axis=1,dtype=int16"},
     /* reductions */
     {"op:MEAN,in=1x5x7x3,axis=1x2,keep=1"},
     {"op:MEAN,in=1x5x7x3,axis=1x2"},
@@ -131,7 +157,7 @@ static void expect_same(const char *spec, const char *family, uint8_t type, cons
                         const uint8_t *got, size_t got_len)
 {
     cr_assert_eq(got_len, want_len, "%s: %s writes %zu output bytes, TFLM %zu", spec, family, got_len, want_len);
-    size_t size = type == TFLITE_TYPE_INT16 ? 2 : type == TFLITE_TYPE_INT8 ? 1 : 4;
+    size_t size = type == TFLITE_TYPE_INT16 ? 2 : type == TFLITE_TYPE_INT8 || type == TFLITE_TYPE_BOOL ? 1 : 4;
     size_t diffs = 0, first = 0;
     for (size_t i = 0; i < want_len; i += size)
         if (memcmp(want + i, got + i, size)) {

@@ -22,6 +22,17 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_PAD, rt_prepare_pad, false},
     {TFLITE_OP_MEAN, rt_prepare_mean, false},
     {TFLITE_OP_QUANTIZE, rt_prepare_quantize, false},
+    {TFLITE_OP_TRANSPOSE, rt_prepare_transpose, false},
+    {TFLITE_OP_SLICE, rt_prepare_slice, false},
+    {TFLITE_OP_STRIDED_SLICE, rt_prepare_strided_slice, false},
+    {TFLITE_OP_PACK, rt_prepare_pack, false},
+    {TFLITE_OP_UNPACK, rt_prepare_split, false},
+    {TFLITE_OP_SPLIT, rt_prepare_split, false},
+    {TFLITE_OP_SPLIT_V, rt_prepare_split, false},
+    {TFLITE_OP_GATHER, rt_prepare_gather, false},
+    {TFLITE_OP_SHAPE, rt_prepare_shape, false},
+    {TFLITE_OP_SQUEEZE, rt_prepare_reshape, true},
+    {TFLITE_OP_EXPAND_DIMS, rt_prepare_reshape, true},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

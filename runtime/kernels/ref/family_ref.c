@@ -23,6 +23,17 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_pad_s8_ref,
     &rt_kernel_mean_s8_ref,
     &rt_kernel_concatenation_ref,
+    &rt_kernel_transpose_ref,
+    &rt_kernel_slice_ref,
+    &rt_kernel_strided_slice_ref,
+    &rt_kernel_pack_ref,
+    &rt_kernel_split_ref,
+    &rt_kernel_split_v_ref,
+    &rt_kernel_unpack_ref,
+    &rt_kernel_gather_ref,
+    &rt_kernel_shape_ref,
+    &rt_kernel_squeeze_ref,
+    &rt_kernel_expand_dims_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

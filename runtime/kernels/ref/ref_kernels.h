@@ -30,6 +30,17 @@ extern const struct rt_kernel rt_kernel_dequantize_s8_f32_ref;
 extern const struct rt_kernel rt_kernel_pad_s8_ref;
 extern const struct rt_kernel rt_kernel_mean_s8_ref;
 extern const struct rt_kernel rt_kernel_concatenation_ref;
+extern const struct rt_kernel rt_kernel_transpose_ref;
+extern const struct rt_kernel rt_kernel_slice_ref;
+extern const struct rt_kernel rt_kernel_strided_slice_ref;
+extern const struct rt_kernel rt_kernel_pack_ref;
+extern const struct rt_kernel rt_kernel_split_ref;
+extern const struct rt_kernel rt_kernel_split_v_ref;
+extern const struct rt_kernel rt_kernel_unpack_ref;
+extern const struct rt_kernel rt_kernel_gather_ref;
+extern const struct rt_kernel rt_kernel_shape_ref;
+extern const struct rt_kernel rt_kernel_squeeze_ref;
+extern const struct rt_kernel rt_kernel_expand_dims_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 
