@@ -24,6 +24,8 @@ struct rt_op_def {
 
 /* The op definition for a builtin code, or NULL when the runtime lacks it. */
 const struct rt_op_def *rt_op_def_find(int32_t op);
+/* The i-th op the runtime knows, in table order; NULL past the end. */
+const struct rt_op_def *rt_op_def_at(size_t i);
 
 enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_depthwise_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);

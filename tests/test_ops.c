@@ -56,11 +56,15 @@ static const struct op_case cases[] = {
     {"op:MAX_POOL_2D,in=2x7x4x5,k=3x3,stride=2,pad=valid,act=relu"},
     /* shape and data movement */
     {"op:RESHAPE,in=1x5x7x3,shape=35x3"},
+    {"op:RESHAPE,in=2x6,shape=3x4,dtype=int16"},
+    {"op:RESHAPE,in=2x6,shape=12,dtype=float32"},
     {"op:PAD,in=1x5x7x3"},
     {"op:PAD,in=3x7"},
     {"op:CONCATENATION,in=1x5x7x3,axis=3,n=3"},
     {"op:CONCATENATION,in=2x3x4,axis=1,n=2"},
     {"op:CONCATENATION,in=4x5,axis=0,n=4"},
+    {"op:CONCATENATION,in=2x3x4,axis=-1,n=3,dtype=int16"},
+    {"op:CONCATENATION,in=3x2,axis=1,n=2,dtype=float32"},
     /* data movement, any element type */
     {"op:TRANSPOSE,in=1x5x7x3"},
     {"op:TRANSPOSE,in=2x3x4,perm=1x0x2,dtype=float32"},

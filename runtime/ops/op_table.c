@@ -43,6 +43,11 @@ const struct rt_op_def *rt_op_def_find(int32_t op)
     return NULL;
 }
 
+const struct rt_op_def *rt_op_def_at(size_t i)
+{
+    return i < sizeof op_defs / sizeof op_defs[0] ? &op_defs[i] : NULL;
+}
+
 bool rt_op_supported(int32_t op, uint8_t input_type)
 {
     return rt_op_def_find(op) && rt_kernel_find(rt_family_default(), op, input_type);
