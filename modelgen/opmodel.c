@@ -505,7 +505,10 @@ static void build_unary(struct gen *g)
     int a = input(g);
     int o = tensor(g, "output", g->s.type, g->s.in_rank, g->s.in);
     double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
-    quantize_range(g, o, -0.6 * r, 0.9 * r);
+    if (g->s.op->code == TFLITE_OP_RELU6)
+        quantize(g, o, scale_of(g, a), zp_of(g, a)); /* as converters write it; TFLM only clamps */
+    else
+        quantize_range(g, o, -0.6 * r, 0.9 * r);
     struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 1, &a, o);
     if (g->s.op->code == TFLITE_OP_LEAKY_RELU) {
         q->options_type = TFLITE_OPTIONS_LEAKY_RELU;

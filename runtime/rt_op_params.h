@@ -136,4 +136,17 @@ struct rt_gather_params {
     bool indices_64;            /* int64 indices, else int32 */
 };
 
+/* RELU, RELU6, LEAKY_RELU and HARD_SWISH (int8, int16, float32), with
+ * TFLite Micro's parameters for each. */
+struct rt_relu_params {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier; int shift;             /* input scale / output scale (RELU, LEAKY_RELU >= 0) */
+    int32_t alpha_multiplier; int alpha_shift; /* input scale * alpha / output scale (LEAKY_RELU < 0) */
+    int32_t act_min, act_max;                  /* RELU: output domain; RELU6: the input's 0 and 6 */
+    float alpha;                               /* LEAKY_RELU float32 */
+    /* HARD_SWISH int8 (reference_ops::HardSwish): 16-bit multipliers. */
+    int16_t hs_output_multiplier, hs_reluish_multiplier;
+    int hs_output_exponent, hs_reluish_exponent;
+};
+
 #endif

@@ -50,6 +50,10 @@ enum rt_status rt_prepare_pack(struct rt_prepare_ctx *ctx, struct rt_node *node)
 enum rt_status rt_prepare_split(struct rt_prepare_ctx *ctx, struct rt_node *node); /* SPLIT, SPLIT_V, UNPACK */
 enum rt_status rt_prepare_gather(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_shape(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_relu.c */
+enum rt_status rt_prepare_relu(struct rt_prepare_ctx *ctx, struct rt_node *node); /* RELU, RELU6 */
+enum rt_status rt_prepare_leaky_relu(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_hard_swish(struct rt_prepare_ctx *ctx, struct rt_node *node);
 
 /* ---- helpers shared by the prepare steps (ops/op_util.c) ---- */
 

@@ -33,6 +33,10 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_SHAPE, rt_prepare_shape, false},
     {TFLITE_OP_SQUEEZE, rt_prepare_reshape, true},
     {TFLITE_OP_EXPAND_DIMS, rt_prepare_reshape, true},
+    {TFLITE_OP_RELU, rt_prepare_relu, false},
+    {TFLITE_OP_RELU6, rt_prepare_relu, false},
+    {TFLITE_OP_LEAKY_RELU, rt_prepare_leaky_relu, false},
+    {TFLITE_OP_HARD_SWISH, rt_prepare_hard_swish, false},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

@@ -34,6 +34,11 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_shape_ref,
     &rt_kernel_squeeze_ref,
     &rt_kernel_expand_dims_ref,
+    &rt_kernel_relu_ref,
+    &rt_kernel_relu6_ref,
+    &rt_kernel_leaky_relu_ref,
+    &rt_kernel_hard_swish_s8_ref,
+    &rt_kernel_hard_swish_f32_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

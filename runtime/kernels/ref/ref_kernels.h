@@ -41,6 +41,11 @@ extern const struct rt_kernel rt_kernel_gather_ref;
 extern const struct rt_kernel rt_kernel_shape_ref;
 extern const struct rt_kernel rt_kernel_squeeze_ref;
 extern const struct rt_kernel rt_kernel_expand_dims_ref;
+extern const struct rt_kernel rt_kernel_relu_ref;
+extern const struct rt_kernel rt_kernel_relu6_ref;
+extern const struct rt_kernel rt_kernel_leaky_relu_ref;
+extern const struct rt_kernel rt_kernel_hard_swish_s8_ref;
+extern const struct rt_kernel rt_kernel_hard_swish_f32_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 
