@@ -344,9 +344,27 @@ static void build_binary(struct gen *g)
         fail(g, "in and in2 do not broadcast");
         return;
     }
-    int a = input(g), b = operand2(g);
-    int o = tensor(g, "output", g->s.type, rank, out_dims);
     int32_t code = g->s.op->code;
+    bool minmax = code == TFLITE_OP_MAXIMUM || code == TFLITE_OP_MINIMUM;
+    bool comparison = code == TFLITE_OP_EQUAL || code == TFLITE_OP_NOT_EQUAL || code == TFLITE_OP_LESS ||
+                      code == TFLITE_OP_LESS_EQUAL || code == TFLITE_OP_GREATER || code == TFLITE_OP_GREATER_EQUAL;
+    int a = input(g), b = operand2(g);
+    if (minmax) /* raw values are compared: one quantization for all */
+        quantize(g, b, scale_of(g, a), zp_of(g, a));
+    if (code == TFLITE_OP_EQUAL || code == TFLITE_OP_NOT_EQUAL) {
+        /* Values that meet: the operand repeats input values where shapes allow. */
+        quantize(g, b, scale_of(g, a), zp_of(g, a));
+    }
+    int o = tensor(g, "output", comparison ? TFLITE_TYPE_BOOL : g->s.type, rank, out_dims);
+    if (minmax) {
+        quantize(g, o, scale_of(g, a), zp_of(g, a));
+        op(g, 2, 2, (int32_t[]){a, b}, o);
+        return;
+    }
+    if (comparison) {
+        op(g, 2, 2, (int32_t[]){a, b}, o);
+        return;
+    }
     double ra = 128.0 * scale_of(g, a), rb = 128.0 * scale_of(g, b);
     if (g->s.type == TFLITE_TYPE_INT16)
         ra = 32768.0 * scale_of(g, a), rb = 32768.0 * scale_of(g, b);
@@ -357,6 +375,7 @@ static void build_binary(struct gen *g)
     struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, b}, o);
     q->options_type = code == TFLITE_OP_ADD   ? TFLITE_OPTIONS_ADD
                       : code == TFLITE_OP_SUB ? TFLITE_OPTIONS_SUB
+                      : code == TFLITE_OP_DIV ? TFLITE_OPTIONS_DIV
                                               : TFLITE_OPTIONS_MUL;
     field(q, 0, MG_QFIELD_U8, g->s.act, TFLITE_ACT_NONE);
     if (code != TFLITE_OP_MUL && g->s.type == TFLITE_TYPE_INT16)
@@ -947,6 +966,15 @@ static const struct op_entry op_entries[] = {
     {"SQUEEZE", TFLITE_OP_SQUEEZE, build_squeeze, Q},
     {"EXPAND_DIMS", TFLITE_OP_EXPAND_DIMS, build_squeeze, Q},
     {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
+    {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
+    {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
+    {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
+    {"EQUAL", TFLITE_OP_EQUAL, build_binary, Q},
+    {"NOT_EQUAL", TFLITE_OP_NOT_EQUAL, build_binary, Q},
+    {"LESS", TFLITE_OP_LESS, build_binary, Q},
+    {"LESS_EQUAL", TFLITE_OP_LESS_EQUAL, build_binary, Q},
+    {"GREATER", TFLITE_OP_GREATER, build_binary, Q},
+    {"GREATER_EQUAL", TFLITE_OP_GREATER_EQUAL, build_binary, Q},
 };
 
 int mg_is_op_spec(const char *spec)

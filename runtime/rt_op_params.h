@@ -136,6 +136,19 @@ struct rt_gather_params {
     bool indices_64;            /* int64 indices, else int32 */
 };
 
+/* The other two-input elementwise operators (op_binary.c): float32
+ * arithmetic with a fused activation, MAXIMUM/MINIMUM on raw values, SUB
+ * on int8/int16 (ADD's rescaling), and the comparisons (int8 rescaled as
+ * TFLite's ComparisonWithScaling, other types compared directly). */
+struct rt_binary_params {
+    struct rt_broadcast bc;
+    float act_min_f, act_max_f;
+    int32_t input1_offset, input2_offset, output_offset, left_shift;
+    int32_t input1_multiplier, input2_multiplier, output_multiplier;
+    int input1_shift, input2_shift, output_shift;
+    int32_t act_min, act_max;
+};
+
 /* RELU, RELU6, LEAKY_RELU and HARD_SWISH (int8, int16, float32), with
  * TFLite Micro's parameters for each. */
 struct rt_relu_params {

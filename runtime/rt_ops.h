@@ -54,6 +54,11 @@ enum rt_status rt_prepare_shape(struct rt_prepare_ctx *ctx, struct rt_node *node
 enum rt_status rt_prepare_relu(struct rt_prepare_ctx *ctx, struct rt_node *node); /* RELU, RELU6 */
 enum rt_status rt_prepare_leaky_relu(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_hard_swish(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_binary.c */
+enum rt_status rt_prepare_float_arithmetic(struct rt_prepare_ctx *ctx, struct rt_node *node); /* + - * / */
+enum rt_status rt_prepare_sub(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_comparison(struct rt_prepare_ctx *ctx, struct rt_node *node);
 
 /* ---- helpers shared by the prepare steps (ops/op_util.c) ---- */
 

@@ -37,6 +37,16 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_RELU6, rt_prepare_relu, false},
     {TFLITE_OP_LEAKY_RELU, rt_prepare_leaky_relu, false},
     {TFLITE_OP_HARD_SWISH, rt_prepare_hard_swish, false},
+    {TFLITE_OP_SUB, rt_prepare_sub, false},
+    {TFLITE_OP_DIV, rt_prepare_float_arithmetic, false},
+    {TFLITE_OP_MAXIMUM, rt_prepare_min_max, false},
+    {TFLITE_OP_MINIMUM, rt_prepare_min_max, false},
+    {TFLITE_OP_EQUAL, rt_prepare_comparison, false},
+    {TFLITE_OP_NOT_EQUAL, rt_prepare_comparison, false},
+    {TFLITE_OP_LESS, rt_prepare_comparison, false},
+    {TFLITE_OP_LESS_EQUAL, rt_prepare_comparison, false},
+    {TFLITE_OP_GREATER, rt_prepare_comparison, false},
+    {TFLITE_OP_GREATER_EQUAL, rt_prepare_comparison, false},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

@@ -39,6 +39,20 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_leaky_relu_ref,
     &rt_kernel_hard_swish_s8_ref,
     &rt_kernel_hard_swish_f32_ref,
+    &rt_kernel_add_f32_ref,
+    &rt_kernel_sub_f32_ref,
+    &rt_kernel_mul_f32_ref,
+    &rt_kernel_div_f32_ref,
+    &rt_kernel_sub_s8_ref,
+    &rt_kernel_sub_s16_ref,
+    &rt_kernel_maximum_ref,
+    &rt_kernel_minimum_ref,
+    &rt_kernel_equal_ref,
+    &rt_kernel_not_equal_ref,
+    &rt_kernel_less_ref,
+    &rt_kernel_less_equal_ref,
+    &rt_kernel_greater_ref,
+    &rt_kernel_greater_equal_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

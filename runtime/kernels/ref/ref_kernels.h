@@ -46,6 +46,20 @@ extern const struct rt_kernel rt_kernel_relu6_ref;
 extern const struct rt_kernel rt_kernel_leaky_relu_ref;
 extern const struct rt_kernel rt_kernel_hard_swish_s8_ref;
 extern const struct rt_kernel rt_kernel_hard_swish_f32_ref;
+extern const struct rt_kernel rt_kernel_add_f32_ref;
+extern const struct rt_kernel rt_kernel_sub_f32_ref;
+extern const struct rt_kernel rt_kernel_mul_f32_ref;
+extern const struct rt_kernel rt_kernel_div_f32_ref;
+extern const struct rt_kernel rt_kernel_sub_s8_ref;
+extern const struct rt_kernel rt_kernel_sub_s16_ref;
+extern const struct rt_kernel rt_kernel_maximum_ref;
+extern const struct rt_kernel rt_kernel_minimum_ref;
+extern const struct rt_kernel rt_kernel_equal_ref;
+extern const struct rt_kernel rt_kernel_not_equal_ref;
+extern const struct rt_kernel rt_kernel_less_ref;
+extern const struct rt_kernel rt_kernel_less_equal_ref;
+extern const struct rt_kernel rt_kernel_greater_ref;
+extern const struct rt_kernel rt_kernel_greater_equal_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 
