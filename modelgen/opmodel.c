@@ -647,7 +647,10 @@ static void build_reduce(struct gen *g)
         r *= sqrt((double)count) * 1.5;
     else
         r *= 0.7;
-    quantize_range(g, o, -r, r * 0.8);
+    if (g->s.op->code == TFLITE_OP_REDUCE_MAX || g->s.op->code == TFLITE_OP_REDUCE_MIN)
+        quantize(g, o, scale_of(g, a), zp_of(g, a)); /* raw values are compared */
+    else
+        quantize_range(g, o, -r, r * 0.8);
     struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, x}, o);
     q->options_type = TFLITE_OPTIONS_REDUCER;
     field(q, TFLITE_REDUCER_KEEP_DIMS, MG_QFIELD_U8, g->s.keep, 0);
@@ -955,6 +958,8 @@ static const struct op_entry op_entries[] = {
     {"SOFTMAX", TFLITE_OP_SOFTMAX, build_fixed_output, Q},
     {"SUB", TFLITE_OP_SUB, build_binary, Q},
     {"SUM", TFLITE_OP_SUM, build_reduce, Q},
+    {"REDUCE_MAX", TFLITE_OP_REDUCE_MAX, build_reduce, Q},
+    {"REDUCE_MIN", TFLITE_OP_REDUCE_MIN, build_reduce, Q},
     {"TANH", TFLITE_OP_TANH, build_fixed_output, Q},
     {"SLICE", TFLITE_OP_SLICE, build_slice, Q},
     {"STRIDED_SLICE", TFLITE_OP_STRIDED_SLICE, build_slice, Q},

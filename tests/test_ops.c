@@ -117,6 +117,13 @@ static const struct op_case cases[] = {
     {"op:MEAN,in=1x5x7x3,axis=1x2,keep=1"},
     {"op:MEAN,in=1x5x7x3,axis=1x2"},
     {"op:MEAN,in=2x6x3,axis=-1"},
+    {"op:SUM,in=1x5x7x3,axis=1x2,keep=1"},
+    {"op:SUM,in=2x6x3,axis=-1"},
+    {"op:SUM,in=3x4x5,axis=0x2"},
+    {"op:REDUCE_MAX,in=1x5x7x3,axis=1x2,keep=1"},
+    {"op:REDUCE_MAX,in=2x6x3,axis=0,dtype=float32"},
+    {"op:REDUCE_MIN,in=3x4x5,axis=2x0"},
+    {"op:REDUCE_MIN,in=4x7,axis=-1,keep=1,dtype=float32"},
     /* activations with fixed output quantization */
     {"op:SOFTMAX,in=1x10"},
     {"op:SOFTMAX,in=3x5x7"},

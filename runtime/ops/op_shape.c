@@ -142,10 +142,14 @@ enum rt_status rt_prepare_mean(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct rt_mean_params *p = rt_persistent_alloc(ctx, sizeof *p);
     if (!p)
         return RT_NO_MEMORY;
+    /* REDUCE_MAX and REDUCE_MIN also take float32; MEAN and SUM int8. */
+    bool min_max = node->op == TFLITE_OP_REDUCE_MAX || node->op == TFLITE_OP_REDUCE_MIN;
     if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 1, &axes)) != RT_OK ||
-        (st = rt_get_output(ctx, node, 0, &out)) != RT_OK ||
-        (st = rt_check_int8_tensor(ctx, in, "input")) != RT_OK ||
-        (st = rt_check_int8_tensor(ctx, out, "output")) != RT_OK ||
+        (st = rt_get_output(ctx, node, 0, &out)) != RT_OK)
+        return st;
+    bool float_min_max = min_max && in->type == TFLITE_TYPE_FLOAT32 && out->type == TFLITE_TYPE_FLOAT32;
+    if ((!float_min_max && ((st = rt_check_int8_tensor(ctx, in, "input")) != RT_OK ||
+                            (st = rt_check_int8_tensor(ctx, out, "output")) != RT_OK)) ||
         (st = rt_options(ctx, TFLITE_OPTIONS_REDUCER, &opt, &present)) != RT_OK ||
         (st = rt_option_u8(ctx, &opt, present, TFLITE_REDUCER_KEEP_DIMS, 0, &keep_dims)) != RT_OK)
         return st;
@@ -184,10 +188,25 @@ enum rt_status rt_prepare_mean(struct rt_prepare_ctx *ctx, struct rt_node *node)
     p->input_zero_point = in->zero_point;
     p->output_zero_point = out->zero_point;
     p->same_quantization = in->scale == out->scale && in->zero_point == out->zero_point;
-    /* TFLite's QuantizedMeanOrSum folds 1/num into the multiplier. */
+    node->params = p;
+    node->macs = rt_tensor_elements(in);
+    if (min_max) {
+        /* TFLM compares raw int8 values: the quantization must not change. */
+        if (!float_min_max && !p->same_quantization)
+            return rt_fail(ctx->err, RT_UNSUPPORTED, "reduce max/min needs equal input/output quantization");
+        return RT_OK;
+    }
     int32_t multiplier;
     int shift;
     rt_quantize_multiplier((double)in->scale / (double)out->scale, &multiplier, &shift);
+    if (node->op == TFLITE_OP_SUM) {
+        /* QuantizedMeanOrSum with compute_sum: no 1/num, never the raw path. */
+        p->same_quantization = false;
+        p->multiplier = multiplier;
+        p->shift = shift;
+        return RT_OK;
+    }
+    /* TFLite's QuantizedMeanOrSum folds 1/num into the multiplier. */
     int extra = 63 - __builtin_clzll((unsigned long long)reduced);
     if (extra > 32)
         extra = 32;

@@ -47,6 +47,9 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_LESS_EQUAL, rt_prepare_comparison, false},
     {TFLITE_OP_GREATER, rt_prepare_comparison, false},
     {TFLITE_OP_GREATER_EQUAL, rt_prepare_comparison, false},
+    {TFLITE_OP_SUM, rt_prepare_mean, false},
+    {TFLITE_OP_REDUCE_MAX, rt_prepare_mean, false},
+    {TFLITE_OP_REDUCE_MIN, rt_prepare_mean, false},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

@@ -53,6 +53,9 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_less_equal_ref,
     &rt_kernel_greater_ref,
     &rt_kernel_greater_equal_ref,
+    &rt_kernel_sum_s8_ref,
+    &rt_kernel_reduce_max_ref,
+    &rt_kernel_reduce_min_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

@@ -60,6 +60,9 @@ extern const struct rt_kernel rt_kernel_less_ref;
 extern const struct rt_kernel rt_kernel_less_equal_ref;
 extern const struct rt_kernel rt_kernel_greater_ref;
 extern const struct rt_kernel rt_kernel_greater_equal_ref;
+extern const struct rt_kernel rt_kernel_sum_s8_ref;
+extern const struct rt_kernel rt_kernel_reduce_max_ref;
+extern const struct rt_kernel rt_kernel_reduce_min_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 
