@@ -524,7 +524,9 @@ static void build_unary(struct gen *g)
     int a = input(g);
     int o = tensor(g, "output", g->s.type, g->s.in_rank, g->s.in);
     double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
-    if (g->s.op->code == TFLITE_OP_RELU6)
+    if (g->s.type == TFLITE_TYPE_INT16 && g->s.op->code == TFLITE_OP_ABS)
+        quantize_range(g, o, -r, r); /* symmetric: int16 zero points are 0 */
+    else if (g->s.op->code == TFLITE_OP_RELU6)
         quantize(g, o, scale_of(g, a), zp_of(g, a)); /* as converters write it; TFLM only clamps */
     else
         quantize_range(g, o, -0.6 * r, 0.9 * r);
@@ -959,6 +961,10 @@ static const struct op_entry op_entries[] = {
     {"SUB", TFLITE_OP_SUB, build_binary, Q},
     {"SUM", TFLITE_OP_SUM, build_reduce, Q},
     {"REDUCE_MAX", TFLITE_OP_REDUCE_MAX, build_reduce, Q},
+    {"ABS", TFLITE_OP_ABS, build_unary, Q},
+    {"NEG", TFLITE_OP_NEG, build_unary, "float32"},
+    {"SQUARE", TFLITE_OP_SQUARE, build_unary, "float32"},
+    {"ZEROS_LIKE", TFLITE_OP_ZEROS_LIKE, build_unary, Q},
     {"REDUCE_MIN", TFLITE_OP_REDUCE_MIN, build_reduce, Q},
     {"TANH", TFLITE_OP_TANH, build_fixed_output, Q},
     {"SLICE", TFLITE_OP_SLICE, build_slice, Q},

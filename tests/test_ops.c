@@ -143,6 +143,14 @@ static const struct op_case cases[] = {
     {"op:HARD_SWISH,in=1x5x7x3"},
     {"op:HARD_SWISH,in=1x4x4x16"},
     {"op:HARD_SWISH,in=2x3x5,dtype=float32"},
+    /* elementwise unary */
+    {"op:ABS,in=1x5x7x3"},
+    {"op:ABS,in=4x9,dtype=int16"},
+    {"op:ABS,in=2x3x5,dtype=float32"},
+    {"op:NEG,in=2x3x5,dtype=float32"},
+    {"op:SQUARE,in=3x7,dtype=float32"},
+    {"op:ZEROS_LIKE,in=1x5x7x3"},
+    {"op:ZEROS_LIKE,in=3x4,dtype=float32"},
     /* type conversions */
     {"op:QUANTIZE,in=1x5x7x3"},
     {"op:DEQUANTIZE,in=1x5x7x3"},

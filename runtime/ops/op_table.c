@@ -50,6 +50,10 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_SUM, rt_prepare_mean, false},
     {TFLITE_OP_REDUCE_MAX, rt_prepare_mean, false},
     {TFLITE_OP_REDUCE_MIN, rt_prepare_mean, false},
+    {TFLITE_OP_ABS, rt_prepare_unary, false},
+    {TFLITE_OP_NEG, rt_prepare_unary, false},
+    {TFLITE_OP_SQUARE, rt_prepare_unary, false},
+    {TFLITE_OP_ZEROS_LIKE, rt_prepare_unary, false},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

@@ -56,6 +56,10 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_sum_s8_ref,
     &rt_kernel_reduce_max_ref,
     &rt_kernel_reduce_min_ref,
+    &rt_kernel_abs_ref,
+    &rt_kernel_neg_f32_ref,
+    &rt_kernel_square_f32_ref,
+    &rt_kernel_zeros_like_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

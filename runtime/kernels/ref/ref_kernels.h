@@ -63,6 +63,10 @@ extern const struct rt_kernel rt_kernel_greater_equal_ref;
 extern const struct rt_kernel rt_kernel_sum_s8_ref;
 extern const struct rt_kernel rt_kernel_reduce_max_ref;
 extern const struct rt_kernel rt_kernel_reduce_min_ref;
+extern const struct rt_kernel rt_kernel_abs_ref;
+extern const struct rt_kernel rt_kernel_neg_f32_ref;
+extern const struct rt_kernel rt_kernel_square_f32_ref;
+extern const struct rt_kernel rt_kernel_zeros_like_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 
