@@ -41,9 +41,15 @@ static enum rt_status reduce_min_max_ref(struct rt_tensor *tensors, const struct
     return RT_OK;
 }
 
-const struct rt_kernel rt_kernel_reduce_max_ref = {
-    .name = "reduce_max_ref", .op = TFLITE_OP_REDUCE_MAX, .type = RT_TYPE_ANY, .invoke = reduce_min_max_ref,
+const struct rt_kernel rt_kernel_reduce_max_s8_ref = {
+    .name = "reduce_max_s8_ref", .op = TFLITE_OP_REDUCE_MAX, .type = TFLITE_TYPE_INT8, .invoke = reduce_min_max_ref,
 };
-const struct rt_kernel rt_kernel_reduce_min_ref = {
-    .name = "reduce_min_ref", .op = TFLITE_OP_REDUCE_MIN, .type = RT_TYPE_ANY, .invoke = reduce_min_max_ref,
+const struct rt_kernel rt_kernel_reduce_max_f32_ref = {
+    .name = "reduce_max_f32_ref", .op = TFLITE_OP_REDUCE_MAX, .type = TFLITE_TYPE_FLOAT32, .invoke = reduce_min_max_ref,
+};
+const struct rt_kernel rt_kernel_reduce_min_s8_ref = {
+    .name = "reduce_min_s8_ref", .op = TFLITE_OP_REDUCE_MIN, .type = TFLITE_TYPE_INT8, .invoke = reduce_min_max_ref,
+};
+const struct rt_kernel rt_kernel_reduce_min_f32_ref = {
+    .name = "reduce_min_f32_ref", .op = TFLITE_OP_REDUCE_MIN, .type = TFLITE_TYPE_FLOAT32, .invoke = reduce_min_max_ref,
 };
