@@ -3,7 +3,10 @@
  * by side in one run.
  *
  * For each workload (a compute-bound firmware loop, and one inference of
- * each project model with ref and opt kernels) it times the same ELF four
+ * each project model with every runtime and kernel family built: mcusim's
+ * ref and opt, and another runtime's when its images are there, so that
+ * the cost of profiling it shows beside the own one's) it times the same
+ * ELF four
  * ways: Unicorn with no block hook (the engine's ceiling), mcusim with the
  * cycle model, mcusim with full profiling, and QEMU (when installed and
  * the board is QEMU's machine, mps2-an386).  Each is the best of a few
@@ -48,6 +51,7 @@ struct bench_row {
 
 struct bench_opts {
     const char *board;
+    const char *runtime;      /* NULL: every runtime built */
     int reps;
     bool qemu;
     bool quick;
@@ -55,6 +59,8 @@ struct bench_opts {
 
 static void usage(FILE *out)
 {
+    char runtimes[64];
+    runtime_names_text(", ", " or ", runtimes, sizeof runtimes);
     fprintf(out,
             "usage: mcusim bench [options]\n\n"
             "Measures simulation speed in one run: for each workload, MIPS of the bare\n"
@@ -64,10 +70,13 @@ static void usage(FILE *out)
             "options:\n"
             "  -b, --board NAME   board (default: mps2-an386, QEMU's machine, so QEMU\n"
             "                     runs the very same ELF; other boards: no QEMU column)\n"
+            "  -r, --runtime NAME the inferences with this runtime only (%s; default:\n"
+            "                     every runtime whose images are built, each kernel family)\n"
             "      --quick        fewer repetitions and smaller workloads\n"
             "      --no-qemu      skip QEMU\n"
             "      --json PATH    write the results as JSON\n"
-            "  -h, --help         this help\n");
+            "  -h, --help         this help\n",
+            runtimes);
 }
 
 /* Best-of-N simulation time (and whole-command time) of one profiling
@@ -164,14 +173,14 @@ static int write_blob(const char *model, const char *blob)
     return fclose(out);
 }
 
-static int slot_address(const char *elf, uint32_t *addr)
+static int slot_address(const char *elf, const char *reader_symbol, uint32_t *addr)
 {
     struct elf_image img;
     struct model_slot slot;
     char err[1024];
     if (elf_image_load(elf, &img, err, sizeof err))
         return -1;
-    int rc = model_slot_find(&img, &slot, err, sizeof err);
+    int rc = model_slot_find(&img, reader_symbol, &slot, err, sizeof err);
     elf_image_free(&img);
     *addr = slot.start;
     return rc;
@@ -299,14 +308,16 @@ int cmd_bench(int argc, char **argv)
     const char *json_path = NULL;
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'}, {"quick", no_argument, 0, 'Q'},
+        {"runtime", required_argument, 0, 'r'},
         {"no-qemu", no_argument, 0, 'N'},     {"json", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:r:h", opts, NULL)) != -1) {
         switch (c) {
         case 'b': o.board = optarg; break;
+        case 'r': o.runtime = optarg; break;
         case 'Q': o.quick = true; o.reps = 1; break;
         case 'N': o.qemu = false; break;
         case 'j': json_path = optarg; break;
@@ -316,6 +327,11 @@ int cmd_bench(int argc, char **argv)
     }
     if (optind != argc) {
         usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    char why_runtime[512];
+    if (o.runtime && !runtime_image_resolve(o.runtime, NULL, why_runtime, sizeof why_runtime)) {
+        fprintf(stderr, "mcusim bench: %s\n", why_runtime);
         return EXIT_BAD_INPUT;
     }
     bool qemu = o.qemu && !strcmp(o.board, "mps2-an386") && have_qemu();
@@ -371,16 +387,22 @@ int cmd_bench(int argc, char **argv)
     print_row(&row);
     cJSON_AddItemToArray(rows, row_json(&row));
 
-    /* 2. One inference of each project workload with each kernel family
-     * of mcusim's runtime (ref, opt). */
+    /* 2. One inference of each project workload with each runtime and
+     * kernel family whose image is built (mcusim's ref and opt always). */
     static const char *models[] = {"cnn", "dscnn", "autoencoder", "mobilenet", "resnet"};
     size_t n_models = o.quick ? 2 : sizeof models / sizeof models[0];
     for (size_t m = 0; m < n_models; m++) {
         const struct runtime_image *image;
         for (size_t k = 0; (image = runtime_image_at(k)); k++) {
-            if (strcmp(image->runtime, RUNTIME_DEFAULT))
+            if (o.runtime && strcmp(image->runtime, o.runtime))
                 continue;
             const char *kernels = image->kernels;
+            /* The own runtime's rows keep their names ("cnn ref"). */
+            char flavor[40];
+            if (strcmp(image->runtime, RUNTIME_DEFAULT))
+                snprintf(flavor, sizeof flavor, "%s/%s", image->runtime, kernels);
+            else
+                snprintf(flavor, sizeof flavor, "%s", kernels);
             char model[1024], rt[1024], why[1024];
             snprintf(model, sizeof model, "%s/workloads/%s.tflite", MCUSIM_BUILD_ROOT, models[m]);
             if (runtime_image_path(image, o.board, rt, sizeof rt, why, sizeof why))
@@ -389,23 +411,24 @@ int cmd_bench(int argc, char **argv)
             profile_job_init(&job);
             job.model = model;
             job.board = o.board;
+            job.runtime = image->runtime;
             job.kernels = kernels;
             job.timeout_s = 600;
             struct bench_row r = {.qemu_startup_s = qemu_startup};
-            snprintf(r.name, sizeof r.name, "%s %s", models[m], kernels);
+            snprintf(r.name, sizeof r.name, "%s %s", models[m], flavor);
             snprintf(r.kernels, sizeof r.kernels, "%s", kernels);
             if (time_mode(&job, PROFILE_CYCLES, o.reps, &r.cycles_s, &r.cycles_cmd_s, &r.instructions, err,
                           sizeof err) ||
                 time_mode(&job, PROFILE_ENGINE, o.reps, &r.engine_s, NULL, NULL, err, sizeof err) ||
                 time_mode(&job, PROFILE_EMPTY_HOOK, o.reps, &r.hook_s, NULL, NULL, err, sizeof err) ||
                 time_mode(&job, PROFILE_FULL, o.reps, &r.full_s, &r.full_cmd_s, NULL, err, sizeof err)) {
-                fprintf(stderr, "mcusim bench: %s %s: %s\n", models[m], kernels, err);
+                fprintf(stderr, "mcusim bench: %s %s: %s\n", models[m], flavor, err);
                 continue;
             }
             uint32_t slot;
             char blob[256];
             snprintf(blob, sizeof blob, "/tmp/mcusim-bench-%d.bin", (int)getpid());
-            if (qemu && !slot_address(rt, &slot) && !write_blob(model, blob)) {
+            if (qemu && !slot_address(rt, image->reader_symbol, &slot) && !write_blob(model, blob)) {
                 char *args[] = {"--kernels", (char *)kernels};
                 r.qemu_s = time_qemu(rt, blob, slot, args, 2, o.reps);
                 unlink(blob);

@@ -1,6 +1,7 @@
 /*
- * cmd_boards.c — 'mcusim boards': lists the boards, checks a board file, or
- * writes a board's linker script for building firmware.
+ * cmd_boards.c — 'mcusim boards': lists the boards, checks a board file,
+ * writes a board's linker script for building firmware, lists a board's
+ * peripherals or every peripheral model.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "exitcodes.h"
 #include "ldscript.h"
+#include "periph.h"
 
 static void usage(FILE *out)
 {
@@ -18,7 +20,11 @@ static void usage(FILE *out)
             "usage: mcusim boards                      list the known boards\n"
             "       mcusim boards --check FILE|NAME    validate one board file\n"
             "       mcusim boards --ldscript FILE|NAME [-o OUT.ld]\n"
-            "                                          write the board's linker script\n\n"
+            "                                          write the board's linker script\n"
+            "       mcusim boards --peripherals FILE|NAME\n"
+            "                                          the board's peripheral models, addresses,\n"
+            "                                          interrupts and clocks\n"
+            "       mcusim boards --models             every peripheral model a board file can name\n\n"
             "Boards are INI files in %s (override with $MCUSIM_BOARDS).\n",
             board_dir());
 }
@@ -31,12 +37,43 @@ static void format_size(uint32_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%u KB", bytes / 1024);
 }
 
+static void print_peripherals(const struct board *b)
+{
+    printf("%s: peripheral space not modelled below: %s\n", b->name, board_unmodelled_name(b->unmodelled));
+    printf("%-12s %-16s %-23s %-14s %s\n", "NAME", "MODEL", "ADDRESS", "IRQ", "CLOCK");
+    for (int i = 0; i < b->n_periphs; i++) {
+        const struct board_periph *p = &b->periphs[i];
+        char range[32], irqs[32] = "";
+        snprintf(range, sizeof range, "0x%08x-0x%08x", p->base, p->base + p->size - 1);
+        for (int k = 0; k < p->n_irqs; k++) {
+            size_t len = strlen(irqs);
+            if (p->irq[k] < 0)
+                snprintf(irqs + len, sizeof irqs - len, "%s-", k ? "," : "");
+            else
+                snprintf(irqs + len, sizeof irqs - len, "%s%d", k ? "," : "", p->irq[k]);
+        }
+        printf("%-12s %-16s %-23s %-14s %s%s\n", p->name, p->model, range, irqs[0] ? irqs : "-",
+               p->clock[0] ? p->clock : "core", p->console ? " (console)" : "");
+    }
+}
+
+static void print_models(void)
+{
+    const struct periph_model *const *models;
+    int n = periph_models(&models);
+    for (int i = 0; i < n; i++)
+        printf("%-16s %s\n", models[i]->name, models[i]->summary);
+}
+
 int cmd_boards(int argc, char **argv)
 {
-    const char *check = NULL, *ldscript = NULL, *output = NULL;
+    const char *check = NULL, *ldscript = NULL, *output = NULL, *periphs = NULL;
+    bool models = false;
     static const struct option opts[] = {
         {"check", required_argument, 0, 'c'},
         {"ldscript", required_argument, 0, 'l'},
+        {"peripherals", required_argument, 0, 'p'},
+        {"models", no_argument, 0, 'm'},
         {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -47,6 +84,8 @@ int cmd_boards(int argc, char **argv)
         switch (c) {
         case 'c': check = optarg; break;
         case 'l': ldscript = optarg; break;
+        case 'p': periphs = optarg; break;
+        case 'm': models = true; break;
         case 'o': output = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
@@ -58,6 +97,18 @@ int cmd_boards(int argc, char **argv)
     }
     char err[BOARD_ERR_LEN];
     struct board b;
+    if (models) {
+        print_models();
+        return 0;
+    }
+    if (periphs) {
+        if (board_find(periphs, &b, err, sizeof err)) {
+            fprintf(stderr, "mcusim: %s\n", err);
+            return EXIT_BAD_INPUT;
+        }
+        print_peripherals(&b);
+        return 0;
+    }
     if (check || ldscript) {
         if (board_find(check ? check : ldscript, &b, err, sizeof err)) {
             fprintf(stderr, "mcusim: %s\n", err);

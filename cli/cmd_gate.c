@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +25,8 @@ static void usage(FILE *out)
             "usage: mcusim gate --budget FILE [options]\n\n"
             "Checks the latest run of each workload named in the budget file against its\n"
             "limits: peak RAM, flash, latency of one inference at the board's clock, estimated\n"
-            "energy per inference, and regressions in percent against a baseline.  Prints one\n"
+            "energy per inference, and regressions in percent against a baseline, for runs of\n"
+            "any runtime (a workload may select one: runtime = mcusim).  Prints one\n"
             "line per check (result, workload, check, value, limit, headroom) and a summary.\n"
             "A model that does not fit the board fails its checks with the numbers.\n\n"
             "options:\n"
@@ -32,7 +34,10 @@ static void usage(FILE *out)
             "      --db FILE          run database (default: mcusim.db)\n"
             "      --baseline DB|RUN  for max_*regression_pct: another database (its latest run of\n"
             "                         each workload, e.g. the main branch's) or a run id or tag in\n"
-            "                         --db (one run, the baseline of every workload)\n"
+            "                         --db (one run, the baseline of every workload).  From a\n"
+            "                         database, a workload's baseline is its latest run with the\n"
+            "                         same runtime and kernels as the run gated\n"
+            "      --baseline-any-runtime  ... or its latest run whatever the runtime and kernels\n"
             "      --junit FILE       also write the checks as JUnit XML\n"
             "      --md FILE          also write a Markdown summary (pull-request comment)\n"
             "  -h, --help             this help\n\n"
@@ -93,12 +98,14 @@ static int open_baseline(const char *arg, sqlite3 *db, const char *db_path, stru
 int cmd_gate(int argc, char **argv)
 {
     const char *budget_path = NULL, *db_path = "mcusim.db", *baseline = NULL, *junit = NULL, *md = NULL;
+    bool any_runtime = false;
     static const struct option opts[] = {
         {"budget", required_argument, 0, 'b'},
         {"db", required_argument, 0, 'D'},
         {"baseline", required_argument, 0, 'B'},
         {"junit", required_argument, 0, 'J'},
         {"md", required_argument, 0, 'M'},
+        {"baseline-any-runtime", no_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -111,6 +118,7 @@ int cmd_gate(int argc, char **argv)
         case 'B': baseline = optarg; break;
         case 'J': junit = optarg; break;
         case 'M': md = optarg; break;
+        case 'A': any_runtime = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
@@ -137,6 +145,7 @@ int cmd_gate(int argc, char **argv)
     int status = 0;
     if (baseline && open_baseline(baseline, db, db_path, &base))
         status = EXIT_BAD_INPUT;
+    base.any_runtime = any_runtime;
     struct gate_result res = {0};
     if (!status && gate_evaluate(&budget, db, db_path, &base, &res, err, sizeof err)) {
         fprintf(stderr, "mcusim gate: %s\n", err);

@@ -15,17 +15,29 @@
 
 static void usage(FILE *out)
 {
-    char kernels[64];
-    runtime_kernels_text(RUNTIME_DEFAULT, "|", "|", kernels, sizeof kernels);
+    char runtimes[64];
+    runtime_names_text("|", "|", runtimes, sizeof runtimes);
     fprintf(out,
             "usage: mcusim profile MODEL.tflite [options]\n\n"
-            "Runs one inference of an int8 .tflite model with mcusim's runtime firmware on a\n"
-            "simulated board and reports cycles, instructions, time, RAM, flash and estimated\n"
-            "energy per layer.  The run is stored in the database for reports, comparisons and\n"
-            "gates.  The firmware prints the output tensor ('output: ...').\n\n"
+            "Runs one inference of an int8 .tflite model with an inference runtime's firmware\n"
+            "(mcusim's own by default) on a simulated board and reports cycles, instructions,\n"
+            "time, RAM, flash and estimated energy per layer.  The run is stored, with its\n"
+            "runtime and kernels, in the database for reports, comparisons and gates.  The\n"
+            "firmware prints the output tensor ('output: ...').\n\n"
             "options:\n"
             "  -b, --board NAME|FILE     board (default: nano33ble; see 'mcusim boards')\n"
-            "  -k, --kernels %-11s kernel family (default: %s)\n"
+            "  -r, --runtime NAME        inference runtime: %s (default: %s)\n"
+            "  -k, --kernels NAME        kernel family of the runtime (default: its first):\n",
+            runtimes, RUNTIME_DEFAULT);
+    const struct runtime_image *ri;
+    for (size_t i = 0; (ri = runtime_image_at(i)); i++) {
+        if (i > 0 && !strcmp(runtime_image_at(i - 1)->runtime, ri->runtime))
+            continue;
+        char kernels[64];
+        runtime_kernels_text(ri->runtime, "|", "|", kernels, sizeof kernels);
+        fprintf(out, "                              %s: %s\n", ri->runtime, kernels);
+    }
+    fprintf(out,
             "  -i, --input FILE          raw bytes of the input tensor (default: fixed pseudo-random data)\n"
             "  -o, --output FILE         write the raw bytes of the output tensor\n"
             "      --db FILE             run database (default: mcusim.db)\n"
@@ -42,8 +54,7 @@ static void usage(FILE *out)
             "  -v, --verbose             registers and last blocks on a fault\n"
             "  -h, --help                this help\n\n"
             "exit status: 0 ok, 2 bad input (model, input, board), 3 firmware fault,\n"
-            "  4 limit reached, 5 internal error, 6 the model does not fit the board\n",
-            kernels, RUNTIME_DEFAULT_KERNELS);
+            "  4 limit reached, 5 internal error, 6 the model does not fit the board\n");
 }
 
 char *join_command_line(int argc, char **argv)
@@ -72,6 +83,7 @@ int cmd_profile(int argc, char **argv)
     struct gdb_cli_options gdb_cli = {0};
     static const struct option opts[] = {
         {"board", required_argument, 0, 'b'},
+        {"runtime", required_argument, 0, 'r'},
         {"kernels", required_argument, 0, 'k'},
         {"input", required_argument, 0, 'i'},
         {"output", required_argument, 0, 'o'},
@@ -94,9 +106,10 @@ int cmd_profile(int argc, char **argv)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:k:i:o:n:t:qvh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:r:k:i:o:n:t:qvh", opts, NULL)) != -1) {
         switch (c) {
         case 'b': job.board = optarg; break;
+        case 'r': job.runtime = optarg; break;
         case 'k': job.kernels = optarg; break;
         case 'i': job.input = optarg; break;
         case 'o': job.output = optarg; break;
@@ -121,12 +134,11 @@ int cmd_profile(int argc, char **argv)
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
     }
-    /* The runtime's kernel families (runtime_images.h), checked once every
-     * option is read. */
-    if (!runtime_image_find(job.runtime, job.kernels)) {
-        char known[64];
-        runtime_kernels_text(job.runtime, ", ", " or ", known, sizeof known);
-        fprintf(stderr, "mcusim profile: --kernels is %s, not '%s'\n", known, job.kernels);
+    /* The runtime and its kernel families (runtime_images.h), checked once
+     * every option is read. */
+    char why[512];
+    if (!runtime_image_resolve(job.runtime, job.kernels, why, sizeof why)) {
+        fprintf(stderr, "mcusim profile: %s\n", why);
         return EXIT_BAD_INPUT;
     }
     if (optind != argc - 1) {

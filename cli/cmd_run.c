@@ -43,6 +43,12 @@ static void usage(FILE *out)
             "                             exits (as QEMU does), mcusim's outcomes at 242-246\n"
             "      --vector-faults        deliver faults to the firmware's fault handlers\n"
             "                             (default: stop at the faulting instruction)\n"
+            "      --unmodelled MODE      peripheral registers no model serves: stub (read as\n"
+            "                             zero, writes ignored), log (the same, and report each\n"
+            "                             one touched, once, with the instruction) or fault\n"
+            "                             (stop there); default: the board file's\n"
+            "      --uart-in FILE         bytes the console UART receives ('-': standard input)\n"
+            "      --uart-out FILE        also write every byte the UARTs transmit to FILE\n"
             "  -v, --verbose              on a fault, add registers and the last executed blocks\n"
             "  -p, --profile              measure the run (regions the firmware marks on ITM,\n"
             "                             functions from the ELF symbols) and store it\n"
@@ -108,6 +114,9 @@ static int run_profiled(const struct run_request *req, int argc, char **argv, co
     job.timeout_s = req->timeout_s;
     job.verbose = req->verbose;
     job.vector_faults = req->vector_faults;
+    job.unmodelled = req->unmodelled;
+    job.uart_in = req->uart_in;
+    job.uart_out = req->uart_out;
     job.db_path = o->db_path;
     job.tag = o->tag;
     job.trace_path = o->trace;
@@ -159,6 +168,9 @@ int cmd_run(int argc, char **argv)
         {"json", required_argument, 0, 'j'},
         {"exit-status", required_argument, 0, 'E'},
         {"vector-faults", no_argument, 0, 'F'},
+        {"unmodelled", required_argument, 0, 'U'},
+        {"uart-in", required_argument, 0, 'I'},
+        {"uart-out", required_argument, 0, 'O'},
         {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},
         {"profile", no_argument, 0, 'p'},
@@ -196,6 +208,15 @@ int cmd_run(int argc, char **argv)
             }
             break;
         case 'F': req.vector_faults = true; break;
+        case 'U':
+            if (board_unmodelled_parse(optarg) < 0) {
+                fprintf(stderr, "mcusim run: --unmodelled is stub, log or fault, not '%s'\n", optarg);
+                bad = true;
+            }
+            req.unmodelled = optarg;
+            break;
+        case 'I': req.uart_in = optarg; break;
+        case 'O': req.uart_out = optarg; break;
         case 'v': req.verbose = true; break;
         case 'q': o.quiet = true; break;
         case 'p': profile = true; break;

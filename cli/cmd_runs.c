@@ -23,7 +23,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: mcusim runs [--db FILE] [-f FMT] [-o FILE]\n"
             "       mcusim runs rm RUN... [--db FILE]\n\n"
-            "Lists the stored runs: id, start time, tag, board, model, kernels, status, cycles\n"
+            "Lists the stored runs: id, start time, tag, board, model, runtime/kernels, status, cycles\n"
             "(of one inference when the firmware marks it, else of the whole run) and peak RAM.\n"
             "'runs rm' removes runs with their layers and functions, all in one transaction:\n"
             "RUN is a run id, 'latest', or a tag (every run with that tag).\n\n"

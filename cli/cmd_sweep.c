@@ -33,15 +33,19 @@
 #include "runtime_images.h"
 #include "sweep_manifest.h"
 #include "wall_time.h"
+#include "work_files.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: mcusim sweep MANIFEST [options]\n\n"
-            "Profiles every combination of the models, boards, kernel families and inputs a\n"
-            "manifest names (docs/sweep.md), in parallel worker processes, into one database.\n"
-            "Workloads whose run is already stored (same firmware, model, input, board and\n"
-            "kernels) are skipped, so an interrupted sweep resumes where it stopped.\n\n"
+            "Profiles every combination of the models, boards, runtimes with their kernel\n"
+            "families, and inputs a manifest names (docs/sweep.md), in parallel worker\n"
+            "processes, into one database.  'kernels = ref, opt' are mcusim's own runtime's;\n"
+            "RUNTIME/FAMILY names another runtime's ('kernels = opt, tflm/cmsis-nn'), a runtime\n"
+            "alone its default family.  Tags may use {model} {board} {runtime} {kernels} {input}.\n"
+            "Workloads whose run is already stored (same firmware, model, input, board, runtime\n"
+            "and kernels) are skipped, so an interrupted sweep resumes where it stopped.\n\n"
             "options:\n"
             "  -j, --jobs N          worker processes (default: the CPUs this process may use)\n"
             "      --db FILE         run database (default: mcusim.db)\n"
@@ -125,77 +129,6 @@ __attribute__((format(printf, 3, 4))) static int pathf(char *out, size_t len, co
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-static int mkdir_p(const char *path, char *err, size_t errlen)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || !*p) {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, 0755) && errno != EEXIST) {
-                errmsg(err, errlen, "%s: cannot create the directory: %s", buf, strerror(errno));
-                return -1;
-            }
-            *p = saved;
-            if (!saved)
-                break;
-        }
-    }
-    return 0;
-}
-
-/* An absolute path without resolving links (the file may not exist yet);
- * -1 when it does not fit. */
-static int absolute(const char *path, char *out, size_t len)
-{
-    char cwd[PATH_MAX];
-    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return pathf(out, len, "%s", path);
-    return pathf(out, len, "%s/%s", cwd, path);
-}
-
-/* Board names may come from any board file: keep file names tame. */
-static void tame(const char *in, char *out, size_t len)
-{
-    size_t i = 0;
-    for (; in[i] && i + 1 < len; i++) {
-        char c = in[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '-' || c == '.';
-        out[i] = ok ? c : '_';
-    }
-    out[i] = '\0';
-}
-
-/* The last non-empty line of a log, without "mcusim: ": the diagnostic. */
-static void log_last_line(const char *path, char *out, size_t len)
-{
-    out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char buf[4096];
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long size = ftell(f);
-        fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
-    }
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    char *line = strrchr(buf, '\n');
-    line = line ? line + 1 : buf;
-    if (!strncmp(line, "mcusim: ", 8))
-        line += 8;
-    size_t k = strlen(line);
-    if (k >= len)
-        k = len - 1;
-    memcpy(out, line, k);
-    out[k] = '\0';
-}
-
 /* ---- resolving the manifest: boards, firmware, models, inputs ---- */
 
 static int resolve_boards(struct sweep *s, char *err, size_t errlen)
@@ -225,7 +158,7 @@ static int resolve_boards(struct sweep *s, char *err, size_t errlen)
             }
         for (int k = 0; k < s->m.n_kernels; k++) {
             char fw[PATH_MAX], why[1024];
-            if (runtime_image_path(runtime_image_find(RUNTIME_DEFAULT, s->m.kernels[k]), bi->name, fw, sizeof fw,
+            if (runtime_image_path(runtime_image_find(s->m.runtimes[k], s->m.kernels[k]), bi->name, fw, sizeof fw,
                                    why, sizeof why)) {
                 errmsg(err, errlen, "%s:%d: %s", s->m.path, sb->line, why);
                 return EXIT_BAD_INPUT;
@@ -240,35 +173,25 @@ static int resolve_boards(struct sweep *s, char *err, size_t errlen)
     return 0;
 }
 
-struct build_ctx {
-    int *status;
-};
-
-static void build_done(void *p, size_t index, const struct pool_result *r)
+static void announce_builds(void *p, int to_build)
 {
-    struct build_ctx *ctx = p;
-    ctx->status[index] = r->term_signal ? 128 + r->term_signal : r->exit_status;
+    const struct sweep *s = p;
+    if (to_build && !s->quiet)
+        fprintf(stderr, "sweep: synthesizing %d model%s\n", to_build, to_build == 1 ? "" : "s");
 }
 
-/* Synthesizes the spec models into WORK/models/NAME.tflite, in parallel.
- * A file is reused when its NAME.tflite.spec records the same spec, seed
- * and mcusim binary (modelgen is deterministic: the same three give the
- * same bytes, so the run keys of a resumed sweep match). */
+/* Synthesizes the spec models into WORK/models/NAME.tflite, in parallel,
+ * reusing what is there (work_files.h: the model cache). */
 static int synthesize_models(struct sweep *s, char *err, size_t errlen)
 {
     char dir[PATH_MAX + 16];
     pathf(dir, sizeof dir, "%s/models", s->work_dir);
     if (mkdir_p(dir, err, errlen))
         return EXIT_INTERNAL;
-    int n = s->m.n_models;
-    struct pool_job *jobs = calloc((size_t)n, sizeof *jobs);
-    char ***argvs = calloc((size_t)n, sizeof *argvs);
-    int *which = calloc((size_t)n, sizeof *which), *status = calloc((size_t)n, sizeof *status);
-    char (*stamps)[PATH_MAX + 512] = calloc((size_t)n, sizeof *stamps);
-    char (*logs)[PATH_MAX + 64] = calloc((size_t)n, sizeof *logs);
-    char (*seeds)[24] = calloc((size_t)n, sizeof *seeds);
-    int rc = 0, n_jobs = 0;
-    if (!jobs || !argvs || !which || !status || !stamps || !logs || !seeds) {
+    int n = s->m.n_models, n_builds = 0, rc = 0;
+    struct model_build *builds = calloc((size_t)n + 1, sizeof *builds);
+    int *which = calloc((size_t)n + 1, sizeof *which);
+    if (!builds || !which) {
         errmsg(err, errlen, "out of memory");
         rc = EXIT_INTERNAL;
         goto out;
@@ -277,90 +200,29 @@ static int synthesize_models(struct sweep *s, char *err, size_t errlen)
         struct sweep_model *model = &s->m.models[i];
         if (!model->spec)
             continue;
-        char path[PATH_MAX + 128], stamp_path[PATH_MAX + 160];
+        char path[PATH_MAX + 128];
         pathf(path, sizeof path, "%s/%s.tflite", dir, model->name);
-        pathf(stamp_path, sizeof stamp_path, "%s.spec", path);
         if (!(model->path = strdup(path))) {
             errmsg(err, errlen, "out of memory");
             rc = EXIT_INTERNAL;
             goto out;
         }
-        char stamp[PATH_MAX + 512];
-        snprintf(stamp, sizeof stamp, "%s seed=%llu mcusim=%s\n", model->spec, (unsigned long long)s->m.seed,
-                 s->self_sha);
-        char have[sizeof stamp] = "";
-        FILE *f = fopen(stamp_path, "r");
-        if (f) {
-            if (!fgets(have, sizeof have, f))
-                have[0] = '\0';
-            fclose(f);
-        }
-        struct stat sb;
-        if (!strcmp(have, stamp) && !stat(path, &sb))
-            continue;
-        /* The stamp goes first and comes back last: a build that stops
-         * half way leaves no stamp that vouches for the wrong bytes. */
-        unlink(stamp_path);
-        snprintf(stamps[n_jobs], sizeof stamps[0], "%s", stamp);
-        pathf(logs[n_jobs], sizeof logs[0], "%s/%s.build.log", dir, model->name);
-        snprintf(seeds[n_jobs], sizeof seeds[0], "%llu", (unsigned long long)s->m.seed);
-        char **argv = calloc(9, sizeof *argv);
-        if (!argv) {
-            errmsg(err, errlen, "out of memory");
-            rc = EXIT_INTERNAL;
-            goto out;
-        }
-        argv[0] = "/proc/self/exe";
-        argv[1] = "model";
-        argv[2] = "build";
-        argv[3] = model->spec;
-        argv[4] = "--seed";
-        argv[5] = seeds[n_jobs];
-        argv[6] = "-o";
-        argv[7] = model->path;
-        argv[8] = NULL;
-        argvs[n_jobs] = argv;
-        which[n_jobs] = i;
-        jobs[n_jobs] = (struct pool_job){.argv = argv, .log_path = logs[n_jobs]};
-        n_jobs++;
+        builds[n_builds] = (struct model_build){.spec = model->spec, .path = model->path, .line = model->line};
+        which[n_builds++] = i;
     }
-    if (n_jobs) {
-        if (!s->quiet)
-            fprintf(stderr, "sweep: synthesizing %d model%s\n", n_jobs, n_jobs == 1 ? "" : "s");
-        struct build_ctx ctx = {.status = status};
-        struct pool_options po = {.workers = s->workers, .done = build_done, .ctx = &ctx};
-        int prc = pool_run(jobs, (size_t)n_jobs, &po, err, errlen);
-        if (prc < 0) {
-            rc = EXIT_INTERNAL;
-            goto out;
-        }
-        if (prc > 0) {
-            errmsg(err, errlen, "interrupted by signal %d while synthesizing models", prc);
-            rc = 128 + prc;
-            goto out;
-        }
-        for (int j = 0; j < n_jobs; j++) {
-            struct sweep_model *model = &s->m.models[which[j]];
-            if (status[j]) {
-                char why[512];
-                log_last_line(logs[j], why, sizeof why);
-                if (!strncmp(why, "model build: ", 13))
-                    memmove(why, why + 13, strlen(why + 13) + 1);
-                errmsg(err, errlen, "%s:%d: model '%s': %s", s->m.path, model->line, model->name,
-                         why[0] ? why : "cannot synthesize it");
-                rc = status[j] == EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_INTERNAL;
-                goto out;
-            }
-            char stamp_path[PATH_MAX + 160];
-            pathf(stamp_path, sizeof stamp_path, "%s.spec", model->path);
-            FILE *f = fopen(stamp_path, "w");
-            if (!f || fputs(stamps[j], f) < 0 || fclose(f)) {
-                errmsg(err, errlen, "%s: cannot write: %s", stamp_path, strerror(errno));
-                rc = EXIT_INTERNAL;
-                goto out;
-            }
-            unlink(logs[j]);
-        }
+    int brc = model_cache_build(builds, n_builds, s->m.seed, s->self_sha, s->workers, announce_builds, s, err,
+                                errlen);
+    if (brc < 0 || brc > 1) {
+        rc = brc < 0 ? EXIT_INTERNAL : brc;
+        goto out;
+    }
+    for (int j = 0; j < n_builds; j++) {
+        if (!builds[j].status)
+            continue;
+        struct sweep_model *model = &s->m.models[which[j]];
+        errmsg(err, errlen, "%s:%d: model '%s': %s", s->m.path, model->line, model->name, builds[j].why);
+        rc = builds[j].status == EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+        goto out;
     }
     for (int i = 0; i < n; i++) {
         struct sweep_model *model = &s->m.models[i];
@@ -371,15 +233,8 @@ static int synthesize_models(struct sweep *s, char *err, size_t errlen)
         }
     }
 out:
-    for (int j = 0; j < n_jobs; j++)
-        free(argvs ? argvs[j] : NULL);
-    free(argvs);
-    free(jobs);
+    free(builds);
     free(which);
-    free(status);
-    free(stamps);
-    free(logs);
-    free(seeds);
     return rc;
 }
 
@@ -419,9 +274,11 @@ static int expand(struct sweep *s, char *err, size_t errlen)
                     w->board = b;
                     w->kernels = k;
                     const char *board = s->boards[b].name, *kernels = s->m.kernels[k];
-                    if (sweep_tag(&s->m, model->name, board, kernels, w->input->name, w->tag, sizeof w->tag)) {
-                        errmsg(err, errlen, "%s:%d: the tag of %s/%s/%s/%s is longer than %d characters",
-                                 s->m.path, s->m.tag_line, model->name, board, kernels, w->input->name,
+                    const char *runtime = s->m.runtimes[k];
+                    if (sweep_tag(&s->m, model->name, board, runtime, kernels, w->input->name, w->tag,
+                                  sizeof w->tag)) {
+                        errmsg(err, errlen, "%s:%d: the tag of %s/%s/%s/%s/%s is longer than %d characters",
+                                 s->m.path, s->m.tag_line, model->name, board, runtime, kernels, w->input->name,
                                  SWEEP_TAG_LEN - 1);
                         return EXIT_BAD_INPUT;
                     }
@@ -433,18 +290,26 @@ static int expand(struct sweep *s, char *err, size_t errlen)
                     snprintf(id.model_sha256, sizeof id.model_sha256, "%s", model->sha256);
                     snprintf(id.input_sha256, sizeof id.input_sha256, "%s", w->input->sha256);
                     snprintf(id.board, sizeof id.board, "%s", board);
+                    snprintf(id.runtime, sizeof id.runtime, "%s", runtime);
                     snprintf(id.kernels, sizeof id.kernels, "%s", kernels);
                     db_run_key(&id, w->key);
-                    char tb[64];
-                    tame(board, tb, sizeof tb);
-                    snprintf(w->name, sizeof w->name, "%s.%s.%s.%s", model->name, tb, kernels, w->input->name);
+                    char tb[64], flavor[40];
+                    name_tame(board, tb, sizeof tb);
+                    /* The own runtime's names stay as they were before there
+                     * were runtimes to choose from. */
+                    if (strcmp(runtime, RUNTIME_DEFAULT))
+                        snprintf(flavor, sizeof flavor, "%s-%s", runtime, kernels);
+                    else
+                        snprintf(flavor, sizeof flavor, "%s", kernels);
+                    snprintf(w->name, sizeof w->name, "%s.%s.%s.%s", model->name, tb, flavor, w->input->name);
                 }
     }
     return 0;
 }
 
 /* Is the stored outcome final?  The run key pins down everything the
- * simulation depends on (firmware, model, input, board, kernels) and the
+ * simulation depends on (firmware, model, input, board, runtime, kernels)
+ * and the
  * simulator is deterministic, so ok, nofit, fault and error (the firmware
  * refused the model or the input) come out the same when run again; a
  * different model or input is a different key anyway.  limit is not final:
@@ -515,6 +380,8 @@ static void job_argv(const struct sweep *s, const struct workload *w, const char
     a->argv[n++] = w->model->path;
     a->argv[n++] = "--board";
     a->argv[n++] = (char *)b->path;
+    a->argv[n++] = "--runtime";
+    a->argv[n++] = (char *)s->m.runtimes[w->kernels];
     a->argv[n++] = "--kernels";
     a->argv[n++] = (char *)s->m.kernels[w->kernels];
     a->argv[n++] = "--firmware";
@@ -873,10 +740,10 @@ int cmd_sweep(int argc, char **argv)
     else
         pathf(wd, sizeof wd, "%s.d", s.db_path);
     /* Room for the file names made under them (checked once, here). */
-    if (absolute(wd, s.work_dir, sizeof s.work_dir - 320) ||
-        (jobs_dir ? absolute(jobs_dir, s.jobs_dir, sizeof s.jobs_dir - 320)
+    if (path_absolute(wd, s.work_dir, sizeof s.work_dir - 320) ||
+        (jobs_dir ? path_absolute(jobs_dir, s.jobs_dir, sizeof s.jobs_dir - 320)
                   : pathf(s.jobs_dir, sizeof s.jobs_dir - 320, "%s/jobs", s.work_dir)) ||
-        absolute(s.db_path, s.db_abs, sizeof s.db_abs)) {
+        path_absolute(s.db_path, s.db_abs, sizeof s.db_abs)) {
         fprintf(stderr, "mcusim sweep: the --db, --work-dir or --jobs-dir path is too long\n");
         sweep_manifest_free(&s.m);
         return EXIT_BAD_INPUT;

@@ -21,6 +21,7 @@ int cmd_gate(int argc, char **argv);
 int cmd_runs(int argc, char **argv);       /* runs | runs rm */
 
 int cmd_sweep(int argc, char **argv);      /* sweep.md: manifests, resume, --emit-jobs */
+int cmd_fit(int argc, char **argv);        /* the search over model variants */
 int cmd_db(int argc, char **argv);         /* db merge | db check */
 int cmd_ops(int argc, char **argv);        /* the operator table of the runtime */
 

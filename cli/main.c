@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"boards", cmd_boards, "list the boards mcusim knows"},
     {"ops", cmd_ops, "the operators the runtime runs, per type and kernel family"},
     {"model", cmd_model, "build a synthetic .tflite model, or describe one"},
+    {"fit", cmd_fit, "which model variants fit a board, and the largest within budgets"},
     {"sweep", cmd_sweep, "profile every combination a manifest names, in parallel"},
     {"db", cmd_db, "merge and check run databases"},
     {"report", cmd_report, "per-layer report of a stored run (text, md, html, csv, json)"},

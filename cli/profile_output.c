@@ -49,8 +49,11 @@ int profile_write_json(const struct profile_session *s, int exit_code, const cha
     cJSON_AddStringToObject(o, "board", r->board);
     cJSON_AddStringToObject(o, "core", r->core);
     cJSON_AddNumberToObject(o, "clock_hz", r->clock_hz);
+    cJSON_AddStringToObject(o, "clock_source", r->clock_source[0] ? r->clock_source : "board");
+    cJSON_AddStringToObject(o, "memory_timing_source", r->memory_timing_source[0] ? r->memory_timing_source : "board");
     cJSON_AddStringToObject(o, "firmware", r->firmware);
     cJSON_AddStringToObject(o, "model", r->model);
+    cJSON_AddStringToObject(o, "runtime", r->runtime);
     cJSON_AddStringToObject(o, "kernels", r->kernels);
     cJSON_AddStringToObject(o, "tag", r->tag);
     cJSON_AddNumberToObject(o, "instructions", (double)r->instructions);

@@ -91,9 +91,17 @@ void run_print_summary(const struct run_outcome *out, bool quiet, FILE *f)
         char insns[32], cycles[32];
         human_count(r->instructions, insns, sizeof insns);
         human_count(r->cycles, cycles, sizeof cycles);
+        uint32_t hz = r->clock_hz ? r->clock_hz : out->board.clock_hz;
         fprintf(f, "mcusim: %s instructions, %s cycles, %.6f s simulated at %.0f MHz (%s); "
                    "%.3f s host, %.1f MIPS\n",
-                insns, cycles, r->sim_time_s, out->board.clock_hz / 1e6, out->board.name, r->wall_s, r->mips);
+                insns, cycles, r->sim_time_s, hz / 1e6, out->board.name, r->wall_s, r->mips);
+        /* The board file describes the part as start-up code leaves it;
+         * firmware that configures it itself is followed, and said so. */
+        if (r->clock_source[0])
+            fprintf(f, "mcusim: clock set by the firmware (%s), %.6g MHz at the end; the board file says %.6g MHz\n",
+                    r->clock_source, hz / 1e6, out->board.clock_hz / 1e6);
+        if (r->timing_source[0])
+            fprintf(f, "mcusim: memory timing set by the firmware: %s\n", r->timing_source);
     }
     if (out->regs_dump[0])
         fprintf(f, "%s\n", out->regs_dump);
@@ -110,7 +118,9 @@ int run_write_json(const struct run_outcome *out, int exit_code, const char *pat
     cJSON_AddStringToObject(o, "firmware", out->image.path);
     cJSON_AddStringToObject(o, "board", out->board.name);
     cJSON_AddStringToObject(o, "core", core_name(out->board.core));
-    cJSON_AddNumberToObject(o, "clock_hz", out->board.clock_hz);
+    cJSON_AddNumberToObject(o, "clock_hz", r->clock_hz ? r->clock_hz : out->board.clock_hz);
+    cJSON_AddStringToObject(o, "clock_source", r->clock_source[0] ? r->clock_source : "board");
+    cJSON_AddStringToObject(o, "memory_timing_source", r->timing_source[0] ? r->timing_source : "board");
     cJSON_AddNumberToObject(o, "instructions", (double)r->instructions);
     cJSON_AddNumberToObject(o, "cycles", (double)r->cycles);
     cJSON_AddNumberToObject(o, "sleep_cycles", (double)r->sleep_cycles);

@@ -173,34 +173,72 @@ static int add_board(struct parse_state *st, const char *item)
     return 1;
 }
 
+int sweep_kernels_item(const char *item, char runtime[16], char kernels[16], char *err, size_t errlen)
+{
+    const char *slash = strchr(item, '/');
+    const struct runtime_image *ri;
+    if (slash) {
+        /* RUNTIME/FAMILY */
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(slash - item), item);
+        if (!slash[1] || !name[0]) {
+            snprintf(err, errlen, "'%s' is not FAMILY, RUNTIME/FAMILY or RUNTIME", item);
+            return -1;
+        }
+        ri = runtime_image_resolve(name, slash + 1, err, errlen);
+    } else if (runtime_image_find(RUNTIME_DEFAULT, item)) {
+        /* A family of the own runtime: the manifests written before there
+         * were runtimes to choose from mean it. */
+        ri = runtime_image_find(RUNTIME_DEFAULT, item);
+    } else if (runtime_known(item)) {
+        ri = runtime_image_resolve(item, NULL, err, errlen);
+    } else {
+        char families[64], runtimes[64];
+        runtime_kernels_text(RUNTIME_DEFAULT, ", ", " or ", families, sizeof families);
+        runtime_names_text(", ", " or ", runtimes, sizeof runtimes);
+        snprintf(err, errlen,
+                 "kernels are %s (mcusim's own), RUNTIME/FAMILY or a runtime (%s), not '%s'", families, runtimes,
+                 item);
+        return -1;
+    }
+    if (!ri)
+        return -1;
+    snprintf(runtime, 16, "%s", ri->runtime);
+    snprintf(kernels, 16, "%s", ri->kernels);
+    return 0;
+}
+
 static int add_kernels(struct parse_state *st, const char *item)
 {
     struct sweep_manifest *m = st->m;
-    if (!runtime_image_find(RUNTIME_DEFAULT, item)) {
-        char known[64];
-        runtime_kernels_text(RUNTIME_DEFAULT, ", ", " or ", known, sizeof known);
-        return fail(st, st->cur_line, "kernels are %s, not '%s'", known, item);
-    }
+    char runtime[16], kernels[16], why[512];
+    if (sweep_kernels_item(item, runtime, kernels, why, sizeof why))
+        return fail(st, st->cur_line, "%s", why);
     for (int i = 0; i < m->n_kernels; i++)
-        if (!strcmp(m->kernels[i], item))
-            return fail(st, st->cur_line, "kernels '%s' listed twice", item);
+        if (!strcmp(m->kernels[i], kernels) && !strcmp(m->runtimes[i], runtime))
+            return fail(st, st->cur_line, "kernels '%s/%s' listed twice", runtime, kernels);
     if (m->n_kernels == SWEEP_MAX_KERNELS)
         return fail(st, st->cur_line, "more than %d kernel families", SWEEP_MAX_KERNELS);
-    snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "%s", item);
+    snprintf(m->runtimes[m->n_kernels], sizeof m->runtimes[0], "%s", runtime);
+    snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "%s", kernels);
     m->kernels_line = st->cur_line;
     return 1;
 }
 
+/* What a tag prefix is followed by (the longest form). */
+#define TAG_PARTS "/{model}/{board}/{runtime}/{kernels}/{input}"
+
 static int check_template(struct parse_state *st, const char *t)
 {
-    static const char *const known[] = {"{model}", "{board}", "{kernels}", "{input}"};
+    static const char *const known[] = {"{model}", "{board}", "{runtime}", "{kernels}", "{input}"};
     for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
         bool ok = false;
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             ok |= !strncmp(p, known[i], strlen(known[i]));
         if (!ok)
             return fail(st, st->cur_line,
-                        "tag: unknown placeholder at '%.16s' (known: {model} {board} {kernels} {input})", p);
+                        "tag: unknown placeholder at '%.16s' (known: {model} {board} {runtime} {kernels} {input})",
+                        p);
     }
     return 1;
 }
@@ -222,9 +260,13 @@ static int on_sweep_key(struct parse_state *st, const char *key, const char *val
             if (strlen(value) >= sizeof m->tag)
                 return fail(st, line, "tag template longer than %zu characters", sizeof m->tag - 1);
             snprintf(m->tag, sizeof m->tag, "%s", value);
-        } else if ((size_t)snprintf(m->tag, sizeof m->tag, "%s/{model}/{board}/{kernels}/{input}", value) >=
-                   sizeof m->tag) {
+            m->tag_is_prefix = false;
+        } else if (strlen(value) + strlen(TAG_PARTS) + 1 >= sizeof m->tag) {
             return fail(st, line, "tag prefix too long");
+        } else {
+            /* Made a template once the kernels are known (finish()). */
+            snprintf(m->tag, sizeof m->tag, "%s", value);
+            m->tag_is_prefix = true;
         }
         m->tag_line = line;
         return check_template(st, m->tag);
@@ -399,8 +441,10 @@ static int finish(struct parse_state *st)
         return fail(st, 0, "no [sweep] section (it names the boards and kernels)");
     if (!m->n_boards)
         return fail(st, 0, "[sweep] names no boards (boards = nano33ble, ...)");
-    if (!m->n_kernels)
+    if (!m->n_kernels) {
+        snprintf(m->runtimes[m->n_kernels], sizeof m->runtimes[0], "%s", RUNTIME_DEFAULT);
         snprintf(m->kernels[m->n_kernels++], sizeof m->kernels[0], "%s", RUNTIME_DEFAULT_KERNELS);
+    }
     if (!m->n_models)
         return fail(st, 0, "no models ([models] NAME = SPEC or FILE.tflite)");
     if (!m->inputs.n) {
@@ -421,15 +465,38 @@ static int finish(struct parse_state *st)
         model->inputs = st->pending[i].list;
         st->pending[i].list = (struct sweep_input_list){0};
     }
+    /* A prefix (given, or the manifest's name without its extension)
+     * becomes PREFIX/{model}/{board}/{kernels}/{input}, with {runtime}/
+     * before {kernels} when a runtime other than mcusim's own runs (the
+     * tags of a manifest of the own runtime alone stay as they were). */
     if (!m->tag[0]) {
-        /* The manifest's name without its extension. */
         const char *base = strrchr(m->path, '/');
         base = base ? base + 1 : m->path;
         size_t n = strcspn(base, ".");
         if (!n)
             n = strlen(base);
-        snprintf(m->tag, sizeof m->tag, "%.*s/{model}/{board}/{kernels}/{input}", (int)(n > 60 ? 60 : n), base);
+        snprintf(m->tag, sizeof m->tag, "%.*s", (int)(n > 60 ? 60 : n), base);
+        m->tag_is_prefix = true;
     }
+    if (m->tag_is_prefix) {
+        bool other_runtime = false;
+        for (int k = 0; k < m->n_kernels; k++)
+            other_runtime = other_runtime || strcmp(m->runtimes[k], RUNTIME_DEFAULT);
+        char prefix[SWEEP_TAG_LEN];
+        snprintf(prefix, sizeof prefix, "%s", m->tag);
+        m->tag_is_prefix = false;
+        if ((size_t)snprintf(m->tag, sizeof m->tag, "%s/{model}/{board}/%s{kernels}/{input}", prefix,
+                             other_runtime ? "{runtime}/" : "") >= sizeof m->tag)
+            return fail(st, m->tag_line, "tag prefix too long");
+    }
+    /* Two runtimes' families of one name would give their runs one tag. */
+    if (!strstr(m->tag, "{runtime}"))
+        for (int i = 0; i < m->n_kernels; i++)
+            for (int k = i + 1; k < m->n_kernels; k++)
+                if (!strcmp(m->kernels[i], m->kernels[k]))
+                    return fail(st, m->tag_line ? m->tag_line : m->kernels_line,
+                                "tag: the runs of %s/%s and %s/%s would share tags (add {runtime} to the template)",
+                                m->runtimes[i], m->kernels[i], m->runtimes[k], m->kernels[k]);
     return 1;
 }
 
@@ -482,8 +549,8 @@ const struct sweep_input_list *sweep_model_inputs(const struct sweep_manifest *m
     return model->own_inputs ? &model->inputs : &m->inputs;
 }
 
-int sweep_tag(const struct sweep_manifest *m, const char *model, const char *board, const char *kernels,
-              const char *input, char *out, size_t len)
+int sweep_tag(const struct sweep_manifest *m, const char *model, const char *board, const char *runtime,
+              const char *kernels, const char *input, char *out, size_t len)
 {
     size_t n = 0;
     for (const char *p = m->tag; *p;) {
@@ -493,6 +560,8 @@ int sweep_tag(const struct sweep_manifest *m, const char *model, const char *boa
             v = model, skip = 7;
         else if (!strncmp(p, "{board}", 7))
             v = board, skip = 7;
+        else if (!strncmp(p, "{runtime}", 9))
+            v = runtime, skip = 9;
         else if (!strncmp(p, "{kernels}", 9))
             v = kernels, skip = 9;
         else if (!strncmp(p, "{input}", 7))

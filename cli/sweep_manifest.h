@@ -1,6 +1,7 @@
 /*
  * sweep_manifest.h — the sweep manifest: which models (files or modelgen
- * specs), boards, kernel families and inputs 'mcusim sweep' combines, with
+ * specs), boards, runtimes with their kernel families and inputs 'mcusim
+ * sweep' combines, with
  * the tag to give the runs and the per-run limits.  An INI file (inih),
  * written by hand; docs/sweep.md describes it, workloads/sweep-example.ini
  * is an example:
@@ -8,7 +9,9 @@
  *   [sweep]
  *   tag = example                 ; prefix, or a template with {model} ...
  *   boards = nano33ble, pico      ; names or board files
- *   kernels = ref, opt
+ *   kernels = ref, opt            ; mcusim's own runtime's families ...
+ *   ; kernels = ref, tflm/cmsis-nn ; ... or RUNTIME/FAMILY, or RUNTIME alone
+ *   ;                               (its default family)
  *   [models]
  *   cnn_half = cnn:width=0.5      ; a modelgen spec, synthesized ...
  *   person = models/person.tflite ; ... or a file (ends in .tflite)
@@ -64,11 +67,15 @@ struct sweep_board {
 struct sweep_manifest {
     char *path;                 /* as given, for messages */
     char *dir;                  /* absolute directory of the manifest */
-    char tag[SWEEP_TAG_LEN];    /* a template: {model} {board} {kernels} {input} */
+    char tag[SWEEP_TAG_LEN];    /* a template: {model} {board} {runtime} {kernels} {input} */
     int tag_line;
+    bool tag_is_prefix;         /* while parsing: tag holds a prefix, made a template at the end */
     struct sweep_board *boards;
     int n_boards;
-    char kernels[SWEEP_MAX_KERNELS][16]; /* families of mcusim's runtime ("ref", "opt"), each at most once */
+    /* The runtime and kernel family pairs ("mcusim" "ref", "mcusim" "opt"),
+     * each at most once: kernels[k] is a family of runtimes[k]. */
+    char runtimes[SWEEP_MAX_KERNELS][16];
+    char kernels[SWEEP_MAX_KERNELS][16];
     int n_kernels;
     int kernels_line;
     uint64_t seed;              /* modelgen seed for specs */
@@ -86,9 +93,14 @@ void sweep_manifest_free(struct sweep_manifest *m);
 /* The inputs a model runs with. */
 const struct sweep_input_list *sweep_model_inputs(const struct sweep_manifest *m, const struct sweep_model *model);
 
+/* Reads one item of 'kernels': "FAMILY" (of mcusim's own runtime),
+ * "RUNTIME/FAMILY", or "RUNTIME" alone (its default family).  Returns 0
+ * with the pair, or -1 with the problem in err (no file or line). */
+int sweep_kernels_item(const char *item, char runtime[16], char kernels[16], char *err, size_t errlen);
+
 /* Expands the tag template for one workload; -1 when it is longer than a
  * run's tag may be. */
-int sweep_tag(const struct sweep_manifest *m, const char *model, const char *board, const char *kernels,
-              const char *input, char *out, size_t len);
+int sweep_tag(const struct sweep_manifest *m, const char *model, const char *board, const char *runtime,
+              const char *kernels, const char *input, char *out, size_t len);
 
 #endif

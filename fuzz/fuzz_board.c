@@ -8,7 +8,9 @@
  * Checks: a rejected file gets one line "FILE:LINE: problem" or
  * "FILE: problem"; an accepted one has the invariants the simulator relies
  * on (a flash and a RAM region, no overlaps, 1 KB granularity, a stack
- * smaller than the RAM, cache geometry the timing model can simulate).
+ * smaller than the RAM, cache geometry the timing model can simulate,
+ * peripheral instances on word boundaries that overlap nothing, with
+ * interrupt lines the NVIC has and at most one console).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +24,31 @@
 
 static int memfd = -1;
 static char path[64];
+
+/* Peripheral instances: what periph.c relies on when it maps them. */
+static void check_peripherals(const struct board *b)
+{
+    FUZZ_CHECK(b->n_periphs >= 0 && b->n_periphs <= BOARD_MAX_PERIPHS);
+    FUZZ_CHECK(b->n_params >= 0 && b->n_params <= BOARD_MAX_PARAMS);
+    int consoles = 0;
+    for (int i = 0; i < b->n_periphs; i++) {
+        const struct board_periph *p = &b->periphs[i];
+        FUZZ_CHECK(p->name[0] && memchr(p->name, 0, sizeof p->name));
+        FUZZ_CHECK(p->model[0] && memchr(p->model, 0, sizeof p->model));
+        FUZZ_CHECK(p->size && !(p->base & 3) && !(p->size & 3));
+        FUZZ_CHECK((uint64_t)p->base + p->size <= 0x100000000ull);
+        FUZZ_CHECK(p->n_irqs >= 0 && p->n_irqs <= BOARD_PERIPH_MAX_IRQS);
+        for (int k = 0; k < p->n_irqs; k++)
+            FUZZ_CHECK(p->irq[k] >= -1 && p->irq[k] < 128);
+        for (int j = 0; j < i; j++)
+            FUZZ_CHECK(p->base >= b->periphs[j].base + (uint64_t)b->periphs[j].size ||
+                       b->periphs[j].base >= p->base + (uint64_t)p->size);
+        consoles += p->console;
+    }
+    FUZZ_CHECK(consoles <= 1);
+    for (int i = 0; i < b->n_params; i++)
+        FUZZ_CHECK(b->params[i].periph < b->n_periphs);
+}
 
 static void check_board(const struct board *b)
 {
@@ -45,6 +72,7 @@ static void check_board(const struct board *b)
         FUZZ_CHECK(t->icache_line_bytes && t->icache_bytes % t->icache_line_bytes == 0);
     if (t->dcache)
         FUZZ_CHECK(t->dcache_line_bytes && t->dcache_bytes % t->dcache_line_bytes == 0);
+    check_peripherals(b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,6 +5,7 @@
  *
  * The pipeline, one module per step:
  *   spec.c       parse and check the spec against the architecture's keys
+ *                (spec_set.c: a spec with ranges of values, for 'fit')
  *   arch_*.c     describe the float network (graph.c draws initial weights)
  *   calibrate.c  normalize layers as folded batch norm, record ranges
  *                (on inputs.c's deterministic inputs, with forward.c and

@@ -58,7 +58,7 @@ static int parse_digits(const char *p, int64_t *v)
 }
 
 /* Parses the whole of `text` as a value of kind k. */
-static int parse_value(const struct mg_key *k, const char *text, int32_t *v, int32_t *v2)
+int mg_key_parse(const struct mg_key *k, const char *text, int32_t *v, int32_t *v2)
 {
     int64_t a, b;
     int n = parse_digits(text, &a);
@@ -244,7 +244,7 @@ int mg_spec_parse(const char *text, struct mg_spec *s, char *err, size_t errlen)
             if (given[ki])
                 return fail(err, errlen, "%s: key '%s' given twice", a->name, p);
             given[ki] = 1;
-            if (parse_value(k, eq + 1, &s->value[ki], &s->value2[ki]))
+            if (mg_key_parse(k, eq + 1, &s->value[ki], &s->value2[ki]))
                 return fail(err, errlen, "%s: %s='%s' is not %s", a->name, k->name, eq + 1,
                             kind_name(k));
             if (check_range(a, k, s->value[ki], err, errlen) ||

@@ -87,6 +87,10 @@ int mg_floor_channels(int base, int32_t fraction);
 /* "int8" or "float32". */
 const char *mg_dtype_name(enum mg_dtype dtype);
 
+/* Parses the whole of text as a value of key k (range not checked).
+ * Returns 0, or -1 when it is not one. */
+int mg_key_parse(const struct mg_key *k, const char *text, int32_t *v, int32_t *v2);
+
 /* Writes a key's default (or a value) as the spec grammar spells it. */
 void mg_format_value(const struct mg_key *k, int32_t v, int32_t v2, char *buf, size_t len);
 

@@ -1,16 +1,19 @@
 /*
- * db.c — the run database (see db.h).  The schema, version 2:
+ * db.c — the run database (see db.h).  The schema, version 4:
  *
  * runs       one row per profiled run
  *   id                integer key
- *   run_key           sha256 of firmware, model and input hashes, board and
- *                     kernels: equal keys are the same measurement (sweeps
- *                     skip them, merges do not duplicate them)
+ *   run_key           sha256 of firmware, model and input hashes, board,
+ *                     kernels and (when not mcusim) runtime: equal keys are
+ *                     the same measurement (sweeps skip them, merges do not
+ *                     duplicate them)
  *   started           start time, ISO 8601 UTC
  *   tag               free text given with --tag
  *   board, core, clock_hz
  *   firmware, firmware_sha256, model, model_sha256, input_sha256
  *   kernels           kernel family (ref, opt), '' for plain firmware
+ *   runtime           the inference runtime (mcusim), '' for plain
+ *                     firmware                                  (version 4)
  *   mcusim_version, command_line
  *   host_wall_s, mips host time and simulation speed
  *   status            ok | fault | limit | error | nofit
@@ -28,6 +31,10 @@
  *   ram_arena_capacity, ram_stack_peak (measured), ram_stack_capacity
  *   ram_peak          ram_static + ram_arena_used + ram_stack_peak
  *   ram_capacity      the board's main RAM
+ *   clock_source      what set clock_hz: '' the board file, else the
+ *                     firmware's clock configuration ("RCC: PLL")  (version 3)
+ *   memory_timing_source  '' the board file's wait states and caches,
+ *                     else what the firmware set ("FLASH ACR: ...")   (version 3)
  * layers     one row per region the firmware marked (layers, the
  *            inference, user regions), in order of appearance
  *   run_id, seq, layer_index (operator index, NULL for other regions),
@@ -113,8 +120,25 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
+/* Version 3: firmware that configures its clock and flash timing is
+ * followed (sim/periph.h); the run says what set them.  Earlier rows read
+ * '' (the board file's). */
+static const char *const schema_v3[] = {
+    "ALTER TABLE runs ADD COLUMN clock_source TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN memory_timing_source TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+/* Version 4: the runtime of each run.  Every run stored before it that
+ * ran a model ran mcusim's own runtime, the only one there was. */
+static const char *const schema_v4[] = {
+    "ALTER TABLE runs ADD COLUMN runtime TEXT NOT NULL DEFAULT ''",
+    "UPDATE runs SET runtime = 'mcusim' WHERE kernels <> ''",
+    NULL,
+};
+
 /* migrations[v] brings a version-v database to version v+1. */
-static const char *const *const migrations[] = {schema_v1, schema_v2};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 static int fail(sqlite3 *db, const char *path, char *err, size_t errlen, const char *what)
 {
@@ -210,20 +234,27 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 
 /* Version 0 with tables in it is another program's database: adding ours
  * (or switching it to WAL) would change a file that is not ours to change.
- * Version and tables are committed together, so a database being created
- * by a concurrent mcusim is never mistaken for one. */
-static int foreign(sqlite3 *db, const char *path, char *err, size_t errlen)
+ * A concurrent mcusim commits version and tables together, so both are
+ * read in one statement (one snapshot): read apart, the version could come
+ * from before its commit and the tables from after.  *v gets the version
+ * of that snapshot. */
+static int foreign(sqlite3 *db, const char *path, int *v, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int tables = -1;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            tables = sqlite3_column_int(st, 0);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT count(*) FROM sqlite_master)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *v = sqlite3_column_int(st, 0);
+            tables = sqlite3_column_int(st, 1);
+        }
         sqlite3_finalize(st);
     }
     if (tables < 0)
         return fail(db, path, err, errlen, "reading it");
-    if (tables > 0) {
+    if (*v == 0 && tables > 0) {
         snprintf(err, errlen, "%s: not an mcusim database (it holds %d tables or indexes of another program; "
                               "give --db a new file)", path, tables);
         return -1;
@@ -253,13 +284,13 @@ sqlite3 *db_open(const char *path, bool writable, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
-    if (v > DB_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s: written by a newer mcusim (schema version %d; this mcusim knows up to %d)",
-                 path, v, DB_SCHEMA_VERSION);
+    if (writable && v == 0 && foreign(db, path, &v, err, errlen)) {
         sqlite3_close(db);
         return NULL;
     }
-    if (writable && v == 0 && foreign(db, path, err, errlen)) {
+    if (v > DB_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s: written by a newer mcusim (schema version %d; this mcusim knows up to %d)",
+                 path, v, DB_SCHEMA_VERSION);
         sqlite3_close(db);
         return NULL;
     }
@@ -294,9 +325,13 @@ void db_close(sqlite3 *db)
 
 void db_run_key(const struct prof_run *run, char out[65])
 {
+    /* The own runtime's keys are those of the schema before runtimes were
+     * stored, so that sweeps resume and merges de-duplicate across it. */
     char buf[1024];
-    snprintf(buf, sizeof buf, "%s|%s|%s|%s|%s", run->firmware_sha256, run->model_sha256, run->input_sha256,
-             run->board, run->kernels);
+    int n = snprintf(buf, sizeof buf, "%s|%s|%s|%s|%s", run->firmware_sha256, run->model_sha256, run->input_sha256,
+                     run->board, run->kernels);
+    if (run->runtime[0] && strcmp(run->runtime, "mcusim") && n > 0 && (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, "|%s", run->runtime);
     SHA256Data((const uint8_t *)buf, strlen(buf), out);
 }
 
@@ -319,8 +354,8 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
         " diagnostic, exit_code, instructions, cycles, sim_time_s, energy_uj, inference_cycles,"
         " inference_instructions, inference_energy_uj, flash_code, flash_rodata, flash_model, flash_data,"
         " flash_capacity, ram_static, ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak,"
-        " ram_stack_capacity, ram_peak, ram_capacity)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " ram_stack_capacity, ram_peak, ram_capacity, clock_source, memory_timing_source, runtime)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -366,6 +401,9 @@ static int insert_run(sqlite3 *db, const struct prof_run *r, int64_t *id)
     sqlite3_bind_int64(st, i++, r->ram_stack_capacity);
     sqlite3_bind_int64(st, i++, r->ram_peak);
     sqlite3_bind_int64(st, i++, r->ram_capacity);
+    BIND_TEXT(st, i++, r->clock_source);
+    BIND_TEXT(st, i++, r->memory_timing_source);
+    BIND_TEXT(st, i++, r->runtime);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -548,6 +586,24 @@ int db_run_key_statuses(sqlite3 *db, const char *key, unsigned *statuses, char *
     return 0;
 }
 
+int db_run_key_latest(sqlite3 *db, const char *key, int64_t *id, char *err, size_t errlen)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    sqlite3_stmt *st;
+    *id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE run_key = ? ORDER BY status = 'ok' DESC, id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(db, path, err, errlen, "reading it");
+    BIND_TEXT(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(db, path, err, errlen, "reading it");
+    return 0;
+}
+
 int db_check(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = db_open(path, false, err, errlen);
@@ -708,8 +764,12 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         return -1;
     }
 
-    sqlite3_stmt *sel = NULL, *dup = NULL, *ins = NULL;
+    sqlite3_stmt *sel = NULL, *dup = NULL, *ins = NULL, *own_runtime = NULL;
     struct child_copy layers = {0}, functions = {0};
+    /* A file from before version 4 names no runtime: its model runs ran
+     * the own runtime, as its migration would say. */
+    int src_version = 0;
+    bool src_before_runtimes = !user_version(src, &src_version) && src_version < 4;
     char *cols = NULL, *ph = NULL, *sql = NULL;
     int ncols;
     bool src_failed = true;
@@ -730,6 +790,10 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         goto failed;
     if (child_prepare(db, src, "layers", &layers, &src_failed) ||
         child_prepare(db, src, "functions", &functions, &src_failed))
+        goto failed;
+    if (src_before_runtimes &&
+        sqlite3_prepare_v2(db, "UPDATE runs SET runtime = 'mcusim' WHERE id = ? AND kernels <> ''", -1,
+                           &own_runtime, NULL) != SQLITE_OK)
         goto failed;
 
     int rc;
@@ -754,6 +818,12 @@ int db_merge(sqlite3 *db, const char *from_path, struct db_merge_counts *counts,
         if (sqlite3_step(ins) != SQLITE_DONE)
             goto failed;
         sqlite3_int64 old_id = sqlite3_column_int64(sel, 0), new_id = sqlite3_last_insert_rowid(db);
+        if (own_runtime) {
+            sqlite3_reset(own_runtime);
+            sqlite3_bind_int64(own_runtime, 1, new_id);
+            if (sqlite3_step(own_runtime) != SQLITE_DONE)
+                goto failed;
+        }
         if (child_copy_rows(&layers, old_id, new_id, &src_failed) ||
             child_copy_rows(&functions, old_id, new_id, &src_failed))
             goto failed;
@@ -785,6 +855,7 @@ done:
     sqlite3_finalize(sel);
     sqlite3_finalize(dup);
     sqlite3_finalize(ins);
+    sqlite3_finalize(own_runtime);
     sqlite3_finalize(layers.select);
     sqlite3_finalize(layers.insert);
     sqlite3_finalize(functions.select);

@@ -20,7 +20,7 @@
 
 #include "run_record.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating when writable) the database at path.
  * Returns NULL with "PATH: problem" in err: unreadable, not a database,
@@ -56,7 +56,8 @@ int db_check(const char *path, char *err, size_t errlen);
 int db_remove_runs(sqlite3 *db, const int64_t *ids, int n, char *err, size_t errlen);
 
 /* The identity of a run for de-duplication: firmware, model, input,
- * board, kernels (sha256 hex of their concatenation). */
+ * board, kernels and a runtime other than mcusim (sha256 hex of their
+ * concatenation). */
 void db_run_key(const struct prof_run *run, char out[65]);
 
 /* Which statuses the runs stored with this key have, as a set of
@@ -69,5 +70,9 @@ enum {
     DB_STATUS_NOFIT = 1u << 4,
 };
 int db_run_key_statuses(sqlite3 *db, const char *key, unsigned *statuses, char *err, size_t errlen);
+
+/* The run that answers for a key: the newest ok run, else the newest of
+ * any status; *id 0 when there is none.  Returns 0, or -1 with err set. */
+int db_run_key_latest(sqlite3 *db, const char *key, int64_t *id, char *err, size_t errlen);
 
 #endif /* MCUSIM_DB_H */

@@ -3,6 +3,7 @@
  */
 #include "firmware_run.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,9 +70,60 @@ static int setup_error(struct run_outcome *out, int status, const char *msg)
     return -1;
 }
 
+/* The --uart-in and --uart-out files ("-": standard input or output). */
+static int open_uart_files(const struct run_request *req, FILE **in, FILE **out, char *err, size_t errlen)
+{
+    *in = *out = NULL;
+    if (req->uart_in) {
+        *in = strcmp(req->uart_in, "-") ? fopen(req->uart_in, "rb") : stdin;
+        if (!*in) {
+            snprintf(err, errlen, "%s: cannot open the --uart-in file: %s", req->uart_in, strerror(errno));
+            return -1;
+        }
+    }
+    if (req->uart_out) {
+        *out = strcmp(req->uart_out, "-") ? fopen(req->uart_out, "wb") : stdout;
+        if (!*out) {
+            snprintf(err, errlen, "%s: cannot open the --uart-out file: %s", req->uart_out, strerror(errno));
+            if (*in && *in != stdin)
+                fclose(*in);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void close_uart_files(FILE *in, FILE *out)
+{
+    if (in && in != stdin)
+        fclose(in);
+    if (out && out != stdout)
+        fclose(out);
+    else if (out)
+        fflush(out);
+}
+
+static int run_with_files(const struct run_request *req, struct run_outcome *out, FILE *uart_in, FILE *uart_out);
+
 int run_firmware(const struct run_request *req, struct run_outcome *out)
 {
     memset(out, 0, sizeof *out);
+    char err[1024] = "";
+    int mode = req->unmodelled ? board_unmodelled_parse(req->unmodelled) : 0;
+    if (mode < 0) {
+        snprintf(err, sizeof err, "--unmodelled is stub, log or fault, not '%s'", req->unmodelled);
+        return setup_error(out, EXIT_BAD_INPUT, err);
+    }
+    FILE *uart_in, *uart_out;
+    if (open_uart_files(req, &uart_in, &uart_out, err, sizeof err))
+        return setup_error(out, EXIT_BAD_INPUT, err);
+    int rc = run_with_files(req, out, uart_in, uart_out);
+    close_uart_files(uart_in, uart_out);
+    return rc;
+}
+
+static int run_with_files(const struct run_request *req, struct run_outcome *out, FILE *uart_in, FILE *uart_out)
+{
     char err[1024] = "";
     if (board_find(req->board, &out->board, err, sizeof err))
         return setup_error(out, EXIT_BAD_INPUT, err);
@@ -95,6 +147,10 @@ int run_firmware(const struct run_request *req, struct run_outcome *out)
         .bare = req->bare,
         .empty_hook = req->empty_hook,
         .trace_depth = req->verbose ? 16 : 0,
+        .uart_in = uart_in,
+        .uart_out = uart_out,
+        .unmodelled_set = req->unmodelled != NULL,
+        .unmodelled = req->unmodelled ? (enum unmodelled_mode)board_unmodelled_parse(req->unmodelled) : UNMODELLED_STUB,
     };
     struct sim *s = sim_create(&out->board, &opt, err, sizeof err);
     free(cmdline);

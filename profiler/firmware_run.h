@@ -49,6 +49,9 @@ struct run_request {
     void (*finish)(void *ctx, struct sim *s, const struct sim_result *res);
     void *prepare_ctx;
     FILE *out, *err;              /* firmware console (default stdout/stderr) */
+    const char *unmodelled;       /* stub, log or fault: overrides the board's; NULL: the board's */
+    const char *uart_in;          /* file the console UART receives ("-": stdin), or NULL */
+    const char *uart_out;         /* file that gets a copy of what UARTs transmit, or NULL */
 };
 
 struct run_outcome {

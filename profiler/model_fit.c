@@ -71,8 +71,8 @@ static int open_model(const struct model_file *m, const char *family, struct rt_
     return 0;
 }
 
-int model_plan_open(const struct model_file *m, const char *family, struct model_plan *p, char *err,
-                    size_t errlen)
+int model_plan_open(const struct model_file *m, const char *family, const struct board *b, struct model_plan *p,
+                    char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     const struct rt_kernel_family *fam;
@@ -88,7 +88,7 @@ int model_plan_open(const struct model_file *m, const char *family, struct model
             snprintf(err, errlen, "%s: out of memory planning an arena of %zu bytes", m->path, size);
             return -1;
         }
-        st = rt_interp_init(&p->interp, &p->model, fam, p->arena, size, &rerr);
+        st = rt_interp_plan(&p->interp, &p->model, fam, rt_target_cortex_m(b->core->dsp), p->arena, size, &rerr);
         size = p->interp.arena_needed + 64;
     }
     if (st != RT_OK) {
@@ -132,36 +132,19 @@ void model_slot_header(size_t model_len, uint8_t header[MODEL_SLOT_HEADER_BYTES]
     memcpy(header, &h, sizeof h); /* little-endian host and target */
 }
 
-int model_slot_find(const struct elf_image *img, struct model_slot *slot, char *err, size_t errlen)
+int model_slot_find(const struct elf_image *img, const char *reader_symbol, struct model_slot *slot, char *err,
+                    size_t errlen)
 {
     uint32_t lo, hi, reader;
-    /* Every image linked with the port's script has a slot; only the
+    /* Every image linked with the port's script has a slot; only a
      * runtime reads a model from it (another firmware would run, ignore
      * the model and "succeed"). */
     if (elf_image_symbol_addr(img, "__model_slot_start", &lo) || elf_image_symbol_addr(img, "__model_slot_end", &hi) ||
-        hi < lo || elf_image_symbol_addr(img, "rt_model_open", &reader)) {
+        hi < lo || elf_image_symbol_addr(img, reader_symbol, &reader)) {
         snprintf(err, errlen, "%.900s: not a runtime image (no model slot, or no model reader)", img->path);
         return -1;
     }
     slot->start = lo;
     slot->end = hi;
     return 0;
-}
-
-void model_flash_fit(const struct model_slot *slot, size_t model_len, const struct board *b, struct flash_fit *fit)
-{
-    const struct board_region *flash = board_main_region(b, REGION_FLASH);
-    fit->needed = (uint64_t)model_len + MODEL_SLOT_HEADER_BYTES;
-    fit->free_bytes = slot->end - slot->start;
-    fit->runtime_bytes = slot->start - flash->base;
-    fit->capacity = flash->size;
-    fit->fits = fit->needed <= fit->free_bytes;
-}
-
-void flash_fit_text(const struct flash_fit *fit, const char *model, const char *board_name, char *out, size_t len)
-{
-    snprintf(out, len,
-             "%s does not fit in flash: the model needs %llu bytes, %u are free after the runtime's %u bytes "
-             "(board '%s' has %u)",
-             model, (unsigned long long)fit->needed, fit->free_bytes, fit->runtime_bytes, board_name, fit->capacity);
 }

@@ -12,11 +12,11 @@
  *                       model with one line naming the file
  *   model_slot_find     the flash slot of a runtime image, where the model
  *                       is placed with a header (runtime/port/port.h)
- *   model_flash_fit     does the model fit that slot?  With the numbers.
  *
- * The RAM verdict is the runtime's own: the image plans its arena on the
- * target and, when the RAM left is too small, exits with "does not fit"
- * and the numbers (runtime/app/main.c), which the session records.
+ * Whether a model fits a board, flash and RAM, is fit_verdict.h's, from
+ * these.  The firmware checks its arena again on the target (a model too
+ * large for the RAM left exits with "does not fit" and the numbers,
+ * runtime/app/main.c).
  */
 #ifndef MCUSIM_MODEL_FIT_H
 #define MCUSIM_MODEL_FIT_H
@@ -44,20 +44,23 @@ struct model_file {
 int model_file_read(const char *path, struct model_file *m, char *err, size_t errlen);
 void model_file_free(struct model_file *m);
 
-/* A model as the host runtime prepares it with a kernel family: the
- * interpreter (layers, tensors, MACs, kernels chosen, arena sizes) over an
- * arena of its own. */
+/* A model as the host runtime prepares it with a kernel family, planned
+ * for a board's core: the interpreter (layers, tensors, MACs, kernels
+ * chosen, arena sizes; interp.target_arena_needed is the arena the
+ * firmware will ask for) over an arena of its own.  Planned only: it does
+ * not run. */
 struct model_plan {
     struct rt_model model;
     struct rt_interp interp;
     void *arena;
 };
 
-/* Reads, verifies and plans; the arena grows to what the plan needs.
- * Returns 0, or -1 with "PATH: problem" in err (an unknown family, a
- * corrupt model, an unsupported operator, named with its layer). */
-int model_plan_open(const struct model_file *m, const char *family, struct model_plan *p, char *err,
-                    size_t errlen);
+/* Reads, verifies and plans for the core of board b; the arena grows to
+ * what the plan needs.  Returns 0, or -1 with "PATH: problem" in err (an
+ * unknown family, a corrupt model, an unsupported operator, named with its
+ * layer). */
+int model_plan_open(const struct model_file *m, const char *family, const struct board *b, struct model_plan *p,
+                    char *err, size_t errlen);
 void model_plan_close(struct model_plan *p);
 
 /* Verifies and prepares the model as the runtime will, without keeping the
@@ -75,23 +78,10 @@ struct model_slot {
     uint32_t start, end;
 };
 
-/* Finds the slot; only a runtime image has one and a model reader.
+/* Finds the slot; only a runtime image has one and a model reader, the
+ * function reader_symbol names (the runtime's row in runtime_images.h).
  * Returns 0, or -1 with "IMAGE: not a runtime image (...)" in err. */
-int model_slot_find(const struct elf_image *img, struct model_slot *slot, char *err, size_t errlen);
-
-/* The flash verdict for a model in a slot of an image on a board. */
-struct flash_fit {
-    bool fits;
-    uint64_t needed;           /* the model and its header */
-    uint32_t free_bytes;       /* the slot */
-    uint32_t runtime_bytes;    /* flash before the slot: the image */
-    uint32_t capacity;         /* the board's flash */
-};
-void model_flash_fit(const struct model_slot *slot, size_t model_len, const struct board *b, struct flash_fit *fit);
-
-/* One line for a model that does not fit: "MODEL does not fit in flash:
- * the model needs N bytes, F are free after the runtime's R bytes (board
- * 'B' has C)". */
-void flash_fit_text(const struct flash_fit *fit, const char *model, const char *board_name, char *out, size_t len);
+int model_slot_find(const struct elf_image *img, const char *reader_symbol, struct model_slot *slot, char *err,
+                    size_t errlen);
 
 #endif

@@ -59,12 +59,15 @@ struct prof_run {
     /* what ran */
     char board[64];
     char core[32];
-    uint32_t clock_hz;
+    uint32_t clock_hz;         /* the core clock at the end of the run */
+    char clock_source[96];     /* what set it: "" the board file, else the firmware's configuration */
+    char memory_timing_source[160]; /* "" the board file's wait states and caches, else what firmware set */
     char firmware[512];
     char firmware_sha256[65];
     char model[512];
     char model_sha256[65];
     char input_sha256[65];
+    char runtime[16];          /* the inference runtime ("mcusim"), '' for plain firmware */
     char kernels[16];
     char tag[128];
     char version[32];

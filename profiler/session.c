@@ -18,7 +18,6 @@ void profile_job_init(struct profile_job *job)
     memset(job, 0, sizeof *job);
     job->board = "nano33ble";
     job->runtime = RUNTIME_DEFAULT;
-    job->kernels = RUNTIME_DEFAULT_KERNELS;
     job->max_instructions = RUN_DEFAULT_MAX_INSNS;
     job->timeout_s = RUN_DEFAULT_TIMEOUT_S;
 }
@@ -57,6 +56,7 @@ static void fill_identity(struct profile_session *s)
         snprintf(run->model, sizeof run->model, "%s", job->model);
         if (!SHA256File(job->model, run->model_sha256))
             run->model_sha256[0] = '\0';
+        snprintf(run->runtime, sizeof run->runtime, "%s", s->image->runtime);
         snprintf(run->kernels, sizeof run->kernels, "%s", s->image->kernels);
     }
     if (job->input && !SHA256File(job->input, run->input_sha256))
@@ -87,14 +87,8 @@ int session_open(struct profile_session *s, const struct profile_job *job)
     if (board_find(job->board, &s->board, err, sizeof err))
         return fail(s, EXIT_BAD_INPUT, "%s", err);
     if (job->model) {
-        const char *runtime = job->runtime ? job->runtime : RUNTIME_DEFAULT;
-        const char *kernels = job->kernels ? job->kernels : RUNTIME_DEFAULT_KERNELS;
-        if (!(s->image = runtime_image_find(runtime, kernels))) {
-            char known[128];
-            runtime_kernels_text(runtime, ", ", " or ", known, sizeof known);
-            return fail(s, EXIT_BAD_INPUT, "runtime '%s' has no kernel family '%s'%s%s%s", runtime, kernels,
-                        known[0] ? " (" : "", known, known[0] ? ")" : "");
-        }
+        if (!(s->image = runtime_image_resolve(job->runtime, job->kernels, err, sizeof err)))
+            return fail(s, EXIT_BAD_INPUT, "%s", err);
     }
     if (job->firmware)
         snprintf(s->firmware, sizeof s->firmware, "%s", job->firmware);
@@ -109,7 +103,9 @@ int session_open(struct profile_session *s, const struct profile_job *job)
         return fail(s, EXIT_BAD_INPUT, "%s", err);
     fill_identity(s);
     fill_flash(s, &img);
-    int rc = job->model ? model_slot_find(&img, &s->slot, err, sizeof err) : 0;
+    int rc = job->model ? model_slot_find(&img, s->image->reader_symbol, &s->slot, err, sizeof err) : 0;
+    if (!rc && job->model)
+        rc = image_room_read(&img, s->image->reader_symbol, &s->board, &s->room, err, sizeof err);
     elf_image_free(&img);
     if (rc)
         return fail(s, EXIT_BAD_INPUT, "%s", err);
@@ -124,19 +120,37 @@ int session_check(struct profile_session *s)
     if (!job->model)
         return 0;
     char err[1024] = "";
-    /* The firmware verifies and prepares the model with the runtime's own
-     * code; the same code runs here first, so that a corrupt or
-     * unsupported model is one line naming the file and exit 2 rather than
-     * a failed run from inside the simulation. */
-    if (s->image->host_family && model_verify(&s->model, s->image->host_family, err, sizeof err))
-        return fail(s, EXIT_BAD_INPUT, "%s", err);
-    struct flash_fit fit;
-    model_flash_fit(&s->slot, s->model.len, &s->board, &fit);
-    if (!fit.fits) {
+    struct fit_verdict *v = &s->verdict;
+    if (!s->image->host_family) {
+        /* No host build of this runtime: the flash verdict only, the
+         * firmware judges RAM itself. */
+        memset(v, 0, sizeof *v);
+        v->room = s->room;
+        v->model_bytes = s->model.len;
+        fit_verdict_judge(v);
+        v->ram_fits = true;
+        v->fits = v->flash_fits;
+    } else {
+        /* The firmware verifies, prepares and plans the model with the
+         * runtime's own code; the same code runs here first, for the
+         * board's core, so that a corrupt or unsupported model is one line
+         * naming the file and exit 2 rather than a failed run from inside
+         * the simulation, and a model too large is known before anything
+         * runs, in flash and RAM at once. */
+        if (fit_verdict_make(&s->model, s->image->host_family, &s->board, &s->room, v, err, sizeof err))
+            return fail(s, EXIT_BAD_INPUT, "%s", err);
+        s->has_verdict = true;
+        s->run.ram_arena_planned = (uint32_t)(v->arena < UINT32_MAX ? v->arena : UINT32_MAX);
+        s->run.ram_arena_capacity = s->room.arena_capacity;
+        s->run.ram_stack_capacity = s->room.stack_reserved;
+        if (v->fits && !v->planned)
+            return fail(s, EXIT_BAD_INPUT, "%s: %s", job->model, v->why);
+    }
+    if (!v->fits) {
         /* A result, not an error: stored, so that gates fail with the
          * numbers instead of erroring out. */
         snprintf(s->run.status, sizeof s->run.status, "nofit");
-        flash_fit_text(&fit, job->model, s->board.name, s->run.diagnostic, sizeof s->run.diagnostic);
+        fit_verdict_text(v, job->model, s->board.name, s->run.diagnostic, sizeof s->run.diagnostic);
         s->run.exit_code = s->exit_status = EXIT_NO_FIT;
         s->done = true;
     }
@@ -311,6 +325,9 @@ int session_run(struct profile_session *s)
     req.prepare_ctx = s;
     req.out = live_out ? live_out : out_f;
     req.err = err_f;
+    req.unmodelled = job->unmodelled;
+    req.uart_in = job->uart_in;
+    req.uart_out = job->uart_out;
     int rc = run_firmware(&req, &s->ran);
     if (live_out)
         fclose(live_out);
@@ -388,6 +405,10 @@ int session_collect(struct profile_session *s)
     struct prof_run *run = &s->run;
     run->wall_s = res->wall_s;
     run->mips = res->mips;
+    if (res->clock_hz)
+        run->clock_hz = res->clock_hz;
+    snprintf(run->clock_source, sizeof run->clock_source, "%s", res->clock_source);
+    snprintf(run->memory_timing_source, sizeof run->memory_timing_source, "%s", res->timing_source);
 
     int status = run_exit_status(res);
     /* The runtime image speaks mcusim's own statuses for what it refuses:

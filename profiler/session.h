@@ -7,9 +7,10 @@
  *                   of runtime_images.h and its model slot), the model
  *                   file; fills the run record's identity and flash facts
  *   session_check   the model as the runtime will read it, and whether it
- *                   fits the image's slot (model_fit.h); a model that does
- *                   not fit is a result, not an error: the record says
- *                   nofit, with the numbers
+ *                   fits the board, flash and RAM (fit_verdict.h); a model
+ *                   that does not fit is a result, not an error: the
+ *                   record says nofit, with the numbers of both, and
+ *                   nothing is simulated
  *   session_run     simulates with the collector measuring (as the job's
  *                   mode asks); the firmware's console goes to the job's
  *                   streams
@@ -35,6 +36,7 @@
 
 #include "board.h"
 #include "collector.h"
+#include "fit_verdict.h"
 #include "firmware_run.h"
 #include "model_fit.h"
 #include "run_record.h"
@@ -50,8 +52,8 @@ struct profile_job {
     const char *firmware;      /* NULL with a model: the runtime's image for the board */
     const char *model;         /* .tflite placed in the flash slot, or NULL */
     const char *board;         /* name or file */
-    const char *runtime;       /* runtime_images.h (default "mcusim") */
-    const char *kernels;       /* kernel family of the runtime (models; default "ref") */
+    const char *runtime;       /* runtime_images.h (NULL: "mcusim") */
+    const char *kernels;       /* kernel family of the runtime (models; NULL: the runtime's first) */
     const char *input;         /* raw input tensor file */
     const char *output;        /* raw output tensor file */
     char **args;               /* extra firmware arguments */
@@ -72,6 +74,8 @@ struct profile_job {
      * the server gets 'monitor layer' when the run is measured. */
     const struct gdb_server_options *gdb;
     FILE *out, *err;           /* the firmware's console; NULL: dropped */
+    const char *unmodelled;    /* see run_request (firmware_run.h) */
+    const char *uart_in, *uart_out;
 };
 
 void profile_job_init(struct profile_job *job);
@@ -84,6 +88,9 @@ struct profile_session {
     char firmware[1024];
     struct model_file model;            /* bytes NULL: no model */
     struct model_slot slot;
+    struct image_room room;             /* what the image leaves for the model */
+    struct fit_verdict verdict;         /* session_check's, when has_verdict */
+    bool has_verdict;
     /* the run (session_run) */
     struct collector *collector;
     struct sim_observer observer;       /* the collector's, while it runs */

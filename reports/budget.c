@@ -16,13 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime_images.h"
+
 const char *const budget_keys[BM_COUNT] = {
     "max_ram_kb",         "max_flash_kb",           "max_latency_ms",           "max_energy_uj",
     "max_regression_pct", "max_ram_regression_pct", "max_flash_regression_pct", "max_energy_regression_pct",
 };
 
 #define KNOWN_KEYS                                                                                    \
-    "tag, model, board, kernels, max_ram_kb, max_flash_kb, max_latency_ms, max_energy_uj,"             \
+    "tag, model, board, runtime, kernels, max_ram_kb, max_flash_kb, max_latency_ms, max_energy_uj,"             \
     " max_regression_pct, max_ram_regression_pct, max_flash_regression_pct, max_energy_regression_pct"
 
 struct parse {
@@ -176,9 +178,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
         return fail(p, p->line, "'%s' outside a [workload] section", name);
     }
     struct budget_workload *w = p->in_defaults ? &p->defaults : &p->b->w[p->cur];
-    static const char *const selectors[] = {"tag", "model", "board", "kernels"};
+    static const char *const selectors[] = {"tag", "model", "board", "kernels", "runtime"};
     int bit = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (!strcmp(name, selectors[i]))
             bit = BM_COUNT + i;
     for (int m = 0; m < BM_COUNT; m++)
@@ -203,8 +205,21 @@ static int on_key(void *user, const char *section, const char *name, const char 
         return set_text(p, w->model, sizeof w->model, name, value);
     if (!strcmp(name, "board"))
         return set_text(p, w->board, sizeof w->board, name, value);
-    if (strcmp(value, "ref") && strcmp(value, "opt"))
-        return fail(p, p->line, "kernels is ref or opt, not '%s'", value);
+    /* Names this mcusim knows (runtime_images.h), checked here so that a
+     * typo is an error, not a workload that never matches a run. */
+    if (!strcmp(name, "runtime")) {
+        char err[512];
+        if (!runtime_image_resolve(value, NULL, err, sizeof err))
+            return fail(p, p->line, "%s", err);
+        w->runtime_line = p->line;
+        return set_text(p, w->runtime, sizeof w->runtime, name, value);
+    }
+    if (!runtime_has_kernels(value)) {
+        char known[128];
+        runtime_kernels_text(NULL, ", ", " or ", known, sizeof known);
+        return fail(p, p->line, "kernels is %s, not '%s'", known, value);
+    }
+    w->kernels_line = p->line;
     return set_text(p, w->kernels, sizeof w->kernels, name, value);
 }
 
@@ -212,8 +227,14 @@ static void apply_defaults(const struct budget_workload *d, struct budget_worklo
 {
     if (!w->board[0])
         snprintf(w->board, sizeof w->board, "%s", d->board);
-    if (!w->kernels[0])
+    if (!w->kernels[0]) {
         snprintf(w->kernels, sizeof w->kernels, "%s", d->kernels);
+        w->kernels_line = d->kernels_line;
+    }
+    if (!w->runtime[0]) {
+        snprintf(w->runtime, sizeof w->runtime, "%s", d->runtime);
+        w->runtime_line = d->runtime_line;
+    }
     for (int m = 0; m < BM_COUNT; m++)
         if (!w->limit[m].set)
             w->limit[m] = d->limit[m];
@@ -244,6 +265,13 @@ int budget_load(const char *path, struct budget *b, char *err, size_t errlen)
         for (int i = 0; i < b->n && !p.err_line; i++) {
             struct budget_workload *w = &b->w[i];
             apply_defaults(&p.defaults, w);
+            char err_kernels[512];
+            if (w->runtime[0] && w->kernels[0] &&
+                !runtime_image_resolve(w->runtime, w->kernels, err_kernels, sizeof err_kernels)) {
+                fail(&p, w->kernels_line > w->runtime_line ? w->kernels_line : w->runtime_line, "[%s]: %s", w->name,
+                     err_kernels);
+                break;
+            }
             bool any = false;
             for (int m = 0; m < BM_COUNT; m++)
                 any = any || w->limit[m].set;

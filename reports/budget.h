@@ -8,7 +8,7 @@
  *   max_regression_pct = 5
  *
  *   [cnn-ref]                  ; the workload's name
- *   tag = cnn-ref              ; which runs: tag and/or model, board, kernels
+ *   tag = cnn-ref              ; which runs: tag and/or model, board, runtime, kernels
  *   max_ram_kb = 64            ; peak RAM, KB = 1024 bytes
  *   max_flash_kb = 256         ; code + rodata + .data init + model
  *   max_latency_ms = 600       ; one inference at the board's clock
@@ -50,7 +50,8 @@ struct budget_limit {
 struct budget_workload {
     char name[128];
     int line;                  /* of its [section] */
-    char tag[128], model[512], board[64], kernels[16];
+    char tag[128], model[512], board[64], runtime[16], kernels[16];
+    int runtime_line, kernels_line; /* where they were given, for errors */
     struct budget_limit limit[BM_COUNT];
 };
 

@@ -15,6 +15,13 @@ char cmp_label(int i)
     return (char)('A' + i);
 }
 
+void cmp_column_label(const struct rep_compare *c, int k, char *out, size_t len)
+{
+    char flavor[40];
+    rep_flavor(c->runs[k], flavor, sizeof flavor);
+    snprintf(out, len, "%c%s%s", cmp_label(k), flavor[0] ? " " : "", flavor);
+}
+
 double cmp_delta(const struct cmp_total *t, int k)
 {
     if (!t->valid[0] || !t->valid[k])

@@ -1,11 +1,12 @@
 /*
- * compare.h — several stored runs side by side: kernels (ref vs opt),
- * model variants, boards.
+ * compare.h — several stored runs side by side: runtimes (mcusim's own
+ * against another), kernels (ref vs opt), model variants, boards.
  *
  * The first run is the baseline: every delta is "run minus the first run",
  * absolute and in percent.  Totals are always compared; layers only where
  * the graphs agree, i.e. an operator index is compared when every run has
- * a layer with that index and the same op.  Rows are sorted by the largest
+ * a layer with that index and the same op, whichever runtime ran it (each
+ * runtime marks its operators with the model's operator index and op).  Rows are sorted by the largest
  * change, and for each row the best run (lowest value: every metric here
  * costs) is marked, unless all are equal.
  */
@@ -60,6 +61,11 @@ void rep_compare_free(struct rep_compare *c);
 
 /* "A", "B", ...: how the renderers name run i. */
 char cmp_label(int i);
+
+/* "A mcusim/ref": the letter of run k with its runtime and kernels, the
+ * header of its column, so that a table of runs of several runtimes says
+ * whose each column is ("A" alone for plain firmware). */
+void cmp_column_label(const struct rep_compare *c, int k, char *out, size_t len);
 
 /* The best runs of a row as text: "B", "A C" when tied, "=" when every
  * run has the same value, "" when not ranked. */

@@ -87,9 +87,11 @@ static const int metric_decimals[4] = {1, 1, 3, 2};
 
 static void describe(const struct rep_run *r, const char *db_name, char *out, size_t len)
 {
+    char flavor[40];
+    rep_flavor(r, flavor, sizeof flavor);
     snprintf(out, len, "run %lld in %s: %s on %s%s%s", (long long)r->id, db_name,
              r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware), r->board,
-             r->kernels[0] ? ", kernels " : "", r->kernels);
+             flavor[0] ? ", " : "", flavor);
 }
 
 /* Puts the database's name before a message from select.h / rundata.h. */
@@ -103,19 +105,29 @@ static int named(const char *db_name, char *err, size_t errlen)
 
 /* The baseline run of a workload: 0 found (loaded), 1 none (why in
  * note), -1 error. */
-static int baseline_run(const struct gate_baseline *base, const struct rep_match *m, struct rep_run *out,
-                        char *note, size_t notelen, char *err, size_t errlen)
+static int baseline_run(const struct gate_baseline *base, const struct rep_match *m, const struct rep_run *now,
+                        struct rep_run *out, char *note, size_t notelen, char *err, size_t errlen)
 {
     int64_t id;
     if (base->single_run) {
         id = base->run_id;
     } else {
-        int rc = rep_select_latest(base->db, m, &id, err, errlen);
+        /* A regression is a change of the same code: the baseline ran the
+         * same runtime and kernels as the run gated, unless asked for any
+         * (a runtime against another is a comparison, not a regression). */
+        struct rep_match same = *m;
+        if (!base->any_runtime) {
+            if (now->runtime[0])
+                same.runtime = now->runtime;
+            if (now->kernels[0])
+                same.kernels = now->kernels;
+        }
+        int rc = rep_select_latest(base->db, &same, &id, err, errlen);
         if (rc < 0)
             return named(base->name, err, errlen);
         if (rc == 1) {
             char what[800];
-            rep_match_describe(m, what, sizeof what);
+            rep_match_describe(&same, what, sizeof what);
             snprintf(note, notelen, "no baseline: no run in %s matches %s", base->name, what);
             return 1;
         }
@@ -126,7 +138,7 @@ static int baseline_run(const struct gate_baseline *base, const struct rep_match
 static int check_workload(const struct budget_workload *w, sqlite3 *db, const char *db_name,
                           const struct gate_baseline *base, struct gate_result *res, char *err, size_t errlen)
 {
-    struct rep_match m = {w->tag, w->model, w->board, w->kernels};
+    struct rep_match m = {w->tag, w->model, w->board, w->kernels, w->runtime};
     int64_t id;
     int rc = rep_select_latest(db, &m, &id, err, errlen);
     if (rc < 0)
@@ -202,7 +214,7 @@ static int check_workload(const struct budget_workload *w, sqlite3 *db, const ch
     int have = -1;
     if (!base->db)
         snprintf(note, sizeof note, "no baseline given (--baseline)");
-    else if ((have = baseline_run(base, &m, &b, note, sizeof note, err, errlen)) < 0)
+    else if ((have = baseline_run(base, &m, &r, &b, note, sizeof note, err, errlen)) < 0)
         return -1;
     else if (have == 0 && !rep_run_ok(&b)) {
         snprintf(note, sizeof note, "no baseline: run %lld in %s is not ok (%s)", (long long)b.id, base->name, b.status);

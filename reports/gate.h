@@ -12,8 +12,10 @@
  *             numbers so the gate shows how far over it is
  *   ram, flash, latency, energy                  absolute limits
  *   latency_regression, ram_regression, ...      percent change against the
- *             baseline's latest run of the same workload (or the given
- *             baseline run); skipped when there is no baseline run
+ *             baseline's latest run of the same workload with the same
+ *             runtime and kernels as the gated run (any runtime and
+ *             kernels when asked; or the given baseline run); skipped
+ *             when there is no baseline run
  * Latency and energy cover one inference (metrics.h).
  */
 #ifndef MCUSIM_REPORTS_GATE_H
@@ -56,6 +58,7 @@ struct gate_baseline {
     const char *name;          /* for messages: its path */
     bool single_run;
     int64_t run_id;
+    bool any_runtime;          /* the workload's latest run, whatever its runtime and kernels */
 };
 
 /* Evaluates every workload.  Returns 0 (verdicts in res), or -1 with err

@@ -13,6 +13,18 @@ bool rep_run_ok(const struct rep_run *r)
     return !strcmp(r->status, "ok");
 }
 
+bool rep_ran(const struct rep_run *r)
+{
+    return r->instructions > 0;
+}
+
+bool rep_ram_is_lower_bound(const struct rep_run *r)
+{
+    /* The database keeps only the profiler's diagnostic for such a run;
+     * its wording is the profiler's (fit_verdict_text). */
+    return !rep_ran(r) && strstr(r->diagnostic, "the runtime cannot run it") != NULL;
+}
+
 uint64_t rep_latency_cycles(const struct rep_run *r)
 {
     return r->inference_cycles ? r->inference_cycles : r->cycles;
@@ -96,6 +108,10 @@ uint64_t rep_flash_used(const struct rep_run *r)
 
 uint64_t rep_ram_needed(const struct rep_run *r, bool *measured)
 {
+    if (!rep_ran(r) && r->ram_arena_capacity && r->ram_arena_capacity <= r->ram_capacity) {
+        *measured = false;
+        return (uint64_t)r->ram_capacity - r->ram_arena_capacity + r->ram_arena_planned;
+    }
     uint64_t planned = r->ram_static + r->ram_arena_planned + r->ram_stack_peak;
     if (!rep_run_ok(r) && planned > r->ram_peak) {
         *measured = false;

@@ -19,6 +19,14 @@
 /* The run completed and measured everything ("ok"). */
 bool rep_run_ok(const struct rep_run *r);
 
+/* Anything was simulated: false for a model judged not to fit before it
+ * ran (its latency and energy are not measured). */
+bool rep_ran(const struct rep_run *r);
+
+/* A run judged before it ran whose model has an operator the runtime
+ * lacks: its arena, and so the RAM it needs, is the least its tensors take. */
+bool rep_ram_is_lower_bound(const struct rep_run *r);
+
 uint64_t rep_latency_cycles(const struct rep_run *r);
 uint64_t rep_latency_instructions(const struct rep_run *r);
 double rep_latency_ms(const struct rep_run *r);
@@ -41,8 +49,10 @@ uint64_t rep_flash_used(const struct rep_run *r);
 
 /* RAM the run needs: the measured peak; for a run that stopped because the
  * model does not fit in RAM, static + the arena the runtime planned +
- * the stack measured until it stopped (what the board would have needed).
- * Sets *measured to false when that number comes from the plan. */
+ * the stack measured until it stopped (what the board would have needed);
+ * for one judged before it ran, the image's RAM around the arena (static
+ * data, stack and guard) + the planned arena.  Sets *measured to false
+ * when that number comes from the plan. */
 uint64_t rep_ram_needed(const struct rep_run *r, bool *measured);
 
 /* Layer rows (kind 'layer'); when the firmware marked none, its regions

@@ -40,6 +40,7 @@ static void run_columns(const struct rep_run *r, FILE *out)
     fprintf(out, "%lld,", (long long)r->id);
     field(out, r->tag, false);
     field(out, r->board, false);
+    field(out, r->runtime, false);
     field(out, r->kernels, false);
     field(out, r->model[0] ? r->model : r->firmware, false);
     field(out, r->status, false);
@@ -47,7 +48,7 @@ static void run_columns(const struct rep_run *r, FILE *out)
 
 int csv_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 {
-    fputs("run_id,tag,board,kernels,model,status,kind,index,op,kernel,shape,macs,cycles,pct_of_total,"
+    fputs("run_id,tag,board,runtime,kernels,model,status,kind,index,op,kernel,shape,macs,cycles,pct_of_total,"
           "cycles_per_mac,time_ms,instructions,ram_peak_bytes,arena_used_bytes,stack_peak_bytes,energy_uj_est\n",
           out);
     const struct rep_layer **rows = calloc((size_t)r->n_layers + 1, sizeof *rows);
@@ -108,7 +109,7 @@ int csv_compare(const struct rep_compare *c, FILE *out)
         fprintf(out, ",%c_minus_A,%c_minus_A_pct", cmp_label(k), cmp_label(k));
     fputs(",best\n", out);
 
-    static const char *const who[] = {"id", "tag", "model", "board", "kernels", "status"};
+    static const char *const who[] = {"id", "tag", "model", "board", "runtime", "kernels", "status"};
     for (size_t w = 0; w < sizeof who / sizeof who[0]; w++) {
         fprintf(out, "run,%s,,", who[w]);
         for (int k = 0; k < c->n; k++) {
@@ -116,7 +117,7 @@ int csv_compare(const struct rep_compare *c, FILE *out)
             char id[32];
             snprintf(id, sizeof id, "%lld", (long long)r->id);
             const char *v = w == 0 ? id : w == 1 ? r->tag : w == 2 ? (r->model[0] ? r->model : r->firmware)
-                          : w == 3 ? r->board : w == 4 ? r->kernels : r->status;
+                          : w == 3 ? r->board : w == 4 ? r->runtime : w == 5 ? r->kernels : r->status;
             fputc(',', out);
             fput_csv(out, v);
         }
@@ -170,7 +171,7 @@ int csv_compare(const struct rep_compare *c, FILE *out)
 
 int csv_runs(const struct rep_run *runs, int n, FILE *out)
 {
-    fputs("id,started,tag,board,core,clock_hz,model,firmware,kernels,status,diagnostic,latency_cycles,"
+    fputs("id,started,tag,board,core,clock_hz,model,firmware,runtime,kernels,status,diagnostic,latency_cycles,"
           "latency_ms,instructions,energy_uj_est,ram_peak_bytes,ram_capacity_bytes,flash_used_bytes,"
           "flash_capacity_bytes\n",
           out);
@@ -184,6 +185,7 @@ int csv_runs(const struct rep_run *runs, int n, FILE *out)
         integer(out, r->clock_hz, false);
         field(out, r->model, false);
         field(out, r->firmware, false);
+        field(out, r->runtime, false);
         field(out, r->kernels, false);
         field(out, r->status, false);
         field(out, r->diagnostic, false);

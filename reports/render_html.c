@@ -40,14 +40,14 @@ static const char css[] =
     "tr.total td{font-weight:600;border-top:2px solid #999}tr.muted td{color:#888}\n"
     "code{font-size:12px}footer{color:#777;font-size:12px;margin-top:28px}\n";
 
-static void page_open(FILE *out, const char *title)
+void html_page_open(FILE *out, const char *title)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
     fput_xml(out, title);
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 }
 
-static void page_close(FILE *out)
+void html_page_close(FILE *out)
 {
     fputs("</body>\n</html>\n", out);
 }
@@ -106,7 +106,7 @@ static void cards(const struct rep_run *r, FILE *out)
     fputs("</section>\n", out);
 }
 
-static void figure_open(FILE *out, const char *caption)
+void html_figure_open(FILE *out, const char *caption)
 {
     fputs("<figure><figcaption>", out);
     fput_xml(out, caption);
@@ -150,18 +150,18 @@ static void charts(const struct rep_run *r, FILE *out)
         stack[i] = L->stack_peak / 1024.0;
     }
     fputs("<section class=\"charts\">\n", out);
-    figure_open(out, layers ? "Cycles per layer" : "Cycles per region");
+    html_figure_open(out, layers ? "Cycles per layer" : "Cycles per region");
     svg_hbars(out, "chart-cycles", labels, cycles, n, 0, "cycles", SVG_CYCLES);
     fputs("</figure>\n", out);
 
     char caption[160];
     snprintf(caption, sizeof caption, "RAM across %s against the board's RAM (%s KB)", layers ? "layers" : "regions",
              fmt_kb(r->ram_capacity).s);
-    figure_open(out, caption);
+    html_figure_open(out, caption);
     svg_ram(out, "chart-ram", labels, ticks, stat, arena, stack, n, r->ram_capacity / 1024.0);
     fputs("</figure>\n", out);
 
-    figure_open(out, layers ? "Energy per layer (estimate, µJ)" : "Energy per region (estimate, µJ)");
+    html_figure_open(out, layers ? "Energy per layer (estimate, µJ)" : "Energy per region (estimate, µJ)");
     svg_hbars(out, "chart-energy", labels, energy, n, 2, "µJ (est.)", SVG_ENERGY);
     fputs("</figure>\n", out);
 
@@ -184,7 +184,7 @@ static void charts(const struct rep_run *r, FILE *out)
             mlabels[0] = label[0];
         for (int i = 0; i < n; i++)
             mlabels[m + i] = label[i + 1];
-        figure_open(out, "Instruction mix");
+        html_figure_open(out, "Instruction mix");
         svg_mix(out, "chart-mix", mlabels, (const uint64_t(*)[MIX_COUNT])mix, n + m);
         fputs("</figure>\n", out);
         free(mlabels);
@@ -224,7 +224,7 @@ int html_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
     sec_title(r, title, sizeof title);
     char page_title[1300];
     snprintf(page_title, sizeof page_title, "mcusim report: %s", title);
-    page_open(out, page_title);
+    html_page_open(out, page_title);
     fputs("<header><h1>", out);
     fput_xml(out, title);
     fputs("</h1><p class=\"sub\">", out);
@@ -280,7 +280,7 @@ int html_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
         table_free(&t);
     }
     footer(r, out);
-    page_close(out);
+    html_page_close(out);
     return 0;
 }
 
@@ -288,7 +288,7 @@ int html_compare(const struct rep_compare *c, FILE *out)
 {
     char title[128];
     snprintf(title, sizeof title, "mcusim compare: %d runs", c->n);
-    page_open(out, title);
+    html_page_open(out, title);
     fprintf(out, "<header><h1>Comparison of %d runs</h1><p class=\"sub\">deltas against A; the best run of each "
                  "row is named in the last column</p></header>\n",
             c->n);
@@ -308,13 +308,15 @@ int html_compare(const struct rep_compare *c, FILE *out)
     double latency[CMP_MAX_RUNS];
     for (int k = 0; k < c->n; k++) {
         const struct rep_run *r = c->runs[k];
-        snprintf(names[k], sizeof names[k], "%c %.40s", cmp_label(k),
+        char label[48];
+        cmp_column_label(c, k, label, sizeof label);
+        snprintf(names[k], sizeof names[k], "%s %.40s", label,
                  r->tag[0] ? r->tag : r->model[0] ? rep_basename(r->model) : r->board);
         series[k] = names[k];
         latency[k] = rep_run_ok(r) ? rep_latency_ms(r) : 0;
     }
     fputs("<section class=\"charts\">\n", out);
-    figure_open(out, "Latency per run (ms; 0 when the run did not complete)");
+    html_figure_open(out, "Latency per run (ms; 0 when the run did not complete)");
     svg_hbars(out, "chart-latency", series, latency, c->n, 3, "ms", SVG_CYCLES);
     fputs("</figure>\n", out);
     if (c->n_layers) {
@@ -340,7 +342,7 @@ int html_compare(const struct rep_compare *c, FILE *out)
                 for (int k = 0; k < c->n; k++)
                     v[i * c->n + k] = L->cycles[k];
             }
-            figure_open(out, "Cycles per layer");
+            html_figure_open(out, "Cycles per layer");
             svg_grouped_hbars(out, "chart-layers", labels, v, n, c->n, series, 0, "cycles");
             fputs("</figure>\n", out);
         }
@@ -377,18 +379,18 @@ int html_compare(const struct rep_compare *c, FILE *out)
     fputs("<footer>Energy is an estimate from each board's energy model; every other number is measured in the "
           "simulation.</footer>\n",
           out);
-    page_close(out);
+    html_page_close(out);
     return 0;
 }
 
 int html_runs(const struct rep_run *runs, int n, FILE *out)
 {
-    page_open(out, "mcusim runs");
+    html_page_open(out, "mcusim runs");
     fprintf(out, "<header><h1>%d stored runs</h1></header>\n", n);
     struct table t;
     sec_runs(runs, n, &t);
     table_print_html(&t, out, "runs");
     table_free(&t);
-    page_close(out);
+    html_page_close(out);
     return 0;
 }

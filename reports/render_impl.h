@@ -27,6 +27,12 @@ int json_report(const struct rep_run *r, const struct rep_options *o, FILE *out)
 int json_compare(const struct rep_compare *c, FILE *out);
 int json_runs(const struct rep_run *runs, int n, FILE *out);
 
+/* The page every HTML output shares: head with the CSS, body, and a chart's
+ * figure with its caption (render_html.c; also fit_render.c). */
+void html_page_open(FILE *out, const char *title);
+void html_page_close(FILE *out);
+void html_figure_open(FILE *out, const char *caption);
+
 int html_report(const struct rep_run *r, const struct rep_options *o, FILE *out);
 int html_compare(const struct rep_compare *c, FILE *out);
 int html_runs(const struct rep_run *runs, int n, FILE *out);

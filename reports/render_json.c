@@ -43,11 +43,14 @@ static cJSON *run_object(const struct rep_run *r)
     cJSON_AddStringToObject(o, "board", r->board);
     cJSON_AddStringToObject(o, "core", r->core);
     num(o, "clock_hz", r->clock_hz);
+    cJSON_AddStringToObject(o, "clock_source", r->clock_source[0] ? r->clock_source : "board");
+    cJSON_AddStringToObject(o, "memory_timing_source", r->memory_timing_source[0] ? r->memory_timing_source : "board");
     cJSON_AddStringToObject(o, "model", r->model);
     cJSON_AddStringToObject(o, "model_sha256", r->model_sha256);
     cJSON_AddStringToObject(o, "firmware", r->firmware);
     cJSON_AddStringToObject(o, "firmware_sha256", r->firmware_sha256);
     cJSON_AddStringToObject(o, "input_sha256", r->input_sha256);
+    cJSON_AddStringToObject(o, "runtime", r->runtime);
     cJSON_AddStringToObject(o, "kernels", r->kernels);
     cJSON_AddStringToObject(o, "run_key", r->run_key);
     cJSON_AddStringToObject(o, "mcusim_version", r->version);

@@ -1,7 +1,9 @@
 /*
  * rundata.c — reads runs, layers and functions rows into structs (see
  * rundata.h).  The column lists below follow profiler/db.c's schema
- * version 1; a column added by a later schema is simply not read here.
+ * version 1; the columns later versions added are read where the file has
+ * them and given the value the migration would give where it has not (a
+ * report opens a file read-only, never migrating it).
  */
 #include "rundata.h"
 
@@ -19,6 +21,11 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
     " ram_arena_planned, ram_arena_used, ram_arena_capacity, ram_stack_peak, ram_stack_capacity, ram_peak," \
     " ram_capacity"
 
+/* What set the clock and the memory timing came with schema version 3;
+ * earlier files read '' (the board file's). */
+#define RUN_SOURCES_V3 ", clock_source, memory_timing_source"
+#define RUN_SOURCES_V1 ", '', ''"
+
 #define LAYER_COLUMNS                                                                                    \
     "seq, layer_index, kind, depth, op, op_code, kernel, output_shape, macs, start_cycle, cycles,"      \
     " instructions, time_s, alu, mul_dsp, load, store, branch, fpu, other, loads_flash, loads_ram,"     \
@@ -32,6 +39,11 @@ const char *const rep_mix_names[MIX_COUNT] = {"alu", "mul_dsp", "load", "store",
 #define FUNCTION_ENERGY_V2 "self_energy_uj, total_energy_uj"
 #define FUNCTION_ENERGY_V1 "0, 0"
 
+/* The runtime came with schema version 4: before it, every model run ran
+ * the own runtime. */
+#define RUNTIME_V4 "runtime"
+#define RUNTIME_V3 "CASE WHEN kernels <> '' THEN 'mcusim' ELSE '' END"
+
 static int schema_version(sqlite3 *db)
 {
     sqlite3_stmt *st;
@@ -42,6 +54,21 @@ static int schema_version(sqlite3 *db)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+const char *rep_runtime_column(sqlite3 *db)
+{
+    return schema_version(db) >= 4 ? RUNTIME_V4 : RUNTIME_V3;
+}
+
+/* SELECT of every run column, the clock and memory timing sources and the
+ * runtime as this file has them, then tail. */
+static int prepare_runs(sqlite3 *db, const char *tail, sqlite3_stmt **st)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS "%s, %s FROM runs %s",
+             schema_version(db) >= 3 ? RUN_SOURCES_V3 : RUN_SOURCES_V1, rep_runtime_column(db), tail);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL);
 }
 
 const char *rep_basename(const char *path)
@@ -111,6 +138,9 @@ static void read_run_row(sqlite3_stmt *st, struct rep_run *r)
     r->ram_stack_capacity = u64(st, c++);
     r->ram_peak = u64(st, c++);
     r->ram_capacity = u64(st, c++);
+    text(st, c++, r->clock_source, sizeof r->clock_source);
+    text(st, c++, r->memory_timing_source, sizeof r->memory_timing_source);
+    text(st, c++, r->runtime, sizeof r->runtime);
 }
 
 static void read_layer_row(sqlite3_stmt *st, struct rep_layer *L)
@@ -201,7 +231,7 @@ int rep_load_run(sqlite3 *db, int64_t id, bool details, struct rep_run *run, cha
 {
     memset(run, 0, sizeof *run);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+    if (prepare_runs(db, "WHERE id = ?", &st) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -251,7 +281,7 @@ int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t 
     sqlite3_stmt *st;
     *runs = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+    if (prepare_runs(db, "ORDER BY id", &st) != SQLITE_OK)
         return db_fail(db, err, errlen, "reading it");
     int cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -286,4 +316,12 @@ void rep_runs_free(struct rep_run *runs, int n)
     for (int i = 0; i < n; i++)
         rep_run_free(&runs[i]);
     free(runs);
+}
+
+void rep_flavor(const struct rep_run *r, char *out, size_t len)
+{
+    if (r->runtime[0])
+        snprintf(out, len, "%s/%s", r->runtime, r->kernels);
+    else
+        snprintf(out, len, "%s", r->kernels);
 }

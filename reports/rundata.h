@@ -1,7 +1,8 @@
 /*
  * rundata.h — one stored run read back from the database into structs:
  * the runs row, its layers (and other marked regions) and its functions,
- * column for column as profiler/db.c documents them (schema version 1).
+ * column for column as profiler/db.c documents them (schema version 4;
+ * older files read as their migration would make them).
  *
  * The reports read these structs only, never the profiler's own
  * struct prof_run, so that a report can be made from a database file on a
@@ -53,12 +54,15 @@ struct rep_run {
     char board[64];
     char core[32];
     uint32_t clock_hz;
+    char clock_source[96];          /* "" the board file's (schema 3) */
+    char memory_timing_source[160]; /* "" the board file's (schema 3) */
     char firmware[512];
     char firmware_sha256[65];
     char model[512];
     char model_sha256[65];
     char input_sha256[65];
     char kernels[16];
+    char runtime[16];          /* "mcusim"; '' for plain firmware */
     char version[32];
     char command_line[2048];
     double host_wall_s, mips;
@@ -88,6 +92,14 @@ void rep_run_free(struct rep_run *run);
 /* Every run, oldest first, without details (*runs is malloc'd). */
 int rep_list_runs(sqlite3 *db, struct rep_run **runs, int *n, char *err, size_t errlen);
 void rep_runs_free(struct rep_run *runs, int n);
+
+/* The SQL expression of a run's runtime in this file: the runtime column,
+ * or in a file from before schema version 4 (opened read-only, not
+ * migrated) what its migration would store. */
+const char *rep_runtime_column(sqlite3 *db);
+
+/* "mcusim/ref": a run's runtime and kernels, "" for plain firmware. */
+void rep_flavor(const struct rep_run *r, char *out, size_t len);
 
 /* The file name of a path ("workloads/cnn.tflite" -> "cnn.tflite"). */
 const char *rep_basename(const char *path);

@@ -23,9 +23,13 @@ static double pct(double part, double whole)
 void sec_title(const struct rep_run *r, char *out, size_t len)
 {
     const char *what = r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware);
-    int n = snprintf(out, len, "%s on %s (%s, %s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s);
+    int n = snprintf(out, len, "%s on %s (%s, %s%s)", what, r->board, r->core, fmt_mhz(r->clock_hz).s,
+                     r->clock_source[0] ? " set by the firmware" : "");
     if (r->kernels[0] && n > 0 && (size_t)n < len)
-        snprintf(out + n, len - (size_t)n, ", kernels %s", r->kernels);
+        n += snprintf(out + n, len - (size_t)n, ", %s%skernels %s", r->runtime, r->runtime[0] ? " runtime, " : "",
+                      r->kernels);
+    if (r->memory_timing_source[0] && n > 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n, ", memory timing set by the firmware (%s)", r->memory_timing_source);
 }
 
 void sec_identity(const struct rep_run *r, char *out, size_t len)
@@ -42,7 +46,9 @@ void sec_identity(const struct rep_run *r, char *out, size_t len)
 int sec_host_lines(const struct rep_run *r, char lines[][1200], int max)
 {
     int n = 0;
-    if (n < max)
+    if (n < max && !rep_ran(r))
+        snprintf(lines[n++], 1200, "host: started %s, nothing simulated, mcusim %s", r->started, r->version);
+    else if (n < max)
         snprintf(lines[n++], 1200, "host: started %s, simulated in %.2f s on the host (%.1f MIPS), mcusim %s",
                  r->started, r->host_wall_s, r->mips, r->version);
     if (n < max && r->model[0])
@@ -63,6 +69,14 @@ static void energy_text(const struct rep_run *r, double uj, bool ascii, char *ou
 int sec_summary_lines(const struct rep_run *r, bool ascii, char lines[][512], int max)
 {
     int n = 0;
+    if (!rep_ran(r)) {
+        const char *why = !strcmp(r->status, "nofit") ? "the model does not fit the board" : r->status;
+        if (n < max)
+            snprintf(lines[n++], 512, "latency: not measured (nothing ran: %s)", why);
+        if (n < max)
+            snprintf(lines[n++], 512, "energy: not measured");
+        return n;
+    }
     double cpm = rep_cycles_per_ms(r);
     char e[160];
     if (r->inference_cycles && n < max) {
@@ -199,11 +213,47 @@ void sec_flash(const struct rep_run *r, char *headline, size_t len, struct table
         mem_row(t, ROW_TOTAL, "over", used - cap, cap, "more than the board has");
 }
 
+/* RAM of a run judged before it ran: the arena against the image's room
+ * (the firmware's plan, or when the runtime cannot run the model the least
+ * it would need; the diagnostic says which). */
+static void sec_ram_planned(const struct rep_run *r, uint64_t needed, char *headline, size_t len, struct table *t)
+{
+    uint64_t cap = r->ram_capacity;
+    bool at_least = rep_ram_is_lower_bound(r);
+    snprintf(headline, len, "RAM: needs %s%s KB of %s KB (%s)%s; nothing ran", at_least ? "at least " : "",
+             fmt_kb(needed).s, fmt_kb(cap).s, fmt_pct(pct((double)needed, (double)cap)).s, needed > cap ? ", does not fit" : "");
+    table_init(t, "lrrl");
+    table_row(t, 0);
+    table_cell(t, "RAM");
+    table_cell(t, "KB");
+    table_cell(t, "%% of RAM");
+    table_cell(t, "%s", "");
+    uint64_t around = cap - r->ram_arena_capacity;
+    uint64_t stack = around > r->ram_static ? around - r->ram_static : 0;
+    mem_row(t, 0, "static", around - stack, cap, ".data + .bss");
+    char note[256];
+    snprintf(note, sizeof note, "%s; %s KB available",
+             at_least ? "at least: the runtime cannot run the model" : "before running",
+             fmt_kb(r->ram_arena_capacity).s);
+    mem_row(t, 0, "arena", r->ram_arena_planned, cap, note);
+    snprintf(note, sizeof note, "%s KB reserved, with its guard", fmt_kb(r->ram_stack_capacity).s);
+    mem_row(t, 0, "stack", stack, cap, note);
+    mem_row(t, ROW_TOTAL, "needed", needed, cap, "static + arena + stack");
+    if (needed <= cap)
+        mem_row(t, ROW_TOTAL, "free", cap - needed, cap, "");
+    else
+        mem_row(t, ROW_TOTAL, "over", needed - cap, cap, "more than the board has");
+}
+
 void sec_ram(const struct rep_run *r, char *headline, size_t len, struct table *t)
 {
     uint64_t cap = r->ram_capacity;
     bool measured;
     uint64_t needed = rep_ram_needed(r, &measured);
+    if (!rep_ran(r) && !measured) {
+        sec_ram_planned(r, needed, headline, len, t);
+        return;
+    }
     if (measured)
         snprintf(headline, len, "RAM: peak %s KB of %s KB (%s)", fmt_kb(r->ram_peak).s, fmt_kb(cap).s,
                  fmt_pct(pct((double)r->ram_peak, (double)cap)).s);

@@ -20,7 +20,7 @@
 /* Unit spelling: plain ASCII for terminals and CSV, µ elsewhere. */
 const char *sec_uj(bool ascii);
 
-/* "cnn.tflite on nano33ble (cortex-m4f, 64 MHz), kernels ref" */
+/* "cnn.tflite on nano33ble (cortex-m4f, 64 MHz), mcusim runtime, kernels ref" */
 void sec_title(const struct rep_run *r, char *out, size_t len);
 /* "run 3, tag cnn-ref" ("" when neither: a run not stored). */
 void sec_identity(const struct rep_run *r, char *out, size_t len);

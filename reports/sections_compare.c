@@ -21,7 +21,7 @@ void sec_cmp_legend(const struct rep_compare *c, struct table *t)
     table_cell(t, "tag");
     table_cell(t, "model");
     table_cell(t, "board");
-    table_cell(t, "kernels");
+    table_cell(t, "runtime/kernels");
     table_cell(t, "status");
     table_cell(t, "latency of");
     for (int k = 0; k < c->n; k++) {
@@ -32,7 +32,9 @@ void sec_cmp_legend(const struct rep_compare *c, struct table *t)
         table_cell(t, "%s", r->tag);
         table_cell(t, "%s", r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware));
         table_cell(t, "%s", r->board);
-        table_cell(t, "%s", r->kernels);
+        char flavor[40];
+        rep_flavor(r, flavor, sizeof flavor);
+        table_cell(t, "%s", flavor);
         table_cell(t, "%s", r->status);
         table_cell(t, "%s", rep_latency_scope(r));
     }
@@ -70,8 +72,11 @@ void sec_cmp_totals(const struct rep_compare *c, bool ascii, struct table *t)
     table_init(t, spec);
     table_row(t, 0);
     table_cell(t, "metric");
-    for (int k = 0; k < c->n; k++)
-        table_cell(t, "%c", cmp_label(k));
+    for (int k = 0; k < c->n; k++) {
+        char label[48];
+        cmp_column_label(c, k, label, sizeof label);
+        table_cell(t, "%s", label);
+    }
     delta_headers(c, t);
     for (int i = 0; i < c->n_totals; i++) {
         const struct cmp_total *m = &c->totals[i];
@@ -118,8 +123,11 @@ void sec_cmp_layers(const struct rep_compare *c, struct table *t)
     table_cell(t, "op");
     table_cell(t, "kernel");
     table_cell(t, "shape");
-    for (int k = 0; k < c->n; k++)
-        table_cell(t, "%c cycles", cmp_label(k));
+    for (int k = 0; k < c->n; k++) {
+        char label[48];
+        cmp_column_label(c, k, label, sizeof label);
+        table_cell(t, "%s cycles", label);
+    }
     delta_headers(c, t);
     for (int i = 0; i < c->n_layers; i++) {
         const struct cmp_layer *L = &c->layers[i];
@@ -258,7 +266,7 @@ void sec_runs(const struct rep_run *runs, int n, struct table *t)
     table_cell(t, "tag");
     table_cell(t, "board");
     table_cell(t, "model");
-    table_cell(t, "kernels");
+    table_cell(t, "runtime/kernels");
     table_cell(t, "status");
     table_cell(t, "cycles");
     table_cell(t, "peak RAM KB");
@@ -270,7 +278,9 @@ void sec_runs(const struct rep_run *runs, int n, struct table *t)
         table_cell(t, "%s", r->tag);
         table_cell(t, "%s", r->board);
         table_cell(t, "%s", r->model[0] ? rep_basename(r->model) : rep_basename(r->firmware));
-        table_cell(t, "%s", r->kernels);
+        char flavor[40];
+        rep_flavor(r, flavor, sizeof flavor);
+        table_cell(t, "%s", flavor);
         table_cell(t, "%s", r->status);
         table_cell(t, "%s", fmt_int(rep_latency_cycles(r)).s);
         table_cell(t, "%s", fmt_kb(r->ram_peak).s);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rundata.h"
+
 static bool all_digits(const char *s)
 {
     if (!*s)
@@ -128,18 +130,21 @@ static bool given(const char *s)
 int rep_select_latest(sqlite3 *db, const struct rep_match *m, int64_t *id, char *err, size_t errlen)
 {
     /* Unset fields bind NULL and match everything. */
-    static const char *sql =
-        "SELECT max(id) FROM runs WHERE (?1 IS NULL OR tag = ?1)"
-        " AND (?2 IS NULL OR model = ?2 OR (length(model) > length(?2)"
-        "      AND substr(model, -length(?2) - 1) = '/' || ?2))"
-        " AND (?3 IS NULL OR board = ?3) AND (?4 IS NULL OR kernels = ?4)";
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "SELECT max(id) FROM runs WHERE (?1 IS NULL OR tag = ?1)"
+             " AND (?2 IS NULL OR model = ?2 OR (length(model) > length(?2)"
+             "      AND substr(model, -length(?2) - 1) = '/' || ?2))"
+             " AND (?3 IS NULL OR board = ?3) AND (?4 IS NULL OR kernels = ?4)"
+             " AND (?5 IS NULL OR (%s) = ?5)",
+             rep_runtime_column(db));
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading it: %s", sqlite3_errmsg(db));
         return -1;
     }
-    const char *fields[] = {m->tag, m->model, m->board, m->kernels};
-    for (int i = 0; i < 4; i++) {
+    const char *fields[] = {m->tag, m->model, m->board, m->kernels, m->runtime};
+    for (int i = 0; i < 5; i++) {
         if (given(fields[i]))
             sqlite3_bind_text(st, i + 1, fields[i], -1, SQLITE_TRANSIENT);
         else
@@ -159,10 +164,10 @@ int rep_select_latest(sqlite3 *db, const struct rep_match *m, int64_t *id, char 
 
 void rep_match_describe(const struct rep_match *m, char *out, size_t len)
 {
-    const char *names[] = {"tag", "model", "board", "kernels"};
-    const char *fields[] = {m->tag, m->model, m->board, m->kernels};
+    const char *names[] = {"tag", "model", "board", "runtime", "kernels"};
+    const char *fields[] = {m->tag, m->model, m->board, m->runtime, m->kernels};
     out[0] = '\0';
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (!given(fields[i]))
             continue;
         size_t used = strlen(out);

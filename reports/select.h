@@ -6,7 +6,7 @@
  * recently stored run).  "Latest" is by id: ids grow as runs are stored,
  * whereas start times have one-second resolution and merged databases
  * bring older start times in.  A gate's workload selects by any of tag,
- * model, board and kernels together.
+ * model, board, runtime and kernels together.
  */
 #ifndef MCUSIM_REPORTS_SELECT_H
 #define MCUSIM_REPORTS_SELECT_H
@@ -33,6 +33,7 @@ struct rep_match {
     const char *model;
     const char *board;
     const char *kernels;
+    const char *runtime;
 };
 
 /* The latest run matching m.  Returns 0 (found), 1 (none), -1 (error). */

@@ -254,3 +254,101 @@ void svg_grouped_hbars(FILE *f, const char *id, const char *const *labels, const
     }
     fputs("</svg>\n", f);
 }
+
+void svg_scatter(FILE *f, const char *id, const struct svg_point *p, int n, const char *const *series_names,
+                 int n_series, const struct svg_limit *limits, int n_limits, const char *x_title,
+                 const char *y_title)
+{
+    const double left = 64, right = 16, top = 46, band = 16, bottom = 36, plot_h = 230;
+    double plot_w = SVG_WIDTH - left - right;
+    double max_x = 0, max_y = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i].x > max_x)
+            max_x = p[i].x;
+        if (p[i].has_y && p[i].y > max_y)
+            max_y = p[i].y;
+    }
+    for (int i = 0; i < n_limits; i++) {
+        double *m = limits[i].vertical ? &max_x : &max_y;
+        if (limits[i].at > *m)
+            *m = limits[i].at;
+    }
+    double xstep = nice_step(max_x, 5), ystep = nice_step(max_y, 5);
+    double xaxis = xstep * ceil(max_x * 1.04 / xstep), yaxis = ystep * ceil(max_y * 1.08 / ystep);
+    if (!(xaxis > 0))
+        xaxis = 1;
+    if (!(yaxis > 0))
+        yaxis = 1;
+    double y0 = top + band;  /* the plot's top; the band of points not measured is above it */
+    int h = (int)(y0 + plot_h + bottom);
+    open_svg(f, id, SVG_WIDTH, h);
+    double lx = left;
+    for (int s = 0; s < n_series && s < 8; s++)
+        legend_item(f, &lx, 14, svg_run_colors[s], series_names[s], false);
+    bool any_unmeasured = false;
+    for (int i = 0; i < n; i++)
+        any_unmeasured |= !p[i].has_y;
+    if (any_unmeasured)
+        legend_item(f, &lx, 14, SVG_NOT_RUN, "not measured", false);
+    x_grid(f, left, plot_w, y0, plot_h, xaxis, xstep, axis_decimals(xstep));
+    for (double v = 0; v <= yaxis * 1.0001; v += ystep) {
+        double y = y0 + plot_h - plot_h * v / yaxis;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y,
+                left + plot_w, y);
+        text(f, left - 5, y + 4, "end", " fill=\"#555\"", fmt_num(v, axis_decimals(ystep)).s);
+    }
+    char rotate[96];
+    snprintf(rotate, sizeof rotate, " fill=\"#555\" transform=\"rotate(-90 12 %.1f)\"", y0 + plot_h / 2);
+    text(f, 12, y0 + plot_h / 2, "middle", rotate, y_title);
+    text(f, left + plot_w / 2, y0 + plot_h + 30, "middle", " fill=\"#555\"", x_title);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n", left, y0 + plot_h,
+            left + plot_w, y0 + plot_h);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n", left, y0, left,
+            y0 + plot_h);
+    /* Limits under the points, labelled at their far end. */
+    for (int i = 0; i < n_limits; i++) {
+        const struct svg_limit *l = &limits[i];
+        double x1, y1, x2, y2;
+        if (l->vertical) {
+            x1 = x2 = left + plot_w * l->at / xaxis;
+            y1 = y0;
+            y2 = y0 + plot_h;
+        } else {
+            x1 = left;
+            x2 = left + plot_w;
+            y1 = y2 = y0 + plot_h - plot_h * l->at / yaxis;
+        }
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\" "
+                   "stroke-dasharray=\"6,4\"><title>",
+                x1, y1, x2, y2, l->color);
+        fput_xml(f, l->label);
+        fputs("</title></line>\n", f);
+        char fill[32];
+        snprintf(fill, sizeof fill, " fill=\"%s\"", l->color);
+        if (l->vertical) {
+            /* Right of the line, or left of it near the plot's right edge. */
+            bool left_of = x1 > left + plot_w - 120;
+            text(f, left_of ? x1 - 3 : x1 + 3, y0 + 10 + 12 * (i % 2), left_of ? "end" : "start", fill, l->label);
+        } else {
+            text(f, left + plot_w - 2, y1 - 4, "end", fill, l->label);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        double x = left + plot_w * p[i].x / xaxis;
+        if (!p[i].has_y) {
+            double y = top + band / 2;
+            fprintf(f, "<path d=\"M%.1f %.1f l5 -8 l5 8 z\" fill=\"%s\"><title>", x - 5, y + 4, SVG_NOT_RUN);
+        } else {
+            double y = y0 + plot_h - plot_h * p[i].y / yaxis;
+            if (p[i].marked)
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"none\" stroke=\"#222\" "
+                           "stroke-width=\"2\"/>\n",
+                        x, y);
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>", x, y,
+                    svg_run_colors[p[i].series % 8]);
+        }
+        fput_xml(f, p[i].tip ? p[i].tip : "");
+        fputs(p[i].has_y ? "</title></circle>\n" : "</title></path>\n", f);
+    }
+    fputs("</svg>\n", f);
+}

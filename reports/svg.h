@@ -8,6 +8,7 @@
 #ifndef MCUSIM_REPORTS_SVG_H
 #define MCUSIM_REPORTS_SVG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -41,5 +42,30 @@ void svg_mix(FILE *f, const char *id, const char *const *labels, const uint64_t 
 /* Grouped horizontal bars: for each row one bar per series (runs). */
 void svg_grouped_hbars(FILE *f, const char *id, const char *const *labels, const double *values, int n,
                        int series, const char *const *series_names, int decimals, const char *unit);
+
+/* A scatter plot: one dot per point, coloured by its series
+ * (svg_run_colors), a ring around the marked ones; points without y (not
+ * measured) sit as grey triangles in a band above the plot at their x.
+ * Lines mark limits: vertical at an x, horizontal at a y, dashed, each
+ * with its colour and a label.  Axes start at 0. */
+struct svg_point {
+    double x, y;
+    bool has_y;
+    int series;
+    bool marked;
+    const char *tip;     /* tooltip */
+};
+struct svg_limit {
+    double at;
+    bool vertical;       /* at an x; else at a y */
+    const char *color;
+    const char *label;
+};
+#define SVG_LIMIT_BOARD "#e15759"   /* what the board has */
+#define SVG_LIMIT_BUDGET "#b07aa1"  /* what the budget allows */
+#define SVG_NOT_RUN "#9d9d9d"
+void svg_scatter(FILE *f, const char *id, const struct svg_point *p, int n, const char *const *series_names,
+                 int n_series, const struct svg_limit *limits, int n_limits, const char *x_title,
+                 const char *y_title);
 
 #endif

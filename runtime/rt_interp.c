@@ -18,6 +18,7 @@
 #include "rt_ops.h"
 #include "rt_planner.h"
 #include "rt_port.h"
+#include "rt_target_sizes.h"
 
 /* Per-tensor bookkeeping while planning, kept in the arena's head. */
 struct tensor_use {
@@ -98,7 +99,7 @@ static enum rt_status analyse_graph(struct rt_interp *it, struct rt_prepare_ctx 
         node->op = info.op;
         node->num_inputs = (uint8_t)info.inputs.count;
         node->num_outputs = (uint8_t)info.outputs.count;
-        int32_t *ins = rt_persistent_alloc(ctx, sizeof(int32_t) * (info.inputs.count + info.outputs.count));
+        int32_t *ins = RT_PERSISTENT_NEW(ctx, int32_t, info.inputs.count + info.outputs.count);
         if (!ins)
             return RT_NO_MEMORY;
         for (uint32_t k = 0; k < info.inputs.count; k++) {
@@ -158,7 +159,8 @@ static enum rt_status prepare_nodes(struct rt_interp *it, struct rt_prepare_ctx 
             st = node->kernel->prepare(ctx, node);
         if (st != RT_OK)
             return layer_error(err, st, i, node->op);
-        node->scratch_bytes = node->kernel->scratch_size ? node->kernel->scratch_size(it->tensors, node) : 0;
+        node->scratch_bytes =
+            node->kernel->scratch_size ? node->kernel->scratch_size(it->tensors, node, &it->target) : 0;
         it->total_macs += node->macs;
 
         if (def->output_aliases_input) {
@@ -200,6 +202,7 @@ static enum rt_status plan_arena(struct rt_interp *it, struct tensor_use *use, s
     it->activation_bytes = total;
     size_t head = total > temp_bytes ? total : temp_bytes;
     it->arena_needed = head + it->persistent_bytes;
+    it->target_arena_needed = head + it->target_persistent_bytes;
     if (it->arena_needed > it->capacity)
         return no_memory(it, err);
 
@@ -225,12 +228,20 @@ enum rt_status rt_interp_init(struct rt_interp *it, const struct rt_model *model
                               const struct rt_kernel_family *family, void *arena, size_t arena_size,
                               struct rt_error *err)
 {
+    return rt_interp_plan(it, model, family, RT_TARGET_NATIVE, arena, arena_size, err);
+}
+
+enum rt_status rt_interp_plan(struct rt_interp *it, const struct rt_model *model,
+                              const struct rt_kernel_family *family, struct rt_target target, void *arena,
+                              size_t arena_size, struct rt_error *err)
+{
     enum rt_status st;
     memset(it, 0, sizeof *it);
     rt_error_clear(err);
     if (!model || !arena)
         return rt_fail(err, RT_BAD_ARG, "no model or no arena");
     it->model = model;
+    it->target = target;
     it->family = family ? family : rt_family_default();
     uintptr_t base = ((uintptr_t)arena + RT_ARENA_ALIGN - 1) & ~(uintptr_t)(RT_ARENA_ALIGN - 1);
     size_t skipped = base - (uintptr_t)arena;
@@ -247,13 +258,16 @@ enum rt_status rt_interp_init(struct rt_interp *it, const struct rt_model *model
     struct rt_prepare_ctx ctx = {
         .model = model, .tensors = NULL, .num_tensors = it->num_tensors, .err = err,
         .tail_base = it->arena + it->capacity, .tail_used = &it->persistent_bytes,
+        .tail_used_target = &it->target_persistent_bytes,
         .capacity = it->capacity, .head_reserved = temp_bytes,
     };
-    it->tensors = rt_persistent_alloc(&ctx, sizeof(struct rt_tensor) * it->num_tensors);
-    it->nodes = it->tensors ? rt_persistent_alloc(&ctx, sizeof(struct rt_node) * it->num_nodes) : NULL;
+    it->tensors = RT_PERSISTENT_NEW(&ctx, struct rt_tensor, it->num_tensors);
+    it->nodes = it->tensors ? RT_PERSISTENT_NEW(&ctx, struct rt_node, it->num_nodes) : NULL;
     if (!it->nodes) {
         it->arena_needed = temp_bytes + (sizeof(struct rt_tensor) * it->num_tensors) +
                            (sizeof(struct rt_node) * it->num_nodes);
+        it->target_arena_needed = temp_bytes + (size_t)RT_TARGET_SIZEOF_TENSOR * it->num_tensors +
+                                  (size_t)RT_TARGET_SIZEOF_NODE * it->num_nodes;
         return no_memory(it, err);
     }
     ctx.tensors = it->tensors;
@@ -268,6 +282,7 @@ enum rt_status rt_interp_init(struct rt_interp *it, const struct rt_model *model
         st = prepare_nodes(it, &ctx, use, err);
     if (st == RT_NO_MEMORY) {
         it->arena_needed = temp_bytes + it->persistent_bytes;
+        it->target_arena_needed = temp_bytes + it->target_persistent_bytes;
         return no_memory(it, err);
     }
     if (st != RT_OK)
@@ -339,6 +354,8 @@ enum rt_status rt_interp_invoke(struct rt_interp *it, struct rt_error *err)
     rt_error_clear(err);
     if (!it->ready)
         return rt_fail(err, RT_BAD_ARG, "interpreter not initialised");
+    if (it->target.dsp != RT_NATIVE_DSP || it->target.simd != RT_NATIVE_SIMD)
+        return rt_fail(err, RT_BAD_ARG, "interpreter planned for another core");
     struct mcusim_region inference;
     memset(&inference, 0, sizeof inference);
     inference.magic = MCUSIM_REGION_MAGIC;

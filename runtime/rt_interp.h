@@ -32,6 +32,7 @@
 struct rt_interp {
     const struct rt_model *model;
     const struct rt_kernel_family *family;
+    struct rt_target target;   /* the core the plan is for (rt_target.h) */
     uint8_t *arena;            /* aligned start of the usable arena */
     size_t capacity;           /* usable bytes from arena */
     struct rt_tensor *tensors;
@@ -41,6 +42,10 @@ struct rt_interp {
     size_t activation_bytes;   /* planned activations + scratch (the head) */
     size_t persistent_bytes;   /* tables and parameters (the tail) */
     size_t arena_needed;       /* bytes of arena init needs; set also when it fails for lack of room */
+    /* The same two on the 32-bit target (rt_target_sizes.h), equal to the
+     * above there: on the host, the arena the firmware will need. */
+    size_t target_persistent_bytes;
+    size_t target_arena_needed;
     uint64_t total_macs;
     bool ready;
 };
@@ -51,6 +56,14 @@ struct rt_interp {
 enum rt_status rt_interp_init(struct rt_interp *it, const struct rt_model *model,
                               const struct rt_kernel_family *family, void *arena, size_t arena_size,
                               struct rt_error *err);
+
+/* The same plan for another core's firmware (rt_target.h): the numbers
+ * (arena_needed, target_arena_needed, scratch per node) the firmware of
+ * that core will have.  Such an interpreter does not run unless the core
+ * is this one's (RT_TARGET_NATIVE): its scratch is sized for the other. */
+enum rt_status rt_interp_plan(struct rt_interp *it, const struct rt_model *model,
+                              const struct rt_kernel_family *family, struct rt_target target, void *arena,
+                              size_t arena_size, struct rt_error *err);
 
 /* Runs one inference, emitting an INFERENCE region around it and a LAYER
  * region around each operator. */

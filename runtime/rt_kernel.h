@@ -28,6 +28,7 @@
 
 #include "rt_model.h"
 #include "rt_status.h"
+#include "rt_target.h"
 #include "rt_tensor.h"
 
 #define RT_TYPE_ANY 0xFFu /* a kernel that handles every input type (RESHAPE) */
@@ -62,13 +63,16 @@ struct rt_prepare_ctx {
     /* persistent allocator state (owned by the interpreter) */
     uint8_t *tail_base;
     size_t *tail_used;
+    size_t *tail_used_target;       /* the same on the 32-bit target (rt_target_sizes.h) */
     size_t capacity;
     size_t head_reserved;
 };
 
-/* Persistent memory for the lifetime of the interpreter (aligned to 8).
- * Returns NULL, with err set, when the arena is full. */
-void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes);
+/* Persistent memory for the lifetime of the interpreter (aligned to 8):
+ * bytes here, target_bytes on the 32-bit target (use RT_PERSISTENT_NEW of
+ * rt_target_sizes.h, which knows both).  Returns NULL, with err set, when
+ * the arena is full. */
+void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes, size_t target_bytes);
 
 struct rt_kernel {
     const char *name; /* e.g. "conv_s8_ref": <op>_<type>_<family> */
@@ -76,8 +80,10 @@ struct rt_kernel {
     uint8_t type;     /* type of input 0 it handles, or RT_TYPE_ANY */
     /* Optional family-specific prepare, after the op-level one. */
     enum rt_status (*prepare)(struct rt_prepare_ctx *ctx, struct rt_node *node);
-    /* Optional: bytes of scratch the kernel needs during invoke. */
-    uint32_t (*scratch_size)(const struct rt_tensor *tensors, const struct rt_node *node);
+    /* Optional: bytes of scratch the kernel needs during invoke on the
+     * target core (rt_target.h; the firmware asks for its own). */
+    uint32_t (*scratch_size)(const struct rt_tensor *tensors, const struct rt_node *node,
+                             const struct rt_target *target);
     enum rt_status (*invoke)(struct rt_tensor *tensors, const struct rt_node *node);
 };
 

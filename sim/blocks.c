@@ -81,10 +81,21 @@ static void on_dynamic_insn(uc_engine *uc, uint64_t address, uint32_t size, void
         return;
     d->charged_at = s->insns;
     uint32_t rn = 0, rm = 0;
-    /* A divide's operands are among r0-r12, SP and LR. */
+    /* A divide's operands are among r0-r12, SP and LR; so are an access's
+     * base and index when its alignment is checked here. */
     if (d->site.kind == DYN_SDIV || d->site.kind == DYN_UDIV) {
         uc_reg_read(uc, core_reg_uc_ids[d->site.rn < 15 ? d->site.rn : 0], &rn);
         uc_reg_read(uc, core_reg_uc_ids[d->site.rm < 15 ? d->site.rm : 0], &rm);
+    } else if (d->site.kind == DYN_ALIGN) {
+        /* Another block holding the same instruction asked for this
+         * site; the running one may check the access itself. */
+        if (s->cur && timing_block_checks(s->cur, d->site.addr)) {
+            s->cur_dyn += d->site.extra;
+            return;
+        }
+        uc_reg_read(uc, core_reg_uc_ids[d->site.mem.base & 15], &rn);
+        if (d->site.mem.index >= 0)
+            uc_reg_read(uc, core_reg_uc_ids[d->site.mem.index & 15], &rm);
     }
     s->cur_dyn += timing_dyn_cost(s->timing, &d->site, rn, rm);
 }
@@ -212,4 +223,57 @@ struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, boo
     c->slots[i] = (struct block_slot){.addr = addr, .size = size, .block = b};
     c->count++;
     return b;
+}
+
+/* Every cached block timed again with the timing model as it is now
+ * (after timing_reconfigure): the static costs, the refill of taken
+ * branches onto it and its run-time memory timing change with the wait
+ * states and caches; what the observer keeps on it and the successor
+ * links stay. */
+int blocks_retime(struct sim *s)
+{
+    struct block_cache *c = &s->blocks;
+    for (uint32_t i = 0; i <= c->mask; i++) {
+        struct sim_block *b = c->slots[i].block;
+        if (!b)
+            continue;
+        size_t max = b->size / 2 ? b->size / 2 : 1;
+        struct insn_facts *facts = malloc(max * sizeof *facts);
+        struct sim_block *fresh = calloc(1, sizeof *fresh);
+        if (!facts || !fresh) {
+            free(facts);
+            free(fresh);
+            return -1;
+        }
+        fresh->addr = b->addr;
+        fresh->size = b->size;
+        const uint8_t *code = sim_host_ptr(s, b->addr, b->size);
+        size_t n = code ? decoder_block(s->decoder, code, b->size, b->addr, facts, max) : 0;
+        struct timing_dyn dyn[MAX_DYN_PER_BLOCK];
+        int rc = timing_block(s->timing, facts, n, fresh, dyn, MAX_DYN_PER_BLOCK);
+        free(facts);
+        if (rc < 0) {
+            timing_block_free(fresh);
+            free(fresh->insn_addr);
+            free(fresh->insn_class);
+            free(fresh->prefix_cycles);
+            free(fresh);
+            return -1;
+        }
+        /* Dynamic sites depend on the core only: the hooks stay as they are. */
+        timing_block_free(b);
+        free(b->prefix_cycles);
+        b->prefix_cycles = fresh->prefix_cycles;
+        b->mem_timing = fresh->mem_timing;
+        b->has_mem_timing = fresh->has_mem_timing;
+        b->mem_epoch = 0;
+        b->mem_charge = 0;
+        b->cycles = fresh->cycles;
+        b->taken_cycles = fresh->taken_cycles;
+        b->refill = fresh->refill;
+        free(fresh->insn_addr);
+        free(fresh->insn_class);
+        free(fresh);
+    }
+    return 0;
 }

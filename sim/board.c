@@ -3,11 +3,14 @@
  *
  * The parser is table-driven: every accepted key of [board], [timing] and
  * [energy] is one row below, so adding a parameter is adding a row.  Memory
- * regions are sections named [memory.NAME].  Any unknown section or key, a
- * malformed number or an inconsistent map is an error naming file and line:
- * a typo in a board file must never silently change a measurement.
+ * regions are sections named [memory.NAME], peripheral instances sections
+ * named [peripheral.NAME] (their model checks its own keys, periph.c).  Any
+ * unknown section or key, a malformed number or an inconsistent map is an
+ * error naming file and line: a typo in a board file must never silently
+ * change a measurement.
  */
 #include "board.h"
+#include "periph.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,7 +29,7 @@
 #define MCUSIM_INSTALLED_BOARDS "/usr/local/share/mcusim/boards"
 #endif
 
-enum value_type { V_STRING, V_U32, V_SIZE, V_BOOL, V_DOUBLE, V_CORE };
+enum value_type { V_STRING, V_U32, V_SIZE, V_BOOL, V_DOUBLE, V_CORE, V_UNMODELLED };
 
 struct key_spec {
     const char *section;
@@ -44,6 +47,7 @@ static const struct key_spec keys[] = {
     {"board", "clock_hz", V_U32, B(clock_hz)},
     {"board", "vtor", V_U32, B(vtor)},
     {"board", "stack", V_SIZE, B(stack_bytes)},
+    {"board", "unmodelled", V_UNMODELLED, B(unmodelled)},
     {"timing", "flash_wait_states", V_U32, B(timing.flash_wait_states)},
     {"timing", "flash_line_bytes", V_SIZE, B(timing.flash_line_bytes)},
     {"timing", "icache", V_BOOL, B(timing.icache)},
@@ -119,7 +123,7 @@ __attribute__((format(printf, 3, 4)))
 static int fail(struct parse_state *st, int lineno, const char *fmt, ...)
 {
     if (!st->line) {
-        char msg[256];
+        char msg[1024];
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
@@ -167,6 +171,13 @@ static int set_key(struct parse_state *st, const struct key_spec *k, const char 
             st->b->energy.present = true;
         return 1;
     }
+    case V_UNMODELLED: {
+        int m = board_unmodelled_parse(value);
+        if (m < 0)
+            return fail(st, lineno, "'%s' is stub, log or fault, not '%s'", k->key, value);
+        *(enum unmodelled_mode *)field = (enum unmodelled_mode)m;
+        return 1;
+    }
     case V_CORE: {
         const struct core_desc *core = core_find(value);
         if (!core)
@@ -200,6 +211,107 @@ static struct board_region *region_for(struct parse_state *st, const char *name,
     st->region_line[b->n_regions] = lineno;
     b->n_regions++;
     return r;
+}
+
+static struct board_periph *periph_for(struct parse_state *st, const char *name, int lineno)
+{
+    struct board *b = st->b;
+    for (int i = 0; i < b->n_periphs; i++)
+        if (!strcmp(b->periphs[i].name, name))
+            return &b->periphs[i];
+    if (b->n_periphs == BOARD_MAX_PERIPHS) {
+        fail(st, lineno, "too many peripherals (at most %d)", BOARD_MAX_PERIPHS);
+        return NULL;
+    }
+    if (!*name || strlen(name) >= sizeof b->periphs[0].name) {
+        fail(st, lineno, "peripheral name '%s' is empty or too long", name);
+        return NULL;
+    }
+    struct board_periph *p = &b->periphs[b->n_periphs++];
+    memset(p, 0, sizeof *p);
+    strcpy(p->name, name);
+    for (int i = 0; i < BOARD_PERIPH_MAX_IRQS; i++)
+        p->irq[i] = -1;
+    p->line = lineno;
+    return p;
+}
+
+/* "irq = 0, 1, 12": the NVIC lines of the model's outputs in its order;
+ * "-" leaves an output unconnected. */
+static int parse_irqs(struct parse_state *st, struct board_periph *p, const char *value, int lineno)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", value);
+    p->n_irqs = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (p->n_irqs == BOARD_PERIPH_MAX_IRQS)
+            return fail(st, lineno, "at most %d interrupt lines per peripheral", BOARD_PERIPH_MAX_IRQS);
+        uint64_t v;
+        if (!strcmp(tok, "-")) {
+            p->irq[p->n_irqs++] = -1;
+            continue;
+        }
+        if (parse_u64(tok, false, &v) || v >= BOARD_MAX_IRQS)
+            return fail(st, lineno, "'irq' needs interrupt numbers 0-%d (or -), not '%s'", BOARD_MAX_IRQS - 1, tok);
+        p->irq[p->n_irqs++] = (int)v;
+    }
+    p->irq_line = lineno;
+    return 1;
+}
+
+static int on_peripheral_key(struct parse_state *st, const char *name, const char *key, const char *value,
+                             int lineno)
+{
+    struct board *b = st->b;
+    struct board_periph *p = periph_for(st, name, lineno);
+    uint64_t v;
+    if (!p)
+        return 0;
+    if (!strcmp(key, "model")) {
+        if (strlen(value) >= sizeof p->model)
+            return fail(st, lineno, "value of 'model' is too long");
+        strcpy(p->model, value);
+    } else if (!strcmp(key, "base") || !strcmp(key, "size")) {
+        if (parse_u64(value, true, &v) || v > 0xFFFFFFFFull)
+            return fail(st, lineno, "'%s' is not a valid number: '%s'", key, value);
+        if (!strcmp(key, "base")) {
+            p->base = (uint32_t)v;
+            p->base_line = lineno;
+        } else {
+            p->size = (uint32_t)v;
+        }
+    } else if (!strcmp(key, "irq")) {
+        return parse_irqs(st, p, value, lineno);
+    } else if (!strcmp(key, "clock")) {
+        if (strlen(value) >= sizeof p->clock)
+            return fail(st, lineno, "value of 'clock' is too long");
+        strcpy(p->clock, value);
+    } else if (!strcmp(key, "aliases")) {
+        if (strcmp(value, "rp2040") && strcmp(value, "none"))
+            return fail(st, lineno, "'aliases' is rp2040 (XOR, SET and CLR views of every register) or none, not '%s'",
+                        value);
+        p->rp2040_aliases = !strcmp(value, "rp2040");
+    } else if (!strcmp(key, "console")) {
+        if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
+            p->console = true;
+        else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
+            p->console = false;
+        else
+            return fail(st, lineno, "'console' must be true or false, not '%s'", value);
+    } else {
+        /* The model's own keys: checked against it once the file is read. */
+        if (b->n_params == BOARD_MAX_PARAMS)
+            return fail(st, lineno, "too many peripheral parameters (at most %d)", BOARD_MAX_PARAMS);
+        struct board_param *bp = &b->params[b->n_params];
+        if (strlen(key) >= sizeof bp->key || strlen(value) >= sizeof bp->value)
+            return fail(st, lineno, "key or value too long: '%s'", key);
+        strcpy(bp->key, key);
+        strcpy(bp->value, value);
+        bp->periph = (uint16_t)(p - b->periphs);
+        bp->line = lineno;
+        b->n_params++;
+    }
+    return 1;
 }
 
 /* Debian's inih is built without INI_HANDLER_LINENO, so lines are counted
@@ -250,6 +362,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         }
         return 1;
     }
+    if (!strncmp(section, "peripheral.", 11))
+        return on_peripheral_key(st, section + 11, key, value, lineno);
     if (!strcmp(section, "board"))
         st->seen_board = true;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -270,6 +384,59 @@ static bool cache_geometry_ok(uint32_t bytes, uint32_t line, uint32_t ways)
         ways = 1;
     return bytes && line && !(line & (line - 1)) && ways <= 255 &&
            bytes % ((uint64_t)line * ways) == 0;
+}
+
+static int validate_peripherals(struct parse_state *st)
+{
+    struct board *b = st->b;
+    int consoles = 0;
+    for (int i = 0; i < b->n_periphs; i++) {
+        struct board_periph *p = &b->periphs[i];
+        char names[1024];
+        if (!p->model[0])
+            return fail(st, p->line, "[peripheral.%s] has no model (known: %s)", p->name,
+                        periph_model_names(names, sizeof names));
+        const struct periph_model *m = periph_model_find(p->model);
+        if (!m)
+            return fail(st, p->line, "[peripheral.%s]: unknown model '%s' (known: %s)", p->name, p->model,
+                        periph_model_names(names, sizeof names));
+        if (!p->base_line)
+            return fail(st, p->line, "[peripheral.%s] has no base address", p->name);
+        if (!p->size)
+            p->size = p->rp2040_aliases ? 4 * m->size : m->size;
+        int n_out = 0;
+        while (m->irqs && m->irqs[n_out])
+            n_out++;
+        if (p->n_irqs > n_out)
+            return fail(st, p->irq_line, "[peripheral.%s]: model '%s' has %d interrupt output%s, not %d", p->name,
+                        m->name, n_out, n_out == 1 ? "" : "s", p->n_irqs);
+        if ((p->base & 3) || !p->size || (p->size & 3))
+            return fail(st, p->base_line, "[peripheral.%s] must start and end on a word boundary", p->name);
+        if ((uint64_t)p->base + p->size > 0xE0000000ull && p->base < 0xE0100000u)
+            return fail(st, p->base_line, "[peripheral.%s] overlaps the Private Peripheral Bus (0xE0000000)",
+                        p->name);
+        if ((uint64_t)p->base + p->size > 0x100000000ull)
+            return fail(st, p->base_line, "[peripheral.%s] extends past 4 GB", p->name);
+        for (int j = 0; j < b->n_regions; j++) {
+            const struct board_region *r = &b->regions[j];
+            bool inside = p->base >= r->base && (uint64_t)p->base + p->size <= (uint64_t)r->base + r->size;
+            bool overlaps = p->base < r->base + (uint64_t)r->size && r->base < p->base + (uint64_t)p->size;
+            if (overlaps && (r->kind != REGION_STUB || !inside))
+                return fail(st, p->base_line, "[peripheral.%s] overlaps memory region '%s'", p->name, r->name);
+        }
+        for (int j = 0; j < i; j++) {
+            const struct board_periph *o = &b->periphs[j];
+            if (p->base < o->base + (uint64_t)o->size && o->base < p->base + (uint64_t)p->size)
+                return fail(st, p->base_line, "[peripheral.%s] overlaps [peripheral.%s]", p->name, o->name);
+        }
+        if (p->console && ++consoles > 1)
+            return fail(st, p->line, "[peripheral.%s]: only one peripheral can be the console", p->name);
+        if (periph_check(b, i, st->err, st->errlen)) {
+            st->line = 1; /* periph_check wrote "FILE:LINE: problem" */
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static int validate(struct parse_state *st)
@@ -328,7 +495,7 @@ static int validate(struct parse_state *st)
                            "and dcache_bytes a multiple of dcache_line_bytes * dcache_ways (at most 255)");
     if (b->timing.cache_unified && !b->timing.icache)
         return fail(st, line_of(st, "timing", "cache_unified"), "[timing] cache_unified needs an icache");
-    return 1;
+    return validate_peripherals(st);
 }
 
 int board_load(const char *path, struct board *b, char *err, size_t errlen)
@@ -443,6 +610,24 @@ const struct board_region *board_region_of(const struct board *b, uint32_t addr)
         if (addr >= b->regions[i].base && addr - b->regions[i].base < b->regions[i].size)
             return &b->regions[i];
     return NULL;
+}
+
+const char *board_unmodelled_name(enum unmodelled_mode m)
+{
+    switch (m) {
+    case UNMODELLED_STUB: return "stub";
+    case UNMODELLED_LOG: return "log";
+    case UNMODELLED_FAULT: return "fault";
+    }
+    return "?";
+}
+
+int board_unmodelled_parse(const char *name)
+{
+    for (int m = UNMODELLED_STUB; m <= UNMODELLED_FAULT; m++)
+        if (!strcmp(name, board_unmodelled_name((enum unmodelled_mode)m)))
+            return m;
+    return -1;
 }
 
 const struct board_region *board_main_region(const struct board *b, enum region_kind kind)

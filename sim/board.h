@@ -17,6 +17,10 @@
 
 #define BOARD_MAX_REGIONS 16
 #define BOARD_ERR_LEN 512
+#define BOARD_MAX_PERIPHS 48
+#define BOARD_MAX_PARAMS 320
+#define BOARD_PERIPH_MAX_IRQS 4
+#define BOARD_MAX_IRQS 128      /* external interrupt lines the NVIC model has */
 
 /* Bytes below the main stack that no firmware may touch: the linker
  * script places them under __stack_limit (ldscript.c) and the simulator
@@ -26,7 +30,15 @@
 enum region_kind {
     REGION_FLASH, /* read-only, executable; writes fault */
     REGION_RAM,   /* read/write/execute, zero wait states */
-    REGION_STUB,  /* peripheral space: reads as zero, writes ignored */
+    REGION_STUB,  /* peripheral space: peripheral models, the rest
+                   * handled by the board's unmodelled mode */
+};
+
+/* What an access to peripheral space that no model claims does. */
+enum unmodelled_mode {
+    UNMODELLED_STUB,   /* reads as zero, writes are ignored */
+    UNMODELLED_LOG,    /* the same, and each register touched is reported once */
+    UNMODELLED_FAULT,  /* the run stops with a fault naming the access */
 };
 
 struct board_region {
@@ -70,6 +82,29 @@ struct board_energy {
     bool present;
 };
 
+/* A peripheral instance: a [peripheral.NAME] section (periph.h). */
+struct board_periph {
+    char name[24];
+    char model[24];              /* a model of periph_models.def */
+    uint32_t base;
+    uint32_t size;               /* 0 in the file: the model's */
+    int irq[BOARD_PERIPH_MAX_IRQS]; /* NVIC lines of the model's outputs, -1: none */
+    int n_irqs;
+    char clock[24];              /* input clock a controller publishes; "": the core's */
+    bool console;                /* receives the --uart-in bytes */
+    bool rp2040_aliases;         /* aliases = rp2040: XOR/SET/CLR views at +0x1000/0x2000/0x3000 */
+    int line;                    /* the section's first key */
+    int base_line, irq_line;
+};
+
+/* Any other key of a [peripheral.NAME] section: the model's to read. */
+struct board_param {
+    char key[24];
+    char value[56];
+    uint16_t periph;             /* index into board.periphs */
+    int line;
+};
+
 struct board {
     char name[64];
     char description[160];
@@ -83,6 +118,11 @@ struct board {
     int n_regions;
     struct board_timing timing;
     struct board_energy energy;
+    enum unmodelled_mode unmodelled; /* [board] unmodelled = stub | log | fault */
+    struct board_periph periphs[BOARD_MAX_PERIPHS];
+    int n_periphs;
+    struct board_param params[BOARD_MAX_PARAMS];
+    int n_params;
 };
 
 /* Reads and validates a board file.  On error returns -1 and writes one
@@ -102,6 +142,9 @@ const char *board_dir(void);
 int board_list(struct board **out, char *err, size_t errlen);
 
 const struct board_region *board_region_of(const struct board *b, uint32_t addr);
+/* "stub", "log", "fault"; and back (-1 when unknown). */
+const char *board_unmodelled_name(enum unmodelled_mode m);
+int board_unmodelled_parse(const char *name);
 const struct board_region *board_main_region(const struct board *b, enum region_kind kind);
 
 #endif /* MCUSIM_BOARD_H */

@@ -954,8 +954,8 @@ void sim_debug_position(struct sim *s, struct sim_debug_position *p)
     p->cycles = sim_now_at(s, inside ? (int)d->cont_index : -1);
     p->instructions = s->insns + (inside ? d->cont_index : 0);
     p->sleep_cycles = s->sleep_cycles;
-    p->clock_hz = s->board.clock_hz;
-    p->sim_time_s = (double)p->cycles / s->board.clock_hz;
+    p->clock_hz = s->clock_hz;
+    p->sim_time_s = sim_time_at(s, p->cycles);
 }
 
 int sim_debug_reset(struct sim *s, char *err, size_t errlen)

@@ -222,6 +222,7 @@ static void decode_memory(const cs_insn *in, struct insn_facts *f)
     case ARM_INS_PUSH: case ARM_INS_POP: case ARM_INS_VPUSH: case ARM_INS_VPOP:
         m->list = true;
         m->base = 13;
+        m->writeback = true; /* Capstone 4 leaves it unset for PUSH.W and POP.W */
         m->words = (uint8_t)arm->op_count;
         m->descending = f->id == ARM_INS_PUSH || f->id == ARM_INS_VPUSH;
         break;
@@ -286,6 +287,7 @@ static void decode_operands(const cs_insn *in, struct insn_facts *f)
         f->rn = n == 3 ? (int8_t)decode_core_reg(op[1].reg) : f->rd;
         if (last->type == ARM_OP_REG) {
             f->rm = (int8_t)decode_core_reg(last->reg);
+            f->rm_shifted = last->shift.type != ARM_SFT_INVALID;
         } else if (last->type == ARM_OP_IMM) {
             f->has_imm = true;
             f->imm = last->imm;
@@ -330,6 +332,10 @@ static void decode_facts(csh cs, const cs_insn *in, struct insn_facts *f)
     decode_registers(cs, in, f);
     decode_memory(in, f);
     decode_operands(in, f);
+    /* A multiple store writes no register but its written-back base;
+     * Capstone 4 marks the list of PUSH.W as written. */
+    if (f->is_store && f->mem.list)
+        f->regs_written = 0;
     /* A written-back base is written, whatever the access lists say. */
     if (f->mem.writeback && f->mem.base >= 0 && f->lsu != LSU_NONE)
         f->regs_written |= (uint16_t)(1u << f->mem.base);

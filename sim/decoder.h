@@ -78,6 +78,7 @@ struct insn_facts {
      * two-operand forms (Rdn, Rm / Rdn, #imm) have rd == rn.  Registers
      * 0-15, -1 when absent or not a core register. */
     int8_t rd, rn, rm;
+    bool rm_shifted;          /* rm goes through the barrel shifter (LSL #2, ROR #8, ...) */
     bool has_imm;
     int32_t imm;
     uint16_t regs_read;       /* core registers read, bit per register */

@@ -61,7 +61,9 @@ static bool enabled(struct sim *s, int num)
     return s->scs.nvic.enabled[num];
 }
 
-int exc_current_priority(struct sim *s)
+/* The execution priority from active exceptions and the masks; with
+ * `primask` false, as if PRIMASK were clear. */
+static int execution_priority(struct sim *s, bool primask)
 {
     int prio = 256;
     struct nvic *n = &s->scs.nvic;
@@ -70,7 +72,7 @@ int exc_current_priority(struct sim *s)
         if (p < prio)
             prio = p;
     }
-    if (reg(s, UC_ARM_REG_PRIMASK) & 1 && prio > 0)
+    if (primask && reg(s, UC_ARM_REG_PRIMASK) & 1 && prio > 0)
         prio = 0;
     if (s->board.core->arch != CORE_ARCH_V6M) {
         if (reg(s, UC_ARM_REG_FAULTMASK) & 1 && prio > -1)
@@ -80,6 +82,23 @@ int exc_current_priority(struct sim *s)
             prio = basepri;
     }
     return prio;
+}
+
+int exc_current_priority(struct sim *s)
+{
+    return execution_priority(s, true);
+}
+
+bool exc_pending_wakes(struct sim *s)
+{
+    struct nvic *n = &s->scs.nvic;
+    if (!s->any_pending)
+        return false;
+    int current = execution_priority(s, false);
+    for (int i = 2; i < NUM_EXCEPTIONS; i++)
+        if (n->pending[i] && enabled(s, i) && priority_of(s, i) < current)
+            return true;
+    return false;
 }
 
 void exc_set_pending(struct sim *s, int num)
@@ -242,6 +261,8 @@ int exc_return(struct sim *s, uint32_t exc_return)
     }
     if (s->has_obs && s->obs.exception)
         s->obs.exception(s->obs.ctx, -(int)ipsr, s->cycles);
+    if (ipsr >= 16)
+        periph_bus_irq_returned(s->periph, (int)ipsr - 16);
 
     bool to_thread = exc_return & 8;
     bool use_psp = exc_return & 4;

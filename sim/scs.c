@@ -25,7 +25,7 @@ enum {
     DWT_CTRL = 0x01000, DWT_CYCCNT = 0x01004,
     ICTR = 0x0E004, SYST_CSR = 0x0E010, SYST_RVR = 0x0E014, SYST_CVR = 0x0E018, SYST_CALIB = 0x0E01C,
     NVIC_ISER = 0x0E100, NVIC_ICER = 0x0E180, NVIC_ISPR = 0x0E200, NVIC_ICPR = 0x0E280,
-    NVIC_IABR = 0x0E300, NVIC_IPR = 0x0E400, NVIC_IPR_END = 0x0E43F,
+    NVIC_IABR = 0x0E300, NVIC_IPR = 0x0E400, NVIC_IPR_END = 0x0E47F,
     CPUID = 0x0ED00, ICSR = 0x0ED04, VTOR = 0x0ED08, AIRCR = 0x0ED0C, SCR = 0x0ED10, CCR = 0x0ED14,
     SHPR1 = 0x0ED18, SHPR3_END = 0x0ED23, SHCSR = 0x0ED24, CFSR = 0x0ED28, HFSR = 0x0ED2C,
     MMFAR = 0x0ED34, BFAR = 0x0ED38, CPACR = 0x0ED88, DHCSR = 0x0EDF0, DEMCR = 0x0EDFC,
@@ -105,6 +105,7 @@ void scs_tick(struct sim *s)
         }
         t->last_tick = s->cycles;
     }
+    periph_bus_tick(s->periph, s->cycles);
     if (s->cycles >= s->next_poll) {
         s->next_poll = s->cycles + POLL_CYCLES;
         s->poll_due = true;
@@ -120,6 +121,9 @@ void scs_schedule(struct sim *s)
         if (zero < next)
             next = zero;
     }
+    uint64_t periph = periph_bus_next_event(s->periph);
+    if (periph < next)
+        next = periph;
     if (s->any_pending)
         next = 0; /* re-check at every block until it can be taken */
     s->next_event = next;
@@ -128,9 +132,13 @@ void scs_schedule(struct sim *s)
 uint64_t scs_next_wakeup(struct sim *s)
 {
     struct systick *t = &s->scs.systick;
-    if (systick_running(t) && (t->csr & 2))
-        return systick_next_zero(t, s->cycles);
-    return UINT64_MAX;
+    uint64_t next = periph_bus_next_wakeup(s->periph);
+    if (systick_running(t) && (t->csr & 2)) {
+        uint64_t zero = systick_next_zero(t, s->cycles);
+        if (zero < next)
+            next = zero;
+    }
+    return next;
 }
 
 /* ---- registers ---- */
@@ -244,7 +252,7 @@ uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
         int idx = access_index(s, 0xE0000000u + off, false);
         return (uint32_t)(sim_now_at(s, idx) - c->cyccnt_base);
     }
-    case ICTR: return 1; /* 64 interrupt lines */
+    case ICTR: return BOARD_MAX_IRQS / 32 - 1; /* INTLINESNUM: 128 interrupt lines */
     case SYST_CSR: {
         uint32_t v = c->systick.csr & 7;
         scs_tick(s);
@@ -258,7 +266,7 @@ uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
         int idx = access_index(s, 0xE0000000u + off, false);
         return systick_value(&c->systick, sim_now_at(s, idx));
     }
-    case SYST_CALIB: return 0x80000000u | (s->board.clock_hz / 100 - 1); /* NOREF, 10 ms */
+    case SYST_CALIB: return 0x80000000u | (s->clock_hz / 100 - 1); /* NOREF, 10 ms */
     case CPUID: return scs_cpuid(s);
     case ICSR: return icsr_read(s);
     case VTOR: return c->vtor;
@@ -278,15 +286,15 @@ uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
     case MVFR0: return s->board.core->fpu ? 0x10110021u : 0;
     case MVFR1: return s->board.core->fpu ? 0x11000011u : 0;
     }
-    if (off >= NVIC_ISER && off < NVIC_ISER + 8)
+    if (off >= NVIC_ISER && off < NVIC_ISER + BOARD_MAX_IRQS / 8)
         return nvic_bits(c->nvic.enabled, (off - NVIC_ISER) / 4);
-    if (off >= NVIC_ICER && off < NVIC_ICER + 8)
+    if (off >= NVIC_ICER && off < NVIC_ICER + BOARD_MAX_IRQS / 8)
         return nvic_bits(c->nvic.enabled, (off - NVIC_ICER) / 4);
-    if (off >= NVIC_ISPR && off < NVIC_ISPR + 8)
+    if (off >= NVIC_ISPR && off < NVIC_ISPR + BOARD_MAX_IRQS / 8)
         return nvic_bits(c->nvic.pending, (off - NVIC_ISPR) / 4);
-    if (off >= NVIC_ICPR && off < NVIC_ICPR + 8)
+    if (off >= NVIC_ICPR && off < NVIC_ICPR + BOARD_MAX_IRQS / 8)
         return nvic_bits(c->nvic.pending, (off - NVIC_ICPR) / 4);
-    if (off >= NVIC_IABR && off < NVIC_IABR + 8)
+    if (off >= NVIC_IABR && off < NVIC_IABR + BOARD_MAX_IRQS / 8)
         return nvic_bits(c->nvic.active, (off - NVIC_IABR) / 4);
     return 0; /* reserved and unmodelled registers read as zero */
 }
@@ -400,14 +408,14 @@ void scs_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value64, 
     case FPCCR: c->fpccr = v; return;
     case FPCAR: c->fpcar = v & ~7u; return;
     }
-    if (off >= NVIC_ISER && off < NVIC_ISER + 8) {
+    if (off >= NVIC_ISER && off < NVIC_ISER + BOARD_MAX_IRQS / 8) {
         nvic_set_bits(s, c->nvic.enabled, (off - NVIC_ISER) / 4, v, 1);
         scs_schedule(s);
-    } else if (off >= NVIC_ICER && off < NVIC_ICER + 8) {
+    } else if (off >= NVIC_ICER && off < NVIC_ICER + BOARD_MAX_IRQS / 8) {
         nvic_set_bits(s, c->nvic.enabled, (off - NVIC_ICER) / 4, v, 0);
-    } else if (off >= NVIC_ISPR && off < NVIC_ISPR + 8) {
+    } else if (off >= NVIC_ISPR && off < NVIC_ISPR + BOARD_MAX_IRQS / 8) {
         nvic_set_bits(s, c->nvic.pending, (off - NVIC_ISPR) / 4, v, 1);
-    } else if (off >= NVIC_ICPR && off < NVIC_ICPR + 8) {
+    } else if (off >= NVIC_ICPR && off < NVIC_ICPR + BOARD_MAX_IRQS / 8) {
         nvic_set_bits(s, c->nvic.pending, (off - NVIC_ICPR) / 4, v, 0);
     }
     /* other writes: reserved or unmodelled, ignored */

@@ -280,11 +280,12 @@ void semihost_call(struct sim *s)
                 ret = remove(name) ? (uint32_t)errno : 0;
         }
         break;
-    case SYS_CLOCK:
-        ret = (uint32_t)(s->cycles * 100 / s->board.clock_hz); /* centiseconds */
+    case SYS_CLOCK: /* centiseconds; in integers while the board's clock runs */
+        ret = s->clock_source[0] ? (uint32_t)(sim_time_at(s, s->cycles) * 100)
+                                 : (uint32_t)(s->cycles * 100 / s->board.clock_hz);
         break;
-    case SYS_TIME:
-        ret = (uint32_t)(s->cycles / s->board.clock_hz); /* simulated seconds */
+    case SYS_TIME: /* simulated seconds */
+        ret = s->clock_source[0] ? (uint32_t)sim_time_at(s, s->cycles) : (uint32_t)(s->cycles / s->board.clock_hz);
         break;
     case SYS_ERRNO: ret = (uint32_t)h->last_errno; break;
     case SYS_GET_CMDLINE:
@@ -320,7 +321,7 @@ void semihost_call(struct sim *s)
         }
         break;
     }
-    case SYS_TICKFREQ: ret = s->board.clock_hz; break;
+    case SYS_TICKFREQ: ret = s->clock_hz; break;
     case SYS_MCUSIM_MARKER:
         /* A profiling marker: what an ITM stimulus write carries, timed at
          * the BKPT, the last instruction of the running block. */

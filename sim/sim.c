@@ -117,17 +117,6 @@ int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len)
     return 0;
 }
 
-static uint64_t stub_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
-{
-    (void)uc; (void)offset; (void)size; (void)user;
-    return 0;
-}
-
-static void stub_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
-{
-    (void)uc; (void)offset; (void)size; (void)value; (void)user;
-}
-
 static int map_memory(struct sim *s, char *err, size_t errlen)
 {
     for (int i = 0; i < s->board.n_regions; i++) {
@@ -138,7 +127,7 @@ static int map_memory(struct sim *s, char *err, size_t errlen)
         m->kind = r->kind;
         uc_err e;
         if (r->kind == REGION_STUB) {
-            e = uc_mmio_map(s->uc, r->base, r->size, stub_read, s, stub_write, s);
+            continue; /* peripheral space: the peripheral bus maps it (periph.c) */
         } else {
             m->host = calloc(1, r->size);
             if (!m->host) {
@@ -161,7 +150,43 @@ static int map_memory(struct sim *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot map the Private Peripheral Bus: %s", uc_strerror(e));
         return -1;
     }
-    return 0;
+    s->periph = periph_bus_create(s, err, errlen);
+    return s->periph ? periph_bus_map(s->periph, err, errlen) : -1;
+}
+
+/* ---- the core clock ---- */
+
+double sim_time_at(const struct sim *s, uint64_t now)
+{
+    return s->time_before + (double)(now - s->clock_since) / s->clock_hz;
+}
+
+void sim_set_clock(struct sim *s, uint32_t hz, const char *why, uint64_t now)
+{
+    if (now < s->clock_since)
+        now = s->clock_since;
+    s->time_before = sim_time_at(s, now);
+    s->clock_since = now;
+    s->clock_hz = hz;
+    s->board.clock_hz = hz; /* what sim_board() tells the profiler (time, energy) */
+    snprintf(s->clock_source, sizeof s->clock_source, "%s", why);
+}
+
+/* Memory timing the firmware set (flash wait states, caches): every cached
+ * block is timed again, before the block about to run starts. */
+static void apply_memory_timing(struct sim *s)
+{
+    struct board_timing bt;
+    char why[sizeof s->timing_source];
+    int set = periph_bus_take_timing(s->periph, &bt, why, sizeof why);
+    if (!set)
+        return;
+    if (set == 2 && (timing_reconfigure(s->timing, &bt) || blocks_retime(s))) {
+        snprintf(s->message, sizeof s->message, "out of memory re-timing the blocks for %s", why);
+        sim_stop(s, SIM_ERROR);
+        return;
+    }
+    snprintf(s->timing_source, sizeof s->timing_source, "%s", why);
 }
 
 /* ---- accounting ---- */
@@ -170,6 +195,8 @@ void sim_complete_block(struct sim *s, uint32_t next)
 {
     struct sim_block *b = s->cur;
     uint32_t c = b->cycles + s->cur_dyn;
+    if (b->exit_checks)
+        c += timing_block_exit(s->timing, s->uc, b);
     s->cur = NULL;
     s->cycles += c;
     s->insns += b->n_insns;
@@ -252,6 +279,7 @@ static void poll(struct sim *s)
  * (an exception was entered or the run stops). */
 static bool events(struct sim *s, uint32_t addr)
 {
+    apply_memory_timing(s);
     scs_tick(s);
     if (s->poll_due) {
         s->poll_due = false;
@@ -285,7 +313,8 @@ static void check_dead_loop(struct sim *s, uint32_t addr)
         return;
     }
     bool systick_live = (s->scs.systick.csr & 3) == 3;
-    if (!systick_live && !exc_pending_to_take(s)) {
+    bool periph_live = periph_bus_next_wakeup(s->periph) != UINT64_MAX;
+    if (!systick_live && !periph_live && !exc_pending_to_take(s)) {
         sim_set_fault(s, FAULT_DEADLOCK, addr, 0,
                       "infinite loop with no interrupt enabled that could leave it");
         sim_stop(s, SIM_FAULT);
@@ -367,6 +396,8 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
     }
     if (prev) {
         uint32_t c = prev->cycles + s->cur_dyn;
+        if (prev->exit_checks)
+            c += timing_block_exit(s->timing, uc, prev);
         if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
             c += prev->taken_cycles + b->refill;
         /* sim_complete_block(), inlined on the hot path. */
@@ -415,7 +446,7 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
             s->trace_len++;
     }
     if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
-        s->cur_dyn += timing_block_run(s->timing, uc, b);
+        s->cur_dyn += timing_block_run(s->timing, uc, b, b == prev);
     else
         s->cur_dyn += b->mem_charge;
     if (s->dbg)
@@ -437,6 +468,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         return;
     }
     uint32_t c = prev->cycles + s->cur_dyn;
+    if (prev->exit_checks)
+        c += timing_block_exit(s->timing, uc, prev);
     if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
         c += prev->taken_cycles + b->refill;
     uint64_t cycles = s->cycles + c, insns = s->insns + prev->n_insns;
@@ -452,7 +485,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     if (s->has_obs)
         s->obs.block(s->obs.ctx, prev, c, addr);
     if (b->mem_epoch != s->mem_epoch && b->has_mem_timing)
-        s->cur_dyn = timing_block_run(s->timing, uc, b);
+        s->cur_dyn = timing_block_run(s->timing, uc, b, b == prev);
     else
         s->cur_dyn = b->mem_charge;
 }
@@ -628,6 +661,8 @@ static void sleep_until_event(struct sim *s)
             exc_enter(s, exc, pc);
             return;
         }
+        if (exc_pending_wakes(s))
+            return; /* masked by PRIMASK: the core wakes and runs on */
         uint64_t wake = scs_next_wakeup(s);
         if (wake == UINT64_MAX) {
             /* Nothing can wake the core: on WFE an event may be latched, so
@@ -667,6 +702,10 @@ struct sim *sim_create(const struct board *board, const struct sim_options *opt,
         s->opt.err = stderr;
     if (!s->opt.in)
         s->opt.in = stdin;
+    if (!s->opt.log)
+        s->opt.log = stderr;
+    s->clock_hz = board->clock_hz;
+    s->board_clock_hz = board->clock_hz;
 
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
     if (e) {
@@ -723,6 +762,7 @@ void sim_destroy(struct sim *s)
     decoder_close(s->decoder);
     blocks_free(&s->blocks);
     timing_destroy(s->timing);
+    periph_bus_destroy(s->periph);
     semihost_free(s);
     for (int i = 0; i < s->n_dyn; i++)
         free(s->dyn[i]);
@@ -849,6 +889,21 @@ void sim_set_observer(struct sim *s, const struct sim_observer *obs)
 int sim_reset_core(struct sim *s, char *err, size_t errlen)
 {
     scs_reset(s);
+    /* A reset puts the clock tree and the memory timing back as the board
+     * file describes them; the time simulated so far stays. */
+    s->time_before = sim_time_at(s, s->cycles);
+    s->clock_since = s->cycles;
+    s->board.clock_hz = s->board_clock_hz;
+    s->clock_hz = s->board.clock_hz;
+    s->clock_source[0] = '\0';
+    if (s->timing_source[0]) {
+        if (timing_reconfigure(s->timing, &s->board.timing) || blocks_retime(s)) {
+            snprintf(err, errlen, "out of memory re-timing the blocks for the board's memory timing");
+            return -1;
+        }
+        s->timing_source[0] = '\0';
+    }
+    periph_bus_reset(s->periph);
     const uint8_t *vt = sim_host_ptr(s, s->board.vtor, 8);
     if (!vt) {
         snprintf(err, errlen, "no vector table at 0x%08x (board '%s' boots from there)", s->board.vtor,
@@ -914,7 +969,10 @@ int sim_run(struct sim *s, struct sim_result *res)
     res->instructions = s->insns;
     res->cycles = s->cycles;
     res->sleep_cycles = s->sleep_cycles;
-    res->sim_time_s = (double)s->cycles / s->board.clock_hz;
+    res->sim_time_s = sim_time_at(s, s->cycles);
+    res->clock_hz = s->clock_hz;
+    snprintf(res->clock_source, sizeof res->clock_source, "%s", s->clock_source);
+    snprintf(res->timing_source, sizeof res->timing_source, "%s", s->timing_source);
     res->wall_s = sim_wall_now() - s->wall_start;
     res->mips = res->wall_s > 0 ? s->insns / res->wall_s / 1e6 : 0;
     snprintf(res->message, sizeof res->message, "%s", s->message);

@@ -61,7 +61,9 @@ struct sim_block {
     uint8_t end;               /* enum block_end */
     uint8_t has_fp;            /* contains floating-point instructions */
     uint8_t self_loop;         /* a lone branch to itself ("b .") */
-    uint8_t has_mem_timing;    /* mem_timing is set: caches or flash data reads to evaluate */
+    uint8_t has_mem_timing;    /* mem_timing is set: caches, flash data reads or alignment to
+                                * evaluate when the block starts */
+    uint8_t exit_checks;       /* timing_block_exit() adds cycles when the block completes */
     uint8_t sample;            /* observer wants block_start before it runs */
     uint16_t class_count[CLASS_COUNT];
     uint16_t sp_write;         /* 1 + index of the last instruction that writes SP, 0: none */
@@ -152,7 +154,10 @@ struct sim_result {
     uint64_t instructions;
     uint64_t cycles;
     uint64_t sleep_cycles;   /* cycles spent in WFI/WFE */
-    double sim_time_s;       /* cycles at the board's clock */
+    double sim_time_s;       /* cycles at the clocks the core ran at */
+    uint32_t clock_hz;       /* the core clock at the end (the board's unless firmware set it) */
+    char clock_source[96];   /* what set it: "" for the board file, else e.g. "RCC: PLL" */
+    char timing_source[160]; /* memory timing: "" for the board file's, else what firmware set */
     double wall_s;           /* host time, without time stopped in a debugger */
     double mips;
     char message[1024];      /* one-line diagnostic for non-exit outcomes */
@@ -169,6 +174,11 @@ struct sim_options {
     FILE *out;                   /* firmware stdout (default stdout) */
     FILE *err;                   /* firmware stderr (default stderr) */
     FILE *in;                    /* firmware stdin (default: empty) */
+    FILE *uart_in;               /* bytes the console UART receives (NULL: none) */
+    FILE *uart_out;              /* a copy of every byte a UART transmits (NULL: none) */
+    FILE *log;                   /* unmodelled-peripheral reports (default stderr) */
+    bool unmodelled_set;         /* unmodelled overrides the board's mode */
+    enum unmodelled_mode unmodelled;
     bool vector_faults;          /* enter the firmware's fault handlers */
     bool bare;                   /* no block hook: the engine's own speed, for
                                   * `mcusim bench` (no cycles, no instruction
@@ -206,6 +216,8 @@ const uint8_t *sim_mem(const struct sim *s, uint32_t addr, uint32_t len);
 uint8_t *sim_ram_writable(struct sim *s, uint32_t addr, uint32_t len);
 int sim_read_string(const struct sim *s, uint32_t addr, char *buf, size_t len);
 
+/* The board as simulated: its clock_hz is the core clock now, which is
+ * the board file's until firmware configures its clock controller. */
 const struct board *sim_board(const struct sim *s);
 const struct elf_image *sim_image(const struct sim *s);
 uint64_t sim_cycles(const struct sim *s);        /* completed blocks, exceptions */

@@ -6,9 +6,9 @@
  * scs.c is the Private Peripheral Bus (NVIC, SCB, SysTick, DWT, ITM);
  * exceptions.c does exception entry and return; semihost.c serves
  * BKPT 0xAB; locate.c finds which instruction of a block made a memory
- * access; debug.c is the debugger's interface (debug.h).  The core's
- * description is its row in cores.def.  Nothing here is visible outside
- * sim/.
+ * access; debug.c is the debugger's interface (debug.h); periph.c is the
+ * bus of the board's peripheral models.  The core's description is its
+ * row in cores.def.  Nothing here is visible outside sim/.
  */
 #ifndef MCUSIM_SIM_INTERNAL_H
 #define MCUSIM_SIM_INTERNAL_H
@@ -19,7 +19,7 @@
 #include "sim.h"
 #include "timing.h"
 
-#define NUM_EXCEPTIONS (16 + 64) /* system exceptions + 64 external IRQs */
+#define NUM_EXCEPTIONS (16 + BOARD_MAX_IRQS) /* system exceptions + 128 external IRQs */
 #define SEMIHOST_MAX_FILES 32
 
 /* Exception numbers (ARMv7-M ARM B1.5.2). */
@@ -142,6 +142,16 @@ struct sim {
 
     struct scs scs;
     struct semihost sh;
+    struct periph_bus *periph;
+
+    /* The core clock: the board's until firmware configures its clock
+     * controller (periph_set_core_clock); time is integrated over it. */
+    uint32_t clock_hz;
+    uint32_t board_clock_hz;  /* the board file's */
+    uint64_t clock_since;     /* cycle the clock last changed at */
+    double time_before;       /* seconds simulated before clock_since */
+    char clock_source[96];    /* "" while the board's */
+    char timing_source[160];  /* "" while the board's memory timing applies */
 
     enum sim_status status;
     int exit_code;
@@ -165,6 +175,9 @@ bool blocks_overlap(const struct block_cache *c, uint32_t addr, uint32_t len);
  * set when new per-instruction hooks were added for it: the caller must
  * re-enter the block so that its translation includes them. */
 struct sim_block *blocks_lookup(struct sim *s, uint32_t addr, uint32_t size, bool *restart);
+/* Times every cached block again (the memory timing changed); -1 when
+ * out of memory. */
+int blocks_retime(struct sim *s);
 
 /* scs.c */
 void scs_reset(struct sim *s);
@@ -181,12 +194,31 @@ int exc_pending_to_take(struct sim *s);    /* exception number, or 0 */
 int exc_enter(struct sim *s, int num, uint32_t return_addr);
 int exc_return(struct sim *s, uint32_t exc_return);
 int exc_current_priority(struct sim *s);
+/* An exception is pending that would preempt if PRIMASK were clear: what
+ * wakes WFI (ARMv7-M ARM B1.5.19), taken or not. */
+bool exc_pending_wakes(struct sim *s);
 int exc_fault(struct sim *s, int num, uint32_t pc);
 
 /* semihost.c */
 int semihost_init(struct sim *s);
 void semihost_free(struct sim *s);
 void semihost_call(struct sim *s);          /* at a BKPT 0xAB */
+
+/* periph.c (the model side is periph.h) */
+struct periph_bus *periph_bus_create(struct sim *s, char *err, size_t errlen);
+int periph_bus_map(struct periph_bus *bus, char *err, size_t errlen);
+void periph_bus_destroy(struct periph_bus *bus);
+void periph_bus_reset(struct periph_bus *bus);
+uint64_t periph_bus_next_event(const struct periph_bus *bus);
+void periph_bus_tick(struct periph_bus *bus, uint64_t now);
+/* The next cycle a peripheral event may raise an interrupt the NVIC has
+ * enabled, or UINT64_MAX: what can wake a sleeping core. */
+uint64_t periph_bus_next_wakeup(const struct periph_bus *bus);
+/* Handler of external interrupt irq returned: pends it again while high. */
+void periph_bus_irq_returned(struct periph_bus *bus, int irq);
+/* Memory timing firmware set since the last call: 0 none; 1 set to what
+ * was in force; 2 changed.  *t and why: what and who. */
+int periph_bus_take_timing(struct periph_bus *bus, struct board_timing *t, char *why, size_t whylen);
 
 /* locate.c */
 /* Keeps the memory operands of a block's decoded instructions; -1 when out
@@ -231,6 +263,10 @@ int sim_reset_core(struct sim *s, char *err, size_t errlen);
 void sim_set_fault(struct sim *s, enum sim_fault_kind kind, uint32_t pc, uint32_t addr,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 uint8_t *sim_host_ptr(struct sim *s, uint32_t addr, uint32_t len);
+/* The core runs at hz from cycle `now` on, as `why` configured it. */
+void sim_set_clock(struct sim *s, uint32_t hz, const char *why, uint64_t now);
+/* Simulated seconds at cycle `now`, over every clock the core ran at. */
+double sim_time_at(const struct sim *s, uint64_t now);
 void sim_complete_block(struct sim *s, uint32_t next);
 double sim_wall_now(void);
 

@@ -15,6 +15,7 @@
  * per-access memory hook, which would cost most of the simulator's speed.
  */
 #include "timing_internal.h"
+#include "timing_track.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,12 @@ struct timing *timing_create(const struct board *b)
     if (!t)
         return NULL;
     t->core = b->core->timing;
+    /* An access's alignment is its address's low two bits: the penalty
+     * depends on nothing else. */
+    for (uint32_t a = 0; t->core->unaligned && a < 4; a++) {
+        t->unaligned_pen[0][a] = (uint8_t)t->core->unaligned(a, 2);
+        t->unaligned_pen[1][a] = (uint8_t)t->core->unaligned(a, 4);
+    }
     t->bt = b->timing;
     const struct board_region *flash = board_main_region(b, REGION_FLASH);
     t->flash_base = flash->base;
@@ -132,6 +139,35 @@ struct timing *timing_create(const struct board *b)
     return t;
 }
 
+int timing_reconfigure(struct timing *t, const struct board_timing *bt)
+{
+    struct cache ic = {0}, dc = {0};
+    if (bt->icache && bt->icache_bytes && bt->icache_line_bytes &&
+        cache_init(&ic, bt->icache_bytes, bt->icache_line_bytes, bt->icache_ways,
+                   bt->icache_miss_cycles ? bt->icache_miss_cycles : bt->flash_wait_states, t->epoch)) {
+        cache_free(&ic);
+        return -1;
+    }
+    if (bt->dcache && bt->dcache_bytes && bt->dcache_line_bytes && !bt->cache_unified &&
+        cache_init(&dc, bt->dcache_bytes, bt->dcache_line_bytes, bt->dcache_ways,
+                   bt->dcache_miss_cycles ? bt->dcache_miss_cycles : bt->flash_wait_states, t->epoch)) {
+        cache_free(&ic);
+        cache_free(&dc);
+        return -1;
+    }
+    /* The caches start empty, as after the invalidation that enabling or
+     * reconfiguring them takes on silicon. */
+    cache_free(&t->ic);
+    cache_free(&t->dc);
+    t->ic = ic;
+    t->dc = dc;
+    t->bt = *bt;
+    t->unified = bt->cache_unified && t->ic.tags;
+    t->flash_line_shift = (uint32_t)__builtin_ctz(bt->flash_line_bytes ? bt->flash_line_bytes : 16);
+    timing_tick(t);
+    return 0;
+}
+
 void timing_destroy(struct timing *t)
 {
     if (!t)
@@ -143,108 +179,148 @@ void timing_destroy(struct timing *t)
 
 /* ---- memory timing decided per block, evaluated per execution ---- */
 
-/* A data read from flash: a literal at a fixed address (mem.base < 0),
- * or a load through registers whose base has moved by base_delta since
- * the block started (pointer walks by write-back or ADD/SUB #imm). */
+/* A memory access whose cost is decided when the block runs: a data read
+ * from flash (a literal at a fixed address, mem.base < 0, or a load
+ * through registers), or a word or halfword access through registers
+ * whose alignment is not known before the block runs.  Its base and index
+ * are values the tracker knows (timing_track.h) in terms of locations
+ * sampled at the block's entry (or, for the checks made at its exit, at
+ * its exit). */
+enum { CHECK_FLASH = 1, CHECK_ALIGN = 2 };
+
 struct mem_read {
-    struct mem_operand mem;    /* the load's; for a literal only bytes is used */
+    struct mem_operand mem;    /* the access's; for a literal only bytes is used */
     uint32_t literal;          /* a literal's address */
-    int32_t base_delta;        /* base now = its value at block entry + base_delta */
+    uint32_t insn_addr;        /* the accessing instruction */
+    struct track_value base, index; /* index: when mem.index >= 0 */
+    uint8_t check;             /* CHECK_FLASH | CHECK_ALIGN */
+    uint8_t direct;            /* base and index are sampled locations moved by steps */
+    uint8_t base_slot, index_slot; /* their places in the values sampled */
+};
+
+/* The locations a set of checks samples, read in one batch. */
+struct reg_sample {
+    uint8_t n;
+    uint8_t slot[TRACK_LOCS];  /* location -> index in the values read */
+    int ids[TRACK_LOCS];       /* Unicorn ids of the locations to read */
 };
 
 struct block_mem {
     uint64_t fetch_fills;      /* ic.fills + 1 when the code was last seen resident */
     uint32_t code_lo, code_hi; /* instruction bytes to fetch through the cache (hi < lo: none) */
-    uint16_t n_reads;
-    uint8_t n_regs;
+    uint16_t n_reads;          /* checks at entry: reads[0 .. n_reads - 1] */
+    uint16_t n_exit;           /* alignment checks at exit: reads[n_reads ..] */
     uint8_t fetch_resident_ok; /* the block's lines cannot evict each other */
-    int reg_ids[15];           /* Unicorn ids of the registers to read */
-    uint8_t reg_of[15];        /* register number -> slot in the values read */
+    uint8_t n_align;           /* checks at entry with CHECK_ALIGN */
+    uint8_t align_stable;      /* a repeat of the block keeps its entry alignments */
+    uint8_t repeat_ok;         /* last_reads may be reused on a repeat */
+    uint8_t n_stores;          /* stores[] the checks' guards refer to */
+    uint32_t flash_epoch;      /* epoch in which the flash part was last settled, 0: never */
+    uint32_t last_reads;       /* the entry checks' charge at the last evaluation */
+    struct reg_sample entry, exit;
+    struct store_rec *stores;  /* in the same allocation, after reads[] */
     struct mem_read reads[];
 };
 
-/* LDRD/STRD through a register as the flash-read model has always seen
- * them, kept so that cycle counts stay what they were: the read is charged
- * at the base address (the offset is dropped) and write-back moves the
- * base by +8, whatever the offset.  docs/cycle-model.md ("Flash data
- * reads") lists this among the approximations. */
-static struct mem_operand doubleword_as_modelled(const struct insn_facts *f)
+/* A load or store that may be unaligned: the single word and halfword
+ * accesses ARMv7-M allows at any address (LDR, LDRH, LDRSH, STR, STRH and
+ * their unprivileged forms).  Exclusives, doublewords, lists and FP
+ * transfers fault when unaligned, bytes never are. */
+static bool may_be_unaligned(const struct timing *t, const struct insn_facts *f)
 {
-    struct mem_operand m = f->mem;
-    if (f->id == ARM_INS_LDRD || f->id == ARM_INS_STRD) {
-        m.post_indexed = m.writeback; /* with the offset 0, at the base either way */
-        m.disp = m.writeback ? 8 : 0;
-    }
-    return m;
+    return t->core->unaligned && (f->lsu == LSU_LOAD || f->lsu == LSU_STORE) && !f->exclusive &&
+           f->mem.bytes >= 2 && f->mem.base >= 0;
 }
 
-/* What a block's instructions did to each register so far: known[r] when
- * r still equals its value at block entry plus delta[r]. */
-struct reg_track {
-    bool known[16];
-    int32_t delta[16];
-};
-
-static void track_init(struct reg_track *rt)
+/* The locations a value needs sampled: its source (unless it is a literal's
+ * word) and the sources of the stores its guard compares with. */
+static uint64_t value_locs(const struct track_value *v, const struct reg_track *rt)
 {
-    for (int r = 0; r < 16; r++) {
-        rt->known[r] = r != 15;
-        rt->delta[r] = 0;
-    }
+    uint64_t locs = v->loaded && v->src == 15 ? 0 : 1ull << v->src;
+    for (int i = 0; i < rt->n_stores; i++)
+        if (v->guard & (1ull << i))
+            locs |= 1ull << rt->stores[i].src;
+    return locs;
 }
 
-/* Updates the register knowledge after instruction f. */
-static void track_after(struct reg_track *rt, const struct insn_facts *f)
+/* Whether the access's base (and index) are known: with self, each must
+ * be its own starting value moved by a step, what the flash-read model
+ * follows (an index not even moved). */
+static bool computable(const struct mem_operand *m, const struct reg_track *rt, bool self)
 {
-    uint16_t written = f->regs_written;
-    struct mem_operand m = doubleword_as_modelled(f);
-    int base = m.base;
-    /* Pointer walks: writeback by a load/store with an immediate offset. */
-    if (f->lsu != LSU_NONE && m.writeback && base >= 0 && base < 15 && m.index < 0) {
-        rt->delta[base] += mem_writeback_step(&m);
-        written &= (uint16_t)~(1u << base);
-    }
-    /* ADD/SUB Rd, Rd, #imm keeps Rd known. */
-    if ((f->id == ARM_INS_ADD || f->id == ARM_INS_SUB) && !f->in_it && f->has_imm && f->rd >= 0 &&
-        f->rd == f->rn && f->rd < 15 && rt->known[f->rd]) {
-        uint32_t imm = (uint32_t)f->imm;
-        rt->delta[f->rd] += (int32_t)(f->id == ARM_INS_ADD ? imm : 0u - imm);
-        written &= (uint16_t)~(1u << f->rd);
-    }
-    for (int r = 0; r < 16; r++)
-        if (written & (1u << r))
-            rt->known[r] = false;
+    if (m->base == 15 || !track_value(rt, m->base) || (self && !track_self(rt, m->base)))
+        return false;
+    if (m->index < 0)
+        return true;
+    const struct track_value *x = track_value(rt, m->index);
+    if (!x || x->loaded)
+        return false;
+    return !self || (track_self(rt, m->index) && x->delta == 0);
 }
 
-/* Adds the data reads from flash that f makes, if any, to m.  Literal
- * loads have fixed addresses; loads through registers are tracked only
- * when the board asks for it (flash_data_reads). */
+/* The check of f's address with what rt knows; its locations join *locs. */
+static struct mem_read make_check(const struct insn_facts *f, const struct reg_track *rt, uint8_t check,
+                                  uint64_t *locs)
+{
+    struct mem_read r = {.mem = f->mem, .insn_addr = f->addr, .check = check};
+    r.base = *track_value(rt, f->mem.base);
+    *locs |= value_locs(&r.base, rt);
+    if (f->mem.index >= 0) {
+        r.index = *track_value(rt, f->mem.index);
+        *locs |= value_locs(&r.index, rt);
+    }
+    return r;
+}
+
+/* Adds the checks at block entry f needs, if any, to reads[]: a data read
+ * from flash (literals have fixed addresses; loads through registers are
+ * tracked only when the board asks for it, flash_data_reads) and an
+ * alignment check. */
 static void note_reads(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt,
-                       struct mem_read *reads, uint16_t *n, uint16_t *regs)
+                       bool align, struct mem_read *reads, uint16_t *n, uint64_t *locs)
 {
     const struct mem_operand *m = &f->mem;
-    if (!f->is_load || m->base < 0 || f->id == ARM_INS_POP || f->id == ARM_INS_VPOP)
-        return;
-    struct mem_read r = {.mem = doubleword_as_modelled(f)};
-    if (m->base == 15) {
-        if (f->lsu == LSU_TABLE)
-            return; /* TBB/TBH tables sit right after the branch: fetched with the code */
-        uint32_t lit = mem_address(m, mem_pc_value(f->addr), 0);
-        if (!timing_in_flash(t, lit))
+    uint8_t check = align ? CHECK_ALIGN : 0;
+    if (f->is_load && m->base >= 0 && f->id != ARM_INS_POP && f->id != ARM_INS_VPOP) {
+        if (m->base == 15) {
+            /* TBB/TBH tables sit right after the branch: fetched with the code */
+            uint32_t lit = mem_address(m, mem_pc_value(f->addr), 0);
+            if (f->lsu != LSU_TABLE && timing_in_flash(t, lit))
+                reads[(*n)++] = (struct mem_read){
+                    .mem = {.base = -1, .index = -1, .bytes = m->bytes}, .literal = lit,
+                    .insn_addr = f->addr, .check = CHECK_FLASH,
+                };
             return;
-        r.mem.base = -1;
-        r.literal = lit;
-    } else {
-        if (!t->bt.flash_data_reads || m->base == 13 || !rt->known[m->base])
-            return;
-        if (m->index >= 0 && (m->index >= 15 || !rt->known[m->index] || rt->delta[m->index] != 0))
-            return;
-        r.base_delta = rt->delta[m->base];
-        *regs |= (uint16_t)(1u << m->base);
-        if (m->index >= 0)
-            *regs |= (uint16_t)(1u << m->index);
+        }
+        if (t->bt.flash_data_reads && m->base != 13 && computable(m, rt, true))
+            check |= CHECK_FLASH;
     }
-    reads[(*n)++] = r;
+    if (check)
+        reads[(*n)++] = make_check(f, rt, check, locs);
+}
+
+/* An alignment check of facts[i] made with the registers at the block's
+ * exit: possible when every later instruction (and facts[i] itself, by
+ * write-back) moves its base and index only by known steps. */
+static bool note_exit_check(const struct insn_facts *facts, size_t i, size_t n, struct mem_read *r,
+                            uint64_t *locs)
+{
+    const struct insn_facts *f = &facts[i];
+    const struct mem_operand *m = &f->mem;
+    struct reg_track rt;
+    track_init(&rt);
+    for (size_t k = i; k < n; k++)
+        track_after(&rt, &facts[k]);
+    if (!track_self(&rt, m->base) || (m->index >= 0 && !track_self(&rt, m->index)))
+        return false;
+    *r = (struct mem_read){.mem = *m, .insn_addr = f->addr, .check = CHECK_ALIGN};
+    r->base = (struct track_value){.src = (uint8_t)m->base, .delta = -rt.v[m->base].delta};
+    *locs |= 1ull << m->base;
+    if (m->index >= 0) {
+        r->index = (struct track_value){.src = (uint8_t)m->index, .delta = -rt.v[m->index].delta};
+        *locs |= 1ull << m->index;
+    }
+    return true;
 }
 
 /* Extra cycles of the data reads that must be decided per execution. */
@@ -260,18 +336,77 @@ static uint32_t flash_read_cycles(struct timing *t, uint32_t addr, uint32_t byte
     return (((addr + bytes - 1) >> sh) - (addr >> sh) + 1) * t->bt.flash_wait_states;
 }
 
-/* Samples the registers and charges the block's flash data reads. */
-static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engine *uc,
-                                                       const struct block_mem *m, bool *reads_flash)
+/* Reads the locations of a sample set. */
+static void read_sample(uc_engine *uc, const struct reg_sample *rs, uint32_t *vals)
 {
-    uint32_t vals[15];
-    if (m->n_regs) {
-        void *ptrs[15];
-        for (int i = 0; i < m->n_regs; i++)
-            ptrs[i] = &vals[i];
-        uc_reg_read_batch(uc, (int *)m->reg_ids, ptrs, m->n_regs);
+    if (!rs->n)
+        return;
+    void *ptrs[TRACK_LOCS];
+    for (int i = 0; i < rs->n; i++)
+        ptrs[i] = &vals[i];
+    uc_reg_read_batch(uc, (int *)rs->ids, ptrs, rs->n);
+}
+
+/* A tracked value from the sampled locations.  False when it is a word
+ * that a store of the block writes before it is loaded. */
+static bool value_now(uc_engine *uc, const struct block_mem *m, const struct track_value *v,
+                      const struct reg_sample *rs, const uint32_t *vals, uint32_t *out)
+{
+    if (!v->loaded) {
+        *out = vals[rs->slot[v->src]] + (uint32_t)v->delta;
+        return true;
     }
-    uint32_t c = 0;
+    uint32_t at = (v->src == 15 ? 0 : vals[rs->slot[v->src]]) + (uint32_t)v->off;
+    for (int i = 0; i < m->n_stores; i++) {
+        const struct store_rec *st = &m->stores[i];
+        uint32_t lo = vals[rs->slot[st->src]] + (uint32_t)st->lo;
+        if ((v->guard & (1ull << i)) && (lo - at < 4u || at - lo < st->bytes))
+            return false;
+    }
+    uint32_t word = 0;
+    if (uc_mem_read(uc, at, &word, 4) != UC_ERR_OK)
+        return false;
+    *out = word + (uint32_t)v->delta;
+    return true;
+}
+
+/* The address of a direct check: no loaded word, no store to compare. */
+static inline uint32_t direct_address(const struct mem_read *r, const uint32_t *vals)
+{
+    uint32_t base = vals[r->base_slot] + (uint32_t)r->base.delta;
+    uint32_t index = vals[r->index_slot] + (uint32_t)r->index.delta;
+    return mem_address(&r->mem, base, index);
+}
+
+/* The unaligned penalty of an access of bytes (2 or 4) at addr. */
+static inline uint32_t unaligned_cycles(const struct timing *t, uint32_t addr, uint32_t bytes)
+{
+    return t->unaligned_pen[bytes == 4][addr & 3];
+}
+
+/* The address of a check from the sampled locations; false when it
+ * cannot be known (see value_now): the check is then not made. */
+static inline bool check_address(uc_engine *uc, const struct block_mem *m, const struct mem_read *r,
+                          const struct reg_sample *rs, const uint32_t *vals, uint32_t *addr)
+{
+    uint32_t base, index = 0;
+    if (!value_now(uc, m, &r->base, rs, vals, &base) ||
+        (r->mem.index >= 0 && !value_now(uc, m, &r->index, rs, vals, &index)))
+        return false;
+    *addr = mem_address(&r->mem, base, index);
+    return true;
+}
+
+/* Samples the registers and charges the block's flash data reads and
+ * unaligned accesses checked at entry; *flash_cycles gets the part due
+ * to flash. */
+static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engine *uc,
+                                                       const struct block_mem *m, bool *reads_flash,
+                                                       uint32_t *flash_cycles)
+{
+    uint32_t vals[TRACK_LOCS];
+    read_sample(uc, &m->entry, vals);
+    uint32_t c = 0, align = 0;
     bool in_flash = false;
     for (int i = 0; i < m->n_reads; i++) {
         const struct mem_read *r = &m->reads[i];
@@ -279,17 +414,53 @@ static __attribute__((noinline)) uint32_t sample_reads(struct timing *t, uc_engi
             c += flash_read_cycles(t, r->literal, r->mem.bytes);
             continue;
         }
-        uint32_t base = vals[m->reg_of[r->mem.base]] + (uint32_t)r->base_delta;
-        uint32_t index = r->mem.index >= 0 ? vals[m->reg_of[r->mem.index]] : 0;
-        uint32_t addr = mem_address(&r->mem, base, index);
-        c += flash_read_cycles(t, addr, r->mem.bytes);
-        in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
+        uint32_t addr;
+        if (r->direct)
+            addr = direct_address(r, vals);
+        else if (!check_address(uc, m, r, &m->entry, vals, &addr))
+            continue;
+        if (r->check & CHECK_FLASH) {
+            c += flash_read_cycles(t, addr, r->mem.bytes);
+            in_flash |= timing_in_flash(t, addr); /* literals have fixed addresses */
+        }
+        if (r->check & CHECK_ALIGN)
+            align += unaligned_cycles(t, addr, r->mem.bytes);
     }
     *reads_flash = in_flash;
+    *flash_cycles = c;
+    return c + align;
+}
+
+uint32_t timing_block_exit(struct timing *t, uc_engine *uc, const struct sim_block *b)
+{
+    const struct block_mem *m = b->mem_timing;
+    uint32_t vals[TRACK_LOCS];
+    read_sample(uc, &m->exit, vals);
+    uint32_t c = 0;
+    for (int i = m->n_reads; i < m->n_reads + m->n_exit; i++) {
+        const struct mem_read *r = &m->reads[i];
+        uint32_t addr;
+        if (r->direct)
+            addr = direct_address(r, vals);
+        else if (!check_address(uc, m, r, &m->exit, vals, &addr))
+            continue;
+        c += unaligned_cycles(t, addr, r->mem.bytes);
+    }
     return c;
 }
 
-uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b)
+bool timing_block_checks(const struct sim_block *b, uint32_t insn_addr)
+{
+    const struct block_mem *m = b->mem_timing;
+    if (!m)
+        return false;
+    for (int i = 0; i < m->n_reads + m->n_exit; i++)
+        if (m->reads[i].insn_addr == insn_addr && (m->reads[i].check & CHECK_ALIGN))
+            return true;
+    return false;
+}
+
+uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b, bool repeat)
 {
     struct block_mem *m = b->mem_timing;
     uint32_t c = 0;
@@ -299,26 +470,42 @@ uint32_t timing_block_run(struct timing *t, uc_engine *uc, struct sim_block *b)
         if (m->fetch_resident_ok)
             m->fetch_fills = t->ic.fills + 1;
     }
+    if (!m->n_reads)
+        goto settle;
+    /* A loop's block running again after itself, every register its
+     * alignment checks read moved by a multiple of 4 since: the same
+     * alignments, and while the flash part is settled the same charge. */
+    if (repeat && m->repeat_ok && m->flash_epoch == *t->epoch)
+        return c + m->last_reads;
     bool reads_flash = false;
     uint32_t rc = 0;
-    if (m->n_reads) {
-        rc = sample_reads(t, uc, m, &reads_flash);
-        c += rc;
-    }
+    m->last_reads = sample_reads(t, uc, m, &reads_flash, &rc);
+    c += m->last_reads;
     /* Settled until the epoch changes (a fill of either cache, or
      * timing_tick()): every line is resident now and hits leave a
      * round-robin cache unchanged, and the register loads read RAM only
      * (the block costs nothing more) or uncached flash (it costs the wait
      * states sampled now, mem_charge).  Register loads that read flash
-     * through a data cache are evaluated at every execution, exactly. */
+     * through a data cache are evaluated at every execution, exactly.
+     * Blocks with alignment checks are evaluated at every execution too,
+     * but for their loops' repeats. */
     bool resident = m->fetch_resident_ok || m->code_hi < m->code_lo;
     bool cached = t->dc.tags || t->unified;
-    if (resident && (cached ? !reads_flash && rc == 0 : true)) {
-        /* Uncached flash reads cost the same while the sampled addresses
-         * stay in flash: settled with that charge.  Through a cache, only
-         * hits (literals) settle: a miss has started a new epoch. */
+    bool flash_settled = resident && (cached ? !reads_flash && rc == 0 : true);
+    m->flash_epoch = flash_settled ? *t->epoch : 0;
+    m->repeat_ok = m->align_stable;
+    if (m->n_align || !flash_settled)
+        return c;
+    /* Uncached flash reads cost the same while the sampled addresses
+     * stay in flash: settled with that charge.  Through a cache, only
+     * hits (literals) settle: a miss has started a new epoch. */
+    b->mem_epoch = *t->epoch;
+    b->mem_charge = cached ? 0 : rc;
+    return c;
+settle:
+    if (m->fetch_resident_ok || m->code_hi < m->code_lo) {
         b->mem_epoch = *t->epoch;
-        b->mem_charge = cached ? 0 : rc;
+        b->mem_charge = 0;
     }
     return c;
 }
@@ -358,68 +545,227 @@ void timing_block_free(struct sim_block *b)
     b->mem_timing = NULL;
 }
 
+/* The unaligned penalty of an access whose address's low bits are known
+ * when the block is decoded: SP-relative (SP is always word-aligned on
+ * ARMv7-M) or a PC-relative literal.  -1 when they are not known. */
+static int static_unaligned(const struct timing *t, const struct insn_facts *f)
+{
+    const struct mem_operand *m = &f->mem;
+    if (m->index >= 0)
+        return -1;
+    if (m->base == 15)
+        return (int)t->core->unaligned(mem_address(m, mem_pc_value(f->addr), 0), m->bytes);
+    if (m->base == 13)
+        return (int)t->core->unaligned(mem_address(m, 0, 0), m->bytes);
+    return -1;
+}
+
+/* Whether f is an aligned access through a copy of SP moved by a known
+ * step (ADD Rd, SP, #imm; a frame pointer): SP is word-aligned, so its
+ * alignment is known from the code.  Only an aligned one is settled here:
+ * a penalty stays with the run-time check, which charges it where the
+ * block's cycle-counter reads expect it. */
+static bool stack_aligned(const struct timing *t, const struct insn_facts *f, const struct reg_track *rt)
+{
+    const struct track_value *v = track_value(rt, f->mem.base);
+    if (f->mem.index >= 0 || !v || v->loaded || v->src != 13)
+        return false;
+    return t->core->unaligned(mem_address(&f->mem, (uint32_t)v->delta, 0), f->mem.bytes) == 0;
+}
+
+/* Makes f a DYN_ALIGN site: its own, or the DYN_EXECUTED site the cost
+ * table gave it (an IT-conditional access costing more than 1), which
+ * then adds its extra cycles too. */
+static void add_align_site(const struct insn_facts *f, struct timing_dyn *dyn, int *n_dyn, int max_dyn)
+{
+    struct timing_dyn *d = NULL;
+    for (int k = 0; k < *n_dyn && !d; k++)
+        if (dyn[k].addr == f->addr)
+            d = &dyn[k];
+    if (!d) {
+        if (*n_dyn >= max_dyn)
+            return;
+        d = &dyn[(*n_dyn)++];
+        *d = (struct timing_dyn){.addr = f->addr};
+    }
+    d->kind = DYN_ALIGN;
+    d->mem = f->mem;
+}
+
+/* The locations of a set of checks, in one batch. */
+static void sample_set(struct reg_sample *rs, uint64_t locs)
+{
+    rs->n = 0;
+    for (int loc = 0; loc < TRACK_LOCS; loc++) {
+        if (locs & (1ull << loc)) {
+            rs->slot[loc] = rs->n;
+            rs->ids[rs->n++] = loc < 15 ? core_reg_uc_ids[loc] : UC_ARM_REG_S0 + (loc - TRACK_S0);
+        }
+    }
+}
+
+/* Marks a check direct when its base and index are sampled locations
+ * moved by steps (the common case), with their places in the sample. */
+static void settle_slots(struct mem_read *r, const struct reg_sample *rs)
+{
+    if (r->mem.base < 0 || r->base.loaded || (r->mem.index >= 0 && r->index.loaded))
+        return;
+    r->base_slot = rs->slot[r->base.src];
+    /* No index: slot 0 with delta 0, which mem_address ignores. */
+    r->index_slot = r->mem.index >= 0 ? rs->slot[r->index.src] : 0;
+    r->direct = 1;
+}
+
+/* Whether a repeat of the block keeps the alignment of an entry check:
+ * its value is a location's own starting value moved by a step, and the
+ * block moves that location by a multiple of 4 (scaled for an index). */
+static bool repeat_keeps(const struct track_value *v, const struct reg_track *end, unsigned shift)
+{
+    if (v->loaded || !end->known[v->src])
+        return false;
+    const struct track_value *e = &end->v[v->src];
+    return !e->loaded && e->src == v->src && ((uint32_t)e->delta << shift) % 4 == 0;
+}
+
 /* Builds the block's run-time memory timing; NULL (and 0) when the block
- * needs none.  Returns -1 when out of memory. */
+ * needs none.  Costs known from the code alone (literals from uncached
+ * flash, unaligned SP-relative accesses) are added to *static_cycles and
+ * the prefix sums instead.  Each word or halfword access through
+ * registers is checked for alignment with the registers at the block's
+ * entry when its address follows from them, else at the block's exit when
+ * it follows from those, else (an IT block may skip it, or its base is
+ * lost) by a dynamic site.  Returns -1 when out of memory. */
 static int build_block_mem(struct timing *t, struct sim_block *b, const struct insn_facts *facts,
-                           size_t n, uint32_t *static_cycles, uint32_t *prefix_extra)
+                           size_t n, uint32_t *static_cycles, uint32_t *prefix_extra,
+                           struct timing_dyn *dyn, int *n_dyn, int max_dyn)
 {
     struct mem_read *reads = malloc((n ? n : 1) * sizeof *reads);
-    if (!reads)
+    struct mem_read *exits = malloc((n ? n : 1) * sizeof *exits);
+    struct reg_track *rt = malloc(sizeof *rt);
+    if (!reads || !exits || !rt) {
+        free(reads);
+        free(exits);
+        free(rt);
         return -1;
-    struct reg_track rt;
-    track_init(&rt);
-    uint16_t n_reads = 0, regs = 0;
+    }
+    track_init(rt);
+    uint16_t n_reads = 0, n_exit = 0;
+    uint64_t locs = 0, exit_locs = 0;
+    uint8_t n_align = 0;
     bool cached_data = t->dc.tags || t->unified;
     for (size_t i = 0; i < n; i++) {
         const struct insn_facts *f = &facts[i];
+        uint32_t extra = 0;
+        bool align = false;
+        if (may_be_unaligned(t, f)) {
+            int known = static_unaligned(t, f);
+            if (known >= 0 && (known == 0 || !f->in_it))
+                extra += (uint32_t)known;
+            else if (f->in_it)
+                add_align_site(f, dyn, n_dyn, max_dyn); /* charged only if it executes */
+            else if (stack_aligned(t, f, rt))
+                ; /* nothing to check at run time */
+            else if (computable(&f->mem, rt, false) && n_align < UINT8_MAX)
+                align = true;
+            else if (note_exit_check(facts, i, n, &exits[n_exit], &exit_locs))
+                n_exit++;
+            else
+                add_align_site(f, dyn, n_dyn, max_dyn);
+        }
         uint16_t before = n_reads;
-        note_reads(t, f, &rt, reads, &n_reads, &regs);
+        note_reads(t, f, rt, align, reads, &n_reads, &locs);
+        n_align += align;
         /* Literal loads from uncached flash cost their wait states every
          * time: charged statically, so mid-block CYCCNT reads see them. */
         if (n_reads > before && reads[before].mem.base < 0 && !cached_data) {
             uint32_t lit = reads[before].literal;
             uint32_t line = t->bt.flash_line_bytes;
-            uint32_t ws = ((lit + reads[before].mem.bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
-            *static_cycles += ws;
-            for (size_t k = i + 1; k <= n; k++)
-                prefix_extra[k] += ws;
+            extra += ((lit + reads[before].mem.bytes - 1) / line - lit / line + 1) * t->bt.flash_wait_states;
             n_reads = before;
         }
-        track_after(&rt, f);
+        if (extra) {
+            *static_cycles += extra;
+            for (size_t k = i + 1; k <= n; k++)
+                prefix_extra[k] += extra;
+        }
+        track_after(rt, f);
     }
     bool fetch = t->ic.tags && n && timing_in_flash(t, b->addr);
-    if (!fetch && !n_reads) {
-        free(reads);
-        b->mem_timing = NULL;
-        b->has_mem_timing = 0;
-        return 0;
-    }
-    struct block_mem *m = calloc(1, sizeof *m + n_reads * sizeof *reads);
-    if (!m) {
-        free(reads);
-        return -1;
-    }
-    m->code_lo = 1;
-    m->code_hi = 0;
-    if (fetch) {
-        m->code_lo = b->addr;
-        m->code_hi = b->addr + b->size - 1;
-        uint32_t lines = (m->code_hi >> t->ic.line_shift) - (m->code_lo >> t->ic.line_shift) + 1;
-        m->fetch_resident_ok = lines <= t->ic.sets;
-    }
-    memcpy(m->reads, reads, n_reads * sizeof *reads);
-    b->has_mem_timing = 1;
-    b->mem_epoch = 0;
-    m->n_reads = n_reads;
-    for (int r = 0; r < 15; r++) {
-        if (regs & (1u << r)) {
-            m->reg_of[r] = m->n_regs;
-            m->reg_ids[m->n_regs++] = core_reg_uc_ids[r];
+    b->exit_checks = n_exit > 0;
+    struct block_mem *m = NULL;
+    if (fetch || n_reads || n_exit)
+        m = calloc(1, sizeof *m + (n_reads + n_exit) * sizeof *reads + rt->n_stores * sizeof *rt->stores);
+    if (m) {
+        m->code_lo = 1;
+        m->code_hi = 0;
+        if (fetch) {
+            m->code_lo = b->addr;
+            m->code_hi = b->addr + b->size - 1;
+            uint32_t lines = (m->code_hi >> t->ic.line_shift) - (m->code_lo >> t->ic.line_shift) + 1;
+            m->fetch_resident_ok = lines <= t->ic.sets;
         }
+        memcpy(m->reads, reads, n_reads * sizeof *reads);
+        memcpy(m->reads + n_reads, exits, n_exit * sizeof *exits);
+        m->n_reads = n_reads;
+        m->n_exit = n_exit;
+        m->n_align = n_align;
+        m->stores = (struct store_rec *)(m->reads + n_reads + n_exit);
+        m->n_stores = rt->n_stores;
+        memcpy(m->stores, rt->stores, rt->n_stores * sizeof *rt->stores);
+        /* Blocks whose entry checks are all flash reads are settled by
+         * epoch (timing_block_run); with alignment checks at entry a block
+         * is evaluated at every execution, but when it runs again right
+         * after itself and keeps every checked alignment the charge is
+         * the same. */
+        m->align_stable = 1;
+        for (int i = 0; i < n_reads; i++) {
+            const struct mem_read *r = &reads[i];
+            if ((r->check & CHECK_ALIGN) &&
+                (!repeat_keeps(&r->base, rt, 0) || (r->mem.index >= 0 && !repeat_keeps(&r->index, rt, r->mem.shift))))
+                m->align_stable = 0;
+        }
+        sample_set(&m->entry, locs);
+        sample_set(&m->exit, exit_locs);
+        for (int i = 0; i < n_reads + n_exit; i++)
+            settle_slots(&m->reads[i], i < n_reads ? &m->entry : &m->exit);
     }
     free(reads);
+    free(exits);
+    free(rt);
+    if ((fetch || n_reads || n_exit) && !m)
+        return -1;
     b->mem_timing = m;
+    b->has_mem_timing = fetch || n_reads;
+    b->mem_epoch = 0;
     return 0;
+}
+
+/* Runs of 32-bit instructions at addresses = 2 (mod 4), fetched from
+ * flash: a run of unaligned_wide_run or more (one more when every one is a
+ * single store) costs one cycle, charged after the run.  A run is cut at
+ * the block's end. */
+static void charge_unaligned_wide_runs(const struct timing *t, const struct insn_facts *facts, size_t n,
+                                       struct sim_block *b, uint32_t *total)
+{
+    unsigned min = t->core->unaligned_wide_run;
+    if (!min || !n || !timing_in_flash(t, b->addr))
+        return;
+    unsigned run = 0;
+    bool stores = true;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && facts[i].size == 4 && (facts[i].addr & 2)) {
+            run++;
+            stores &= facts[i].lsu == LSU_STORE;
+            continue;
+        }
+        if (run >= min + (stores ? 1u : 0u)) {
+            (*total)++;
+            for (size_t k = i; k <= n; k++)
+                b->prefix_cycles[k]++;
+        }
+        run = 0;
+        stores = true;
+    }
 }
 
 int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct sim_block *b,
@@ -453,7 +799,8 @@ int timing_block(struct timing *t, struct insn_facts *facts, size_t n, struct si
         total += c;
     }
     b->prefix_cycles[n] = total;
-    if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles))
+    charge_unaligned_wide_runs(t, facts, n, b, &total);
+    if (build_block_mem(t, b, facts, n, &total, b->prefix_cycles, dyn, &n_dyn, max_dyn))
         return -1;
     b->cycles = total;
     b->end = n ? classify_end(&facts[n - 1]) : END_FALLTHROUGH;
@@ -473,6 +820,8 @@ uint32_t timing_dyn_cost(const struct timing *t, const struct timing_dyn *site, 
 {
     if (site->kind == DYN_EXECUTED)
         return site->extra;
+    if (site->kind == DYN_ALIGN)
+        return site->extra + t->core->unaligned(mem_address(&site->mem, rn_value, rm_value), site->mem.bytes);
     unsigned c = t->core->div_cycles(t, site->kind == DYN_SDIV, rn_value, rm_value);
     return c > site->extra ? c - site->extra : 0;
 }

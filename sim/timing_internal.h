@@ -31,6 +31,14 @@ struct timing_core {
     unsigned (*taken)(const struct timing *t, const struct insn_facts *last);
     /* SDIV/UDIV cycles from the operand values. */
     unsigned (*div_cycles)(const struct timing *t, bool is_signed, uint32_t rn, uint32_t rm);
+    /* Extra cycles of a word (bytes 4) or halfword (2) load or store at
+     * addr; NULL for a core on which unaligned accesses fault (ARMv6-M)
+     * or whose model does not charge them. */
+    unsigned (*unaligned)(uint32_t addr, unsigned bytes);
+    /* Runs of 32-bit instructions at halfword (not word) addresses fetched
+     * from flash: a run of at least this many costs one cycle more (one
+     * more instruction when all are single stores); 0: not charged. */
+    unsigned unaligned_wide_run;
     unsigned exc_entry, exc_entry_fp, exc_return, exc_return_fp;
 };
 
@@ -59,6 +67,9 @@ struct timing {
     uint32_t own_epoch;       /* the epoch until timing_bind_epoch() moves it */
     uint32_t *epoch;          /* changes with every cache fill; never 0 */
     uint32_t flash_line_shift; /* log2(flash_line_bytes), a power of two (board.c) */
+    /* core->unaligned for a halfword [0] and a word [1] at each address
+     * mod 4: a table lookup where the blocks' checks run. */
+    uint8_t unaligned_pen[2][4];
 };
 
 /* An early-terminating divider, 2 to 12 cycles (timing.c): Arm publishes

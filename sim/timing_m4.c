@@ -191,11 +191,30 @@ static unsigned m4_div_cycles(const struct timing *t, bool is_signed, uint32_t r
     return timing_div_early_termination(is_signed, rn, rm);
 }
 
+static unsigned m4_unaligned(uint32_t addr, unsigned bytes)
+{
+    /* §3.3.2: "Unaligned word or halfword loads or stores add penalty
+     * cycles.  A byte aligned halfword load or store adds one extra cycle
+     * to perform the operation as two bytes.  A halfword aligned word load
+     * or store adds one extra cycle to perform the operation as two
+     * halfwords.  A byte-aligned word load or store adds two extra cycles
+     * to perform the operation as a byte, a halfword, and a byte." */
+    if (bytes == 2)
+        return addr & 1;
+    if (bytes == 4)
+        return (addr & 3) == 0 ? 0 : (addr & 1) ? 2 : 1;
+    return 0;
+}
+
 const struct timing_core timing_core_m4 = {
     .cost = m4_cost,
     .refill = m4_refill,
     .taken = NULL,
     .div_cycles = m4_div_cycles,
+    .unaligned = m4_unaligned,
+    /* Measured on an STM32 running from flash (docs/cycle-model.md,
+     * "Unaligned 32-bit instructions"); not a TRM rule. */
+    .unaligned_wide_run = 3,
     /* Arm's published interrupt latency for the Cortex-M3/M4 is 12 cycles
      * with zero wait states; return 10 (the figure Arm and Yiu's Definitive
      * Guide give; the TRM has no table for it).  Stacking or unstacking the

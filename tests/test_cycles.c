@@ -119,6 +119,25 @@ static void check_m4_rules(const char *board)
     EXPECT(&res, "str_reg_ldr", M4_OVH + 2 + 2);     /* nothing pipelines after STR [Rn,Rm] */
     EXPECT(&res, "alu_addr", M4_OVH + 1 + 2 + 1);    /* ALU result as address: +1 */
     EXPECT(&res, "ldr_wb", M4_OVH + 2 + 1);          /* written-back base: no stall */
+    /* Unaligned accesses, §3.3.2: the access after T0 and a taken B. */
+    long branch = 1 + P_NARROW;
+    EXPECT(&res, "ldr_unaligned_half", M4_OVH + branch + 2 + 1);   /* as two halfwords */
+    EXPECT(&res, "ldr_unaligned_byte", M4_OVH + branch + 2 + 2);   /* byte, halfword, byte */
+    EXPECT(&res, "ldr_unaligned_byte3", M4_OVH + branch + 2 + 2);
+    EXPECT(&res, "ldrh_unaligned", M4_OVH + branch + 2 + 1);       /* as two bytes */
+    EXPECT(&res, "ldrh_aligned", M4_OVH + branch + 2);
+    EXPECT(&res, "ldrsh_unaligned", M4_OVH + branch + 2 + 1);
+    EXPECT(&res, "str_unaligned_byte", M4_OVH + branch + 1 + 2);
+    EXPECT(&res, "strh_unaligned", M4_OVH + branch + 1 + 1);
+    /* Four iterations of LDR (post-indexed, a 32-bit aligned target),
+     * SUBS, BNE: three taken, one not. */
+    long walk = (1 + P_WIDE_ALIGNED) + 4 * (2 + 1) + 3 * (1 + P_NARROW) + 1;
+    EXPECT(&res, "ldr_unaligned_walk", M4_OVH + walk + (2 + 1 + 2 + 0));
+    EXPECT(&res, "ldr_unaligned_stride4", M4_OVH + walk + 4 * 1);
+    /* ADDS, the LDR through its result (+1), B. */
+    EXPECT(&res, "ldr_unaligned_computed", M4_OVH + branch + 1 + (2 + 1) + 2 + branch);
+    /* CMP 1, IT folded 0, the executed LDR 2 + 1. */
+    EXPECT(&res, "ldr_unaligned_it", M4_OVH + 1 + 0 + 2 + 1);
     /* LDRD/STRD, LDM/STM, PUSH/POP: 1 + N, not pipelined with neighbours. */
     EXPECT(&res, "ldrd", M4_OVH + (1 + 2));
     EXPECT(&res, "ldrd_ldr", M4_OVH + (1 + 2) + 2);
@@ -205,6 +224,19 @@ static long lines(long bytes, long line)
 /* flash_data (code in RAM): T0, B, four LDRs from one 16-byte flash row. */
 #define FLASH_DATA_M4 (M4_OVH + (1 + P_NARROW) + (2 + 1 + 1 + 1))
 
+/* Runs of 32-bit instructions at halfword addresses, from flash (warm
+ * caches): T0, B, a NOP, the run, a NOP; one cycle more for a run of three
+ * or more, four or more when all are stores (docs/cycle-model.md,
+ * "Unaligned 32-bit instructions"). */
+static void check_wide_runs(const struct bench_results *res)
+{
+    long around = M4_OVH + (1 + P_NARROW) + 1 + 1;
+    EXPECT_NTH(res, "flash_wide2", 1, around + 2);
+    EXPECT_NTH(res, "flash_wide3", 1, around + 3 + 1);
+    EXPECT_NTH(res, "flash_wide_str3", 1, around + (1 + 2 + 2));     /* STR;STR: 2 after a store */
+    EXPECT_NTH(res, "flash_wide_str4", 1, around + (1 + 2 + 2 + 2) + 1);
+}
+
 Test(memory, nano33ble_nvmc_cache_and_uncached_data)
 {
     /* boards/nano33ble.ini: icache 2 KB, 16-byte lines, miss 3 cycles;
@@ -218,6 +250,7 @@ Test(memory, nano33ble_nvmc_cache_and_uncached_data)
     EXPECT_NTH(&res, "flash_literal", 1, FLASH_LITERAL_M4 + 2);
     EXPECT_NTH(&res, "flash_data", 0, FLASH_DATA_M4 + 4 * 2);
     EXPECT_NTH(&res, "flash_data", 1, FLASH_DATA_M4 + 4 * 2);
+    check_wide_runs(&res);
 }
 
 Test(memory, stm32l4r5_art_instruction_and_data_caches)
@@ -234,6 +267,7 @@ Test(memory, stm32l4r5_art_instruction_and_data_caches)
     /* The four words share one data-cache line: one miss, then hits. */
     EXPECT_NTH(&res, "flash_data", 0, FLASH_DATA_M4 + 5);
     EXPECT_NTH(&res, "flash_data", 1, FLASH_DATA_M4);
+    check_wide_runs(&res);
 }
 
 Test(memory, board_timing_keys)

@@ -239,6 +239,30 @@ Test(debug, stepping_every_instruction_m7)
     step_everything("stm32f746disco");
 }
 
+/* Board-level firmware on the part's own registers (clock start-up that
+ * re-times the flash, UART and timer interrupts, WFI, PendSV switching):
+ * breakpoints on every function, stretches of steps after each and
+ * interrupt requests while running.  Peripheral state follows the cycle
+ * of each access, stopped or not. */
+Test(debug, breakpoints_and_steps_on_board_firmware, .timeout = 300)
+{
+    const char *boards[] = {"mps2-an386", "nano33ble", "pico", "stm32f746disco", "stm32l4r5"};
+    for (int i = 0; i < 5; i++) {
+        const char *elf = fw_path("tests/firmware", "board_test", boards[i]);
+        struct fw_result plain, debugged;
+        struct script sc = {.function_stride = 1, .hits_per_breakpoint = 4, .interrupt_every = 1, .rng = 11};
+        run_with(&plain, elf, boards[i], NULL);
+        run_with(&debugged, elf, boards[i], &sc);
+        expect_same_run(&plain, &debugged);
+        cr_expect_gt(sc.stops[STOP_BREAKPOINT], 20, "%s: %d breakpoint stops", boards[i], sc.stops[STOP_BREAKPOINT]);
+        cr_expect_gt(sc.stops[STOP_STEP], 100, "%s: %d steps", boards[i], sc.stops[STOP_STEP]);
+        cr_expect_not(sc.inspect_failed);
+        script_free(&sc);
+        fw_result_free(&plain);
+        fw_result_free(&debugged);
+    }
+}
+
 /* Breakpoints on functions with stretches of steps after each, and
  * interrupt requests while running, on firmware with interrupts (SysTick,
  * SVC, PendSV) and semihosting. */

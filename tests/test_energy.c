@@ -64,6 +64,7 @@ static const struct {
 } datasheet[] = {
     {"nano33ble", 3.0, 3.3},           /* nRF52840 PS v1.7 §5.2 ICPU0, CoreMark, 64 MHz */
     {"stm32l4r5", 3.3, 0.110 * 120},   /* DS12023: 110 µA/MHz, LDO, 120 MHz */
+    {"stm32l4r5-20mhz", 3.3, 0.110 * 20}, /* the same figure at pqm4's 20 MHz */
     {"stm32f746disco", 3.3, 102},      /* DS10916 §6.3.6: 216 MHz, peripherals off */
     {"pico", 3.3, 0.227 * 125},        /* RP2040 §5.4 Popcorn DVDD per MHz, 125 MHz */
     {"mps2-an386", 3.0, 0.0516 * 25},  /* no silicon: nRF52840's Cortex-M4F figure, 25 MHz */

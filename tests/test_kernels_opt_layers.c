@@ -269,7 +269,7 @@ static void check_dilated(const struct opt_layer_spec *spec, int32_t dilation, c
             struct rt_prepare_ctx ctx = {.tensors = both[i]->interp.tensors};
             cr_assert_eq(w->prepare(&ctx, node), RT_OK);
             cr_assert_str_eq(node->kernel->name, expected, "%s", desc);
-            uint32_t need = node->kernel->scratch_size ? node->kernel->scratch_size(opt.interp.tensors, node) : 0;
+            uint32_t need = node->kernel->scratch_size ? node->kernel->scratch_size(opt.interp.tensors, node, &opt.interp.target) : 0;
             cr_assert_leq(need, node->scratch_bytes, "%s: scratch grew with dilation", desc);
         }
         app_fill_pseudo_random(both[i]->interp.tensors + node->inputs[0], 99);

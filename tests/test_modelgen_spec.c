@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "modelgen.h"
+#include "spec_set.h"
 
 static void parse_ok(const char *text, const char *canonical)
 {
@@ -286,4 +287,78 @@ Test(model_build_cli, list_shows_default_specs)
     cr_assert(strstr(out, "cnn:res=32,ch=3,width=1,classes=10"), "%s", out);
     cr_assert(strstr(out, "dscnn:width=1,blocks=4,classes=12"), "%s", out);
     cr_assert(strstr(out, "autoencoder:input=640,hidden=128,bottleneck=8,layers=4"), "%s", out);
+}
+
+/* ---- spec sets: ranges and lists of values (spec_set.h) ---- */
+
+static void expand_ok(const char *text, int n, const char *first_label, const char *last_spec)
+{
+    struct mg_spec_set set;
+    char err[256] = "";
+    cr_assert_eq(mg_spec_set_expand(text, 256, &set, err, sizeof err), 0, "'%s': %s", text, err);
+    cr_assert_eq(set.n, n, "'%s': %d variants", text, set.n);
+    cr_expect_str_eq(set.variants[0].label, first_label, "'%s'", text);
+    cr_expect_str_eq(set.variants[n - 1].spec, last_spec, "'%s'", text);
+    mg_spec_set_free(&set);
+}
+
+static void expand_bad(const char *text, const char *needle)
+{
+    struct mg_spec_set set;
+    char err[256] = "";
+    cr_assert_neq(mg_spec_set_expand(text, 256, &set, err, sizeof err), 0, "'%s' was accepted", text);
+    cr_assert(strstr(err, needle), "'%s': message '%s' should mention '%s'", text, err, needle);
+    cr_assert_null(strchr(err, '\n'), "one line");
+}
+
+Test(modelgen_spec_set, ranges_take_the_keys_default_steps)
+{
+    /* MobileNet's width multipliers and resolutions: 4 x 5. */
+    struct mg_spec_set set;
+    char err[256] = "";
+    cr_assert_eq(mg_spec_set_expand("mobilenet:alpha=0.25..1.0,res=96..224", 256, &set, err, sizeof err), 0, "%s",
+                 err);
+    cr_assert_eq(set.n, 20);
+    static const char *const want[] = {"alpha=0.25,res=96", "alpha=0.25,res=128", "alpha=0.25,res=160",
+                                       "alpha=0.25,res=192", "alpha=0.25,res=224", "alpha=0.5,res=96"};
+    for (int i = 0; i < 6; i++)
+        cr_expect_str_eq(set.variants[i].label, want[i]);
+    cr_expect_str_eq(set.variants[19].label, "alpha=1,res=224");
+    cr_expect_str_eq(set.variants[19].spec, "mobilenet:alpha=1,res=224,ch=3,classes=2");
+    mg_spec_set_free(&set);
+
+    expand_ok("dscnn:blocks=1..4", 4, "blocks=1", "dscnn:width=1,blocks=4,classes=12");
+    /* An explicit step; the upper end is always included. */
+    expand_ok("cnn:width=0.5..1..0.3", 3, "width=0.5", "cnn:res=32,ch=3,width=1,classes=10");
+    expand_ok("mobilenet:res=96..200", 5, "res=96", "mobilenet:alpha=0.25,res=200,ch=3,classes=2");
+    /* One value: one variant, named by its architecture. */
+    expand_ok("mobilenet:alpha=0.5", 1, "mobilenet", "mobilenet:alpha=0.5,res=96,ch=3,classes=2");
+    expand_ok("mobilenet:res=96..96", 1, "mobilenet", "mobilenet:alpha=0.25,res=96,ch=3,classes=2");
+    cr_expect(mg_spec_is_set("mobilenet:res=96..224"));
+    cr_expect(mg_spec_is_set("mobilenet:res=96/128"));
+    cr_expect_not(mg_spec_is_set("mobilenet:res=96"));
+}
+
+Test(modelgen_spec_set, lists_keep_their_order_and_any_kind_of_value)
+{
+    expand_ok("mobilenet:res=160x128/96,alpha=0.5/0.25", 4, "res=160x128,alpha=0.5",
+              "mobilenet:alpha=0.25,res=96,ch=3,classes=2");
+    expand_ok("cnn:dtype=int8/float32", 2, "dtype=int8", "cnn:res=32,ch=3,width=1,classes=10,dtype=float32");
+}
+
+Test(modelgen_spec_set, bad_sets_are_named_in_one_line)
+{
+    expand_bad("mobilenet:alpha=1..0.25", "the range runs backwards");
+    expand_bad("mobilenet:alpha=0.25..1..0", "the step of a range must be more than 0");
+    expand_bad("mobilenet:alpha=0.25..one", "is not a range of fraction values");
+    expand_bad("mobilenet:res=96x96..224", "a range of sizes is of square sizes");
+    expand_bad("mobilenet:alpha=0.01..1", "alpha=0.01 is out of range");
+    expand_bad("mobilenet:res=96..4096..1", "names more than 256 variants");
+    expand_bad("mobilenet:alpha=0.5//1", "an empty value in a list");
+    expand_bad("mobilenet:depth=1..2", "unknown key 'depth'");
+    expand_bad("mobilenet:dtype=int8..float32", "dtype takes a list");
+    expand_bad("mobilenet:alpha=0.5,,res=96", "empty key=value pair");
+    expand_bad("mobilenet:", "nothing after ':'");
+    expand_bad("mobilenetv2:alpha=0.5..1", "unknown architecture 'mobilenetv2'");
+    expand_bad("mobilenet:alpha=0.5/1,alpha=0.25", "key 'alpha' given twice");
 }

@@ -404,7 +404,7 @@ Test(profile, failed_runs_are_stored_as_failed, .timeout = 300)
     cr_expect_eq(q_int(db, "SELECT status = 'ok' FROM runs WHERE id = 1"), 1, "earlier run intact");
     cr_expect_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = 'limit' AND diagnostic LIKE '%instruction limit%'"),
                  1);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = 'nofit' AND diagnostic LIKE '%does not fit in flash%'"
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = 'nofit' AND diagnostic LIKE '%does not fit nano33ble: flash needs%'"
                            " AND flash_model > flash_capacity - flash_code"),
                  1);
     sqlite3_close(db);

@@ -1,7 +1,10 @@
 /*
  * test_qemu.c — the same ELF on QEMU (-M mps2-an386 with semihosting) and
  * on mcusim prints the same console output and exits with the same
- * status.  Skipped when qemu-system-arm is not installed.
+ * status: programs on mcusim's contract (semihosting), and images written
+ * for the board that print through its CMSDK UART console (QEMU's serial
+ * port on standard output).  Skipped when qemu-system-arm is not
+ * installed.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -102,4 +105,44 @@ Test(qemu, runtime_inference_same_output, .timeout = 300)
     free(q);
     free(m);
     unlink(blob);
+}
+
+/* A board-level image: its console is UART0, which QEMU connects to
+ * standard output with -nographic; it ends with a semihosting exit. */
+static void compare_uart_image(const char *elf)
+{
+    if (!have_qemu())
+        cr_skip_test("qemu-system-arm is not installed");
+    char cmd[4096], *qemu_out = NULL, *sim_out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "timeout 120 qemu-system-arm -M mps2-an386 -display none -nographic -monitor none "
+             "-semihosting-config enable=on,target=native -kernel %s",
+             elf);
+    int qrc = run_command_capture(cmd, &qemu_out);
+    snprintf(cmd, sizeof cmd, "%s/mcusim run -q --exit-status firmware --board mps2-an386 %s", build_root(), elf);
+    int mrc = run_command_capture(cmd, &sim_out);
+    cr_expect_eq(qrc, 0, "%s: qemu exit status %d", elf, qrc);
+    cr_expect_eq(mrc, qrc, "%s: exit status mcusim %d, qemu %d", elf, mrc, qrc);
+    cr_expect_str_eq(sim_out, qemu_out, "%s: console output differs", elf);
+    cr_expect_gt(strlen(sim_out), 100u);
+    free(qemu_out);
+    free(sim_out);
+}
+
+/* Clock start-up, printf polled and by interrupt, the CMSDK timer's tick
+ * and PendSV task switching, on the board's own registers. */
+Test(qemu, board_image_same_uart_output, .timeout = 180)
+{
+    char elf[1024];
+    snprintf(elf, sizeof elf, "%s/tests/firmware/board_test-mps2-an386.elf", build_root());
+    compare_uart_image(elf);
+}
+
+/* The RTOS-style image: the project's preemptive kernel ticking from
+ * TIMER0, three tasks printing through UART0. */
+Test(qemu, rtos_image_same_uart_output, .timeout = 180)
+{
+    char elf[1024];
+    snprintf(elf, sizeof elf, "%s/workloads/rtos/rtos_demo-mps2-an386.elf", build_root());
+    compare_uart_image(elf);
 }

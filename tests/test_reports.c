@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "simtest.h"
 #include "reports_fixture.h"
+#include "browser.h"
 
 /* ---- small helpers ---- */
 
@@ -151,18 +152,24 @@ Test(report, nofit_run_reports_its_numbers, .timeout = 120)
     char *out, *err;
     run_ok("report big-ram", mcusim(&out, &err, "report big-ram --db runs.db"), err);
     char want[160];
-    snprintf(want, sizeof want, "nofit: model does not fit in RAM: the tensor arena needs %lld bytes",
-             db_int("runs.db", "SELECT ram_arena_planned FROM runs WHERE id = 6"));
+    snprintf(want, sizeof want, "nofit: big_ram.tflite does not fit nano33ble: RAM needs %lld bytes of 262144",
+             db_int("runs.db", "SELECT ram_capacity - ram_arena_capacity + ram_arena_planned FROM runs WHERE id = 6"));
     cr_expect(strstr(out, want), "%s\n%s", want, out);
-    long long need = db_int("runs.db", "SELECT ram_static + ram_arena_planned + ram_stack_peak FROM runs WHERE id = 6");
-    snprintf(want, sizeof want, "RAM: needs %s KB of 256.0 KB (%.1f%%) by the runtime's plan", kb_text(need),
+    long long need =
+        db_int("runs.db", "SELECT ram_capacity - ram_arena_capacity + ram_arena_planned FROM runs WHERE id = 6");
+    snprintf(want, sizeof want, "RAM: needs %s KB of 256.0 KB (%.1f%%), does not fit; nothing ran", kb_text(need),
              100.0 * need / (256 * 1024));
+    cr_expect(strstr(out, want), "%s\n%s", want, out);
+    cr_expect(strstr(out, "latency: not measured (nothing ran: the model does not fit the board)\n"
+                          "energy: not measured\n"),
+              "%s", out);
+    cr_expect_null(strstr(out, "no energy model"), "%s", out);
     cr_expect(strstr(out, want), "%s\n%s", want, out);
     check_golden("report_big_ram.txt", out);
     free(out);
     free(err);
     run_ok("report big-flash", mcusim(&out, &err, "report big-flash --db runs.db"), err);
-    cr_expect(strstr(out, "does not fit in flash"), "%s", out);
+    cr_expect(strstr(out, "big_flash.tflite does not fit nano33ble: flash needs "), "%s", out);
     long long used = db_int("runs.db", "SELECT flash_code + flash_rodata + flash_data + flash_model FROM runs WHERE id = 7");
     snprintf(want, sizeof want, "flash: %s KB of 1,024.0 KB (%.1f%%), does not fit", kb_text(used),
              100.0 * used / (1024 * 1024));
@@ -254,8 +261,8 @@ Test(report, csv_rows_are_the_layers_and_a_total, .timeout = 120)
         cr_expect_eq(f, fields, "%.*s", (int)(eol - p), p);
         p = eol + 1;
     }
-    cr_expect_eq(fields, 21);
-    char *total = line_starting(out, "1,cnn-ref,nano33ble,ref,");
+    cr_expect_eq(fields, 22);
+    char *total = line_starting(out, "1,cnn-ref,nano33ble,mcusim,ref,");
     cr_assert_not_null(total);
     char *last = strrchr(out, '\n');
     *last = '\0';
@@ -652,133 +659,11 @@ Test(formats, every_command_names_every_format_and_extension, .timeout = 120)
 
 /* ---- HTML in a real browser ---- */
 
-static const char *chromium(void)
-{
-    static const char *const paths[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        if (!access(paths[i], X_OK))
-            return paths[i];
-    return NULL;
-}
 
-/* Renders file (in the fixture) to png with headless Chromium, console
- * messages on stderr (returned in *log); mode "--screenshot=PNG" or
- * "--dump-dom" (the DOM goes to *out). */
+/* Renders a file of the fixture (browser.h). */
 static int browse(const char *file, const char *mode, char **out, char **log)
 {
-    char profile[512];
-    snprintf(profile, sizeof profile, "%s/chromium-XXXXXX", fixture_dir());
-    cr_assert_not_null(mkdtemp(profile));
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "timeout 120 '%s' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-             "--disable-background-networking --disable-component-update --disable-sync --force-color-profile=srgb "
-             "--hide-scrollbars --user-data-dir='%s' --enable-logging=stderr --v=0 --window-size=1200,2000 %s "
-             "'file://%s'",
-             chromium(), profile, mode, fixture_path(file));
-    return shell(out, log, cmd);
-}
-
-/* Console messages of the page (Chromium logs them as ":CONSOLE"). */
-static int console_lines(const char *log)
-{
-    return count_of(log, ":CONSOLE") + count_of(log, "Uncaught");
-}
-
-struct image {
-    int w, h;
-    unsigned char *rgb;  /* w * h * 3 */
-};
-
-static unsigned be32(const unsigned char *p)
-{
-    return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
-/* A minimal PNG reader: 8-bit RGB or RGBA, not interlaced (what
- * Chromium writes). */
-static int load_png(const char *path, struct image *img)
-{
-    size_t len;
-    unsigned char *f = (unsigned char *)slurp(path, &len);
-    if (!f || len < 33 || memcmp(f, "\x89PNG\r\n\x1a\n", 8))
-        return -1;
-    int channels = 0;
-    unsigned char *idat = NULL;
-    size_t idat_len = 0;
-    for (size_t p = 8; p + 12 <= len;) {
-        unsigned n = be32(f + p);
-        const unsigned char *type = f + p + 4, *data = f + p + 8;
-        if (p + 12 + n > len)
-            break;
-        if (!memcmp(type, "IHDR", 4)) {
-            img->w = (int)be32(data);
-            img->h = (int)be32(data + 4);
-            if (data[8] != 8 || data[12] != 0 || (data[9] != 2 && data[9] != 6))
-                return -1;
-            channels = data[9] == 6 ? 4 : 3;
-        } else if (!memcmp(type, "IDAT", 4)) {
-            idat = realloc(idat, idat_len + n);
-            memcpy(idat + idat_len, data, n);
-            idat_len += n;
-        }
-        p += 12 + n;
-    }
-    if (!channels || !idat)
-        return -1;
-    size_t stride = (size_t)img->w * (size_t)channels;
-    uLongf raw_len = (uLongf)((stride + 1) * (size_t)img->h);
-    unsigned char *raw = malloc(raw_len);
-    if (uncompress(raw, &raw_len, idat, (uLong)idat_len) != Z_OK)
-        return -1;
-    unsigned char *px = calloc(stride * (size_t)img->h, 1);
-    for (int y = 0; y < img->h; y++) {
-        unsigned char ft = raw[(size_t)y * (stride + 1)];
-        const unsigned char *src = raw + (size_t)y * (stride + 1) + 1;
-        unsigned char *row = px + (size_t)y * stride, *up = y ? row - stride : NULL;
-        for (size_t x = 0; x < stride; x++) {
-            int a = x >= (size_t)channels ? row[x - channels] : 0, b = up ? up[x] : 0;
-            int c = up && x >= (size_t)channels ? up[x - channels] : 0;
-            int v = src[x];
-            switch (ft) {
-            case 1: v += a; break;
-            case 2: v += b; break;
-            case 3: v += (a + b) / 2; break;
-            case 4: {
-                int pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c);
-                v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-                break;
-            }
-            }
-            row[x] = (unsigned char)v;
-        }
-    }
-    img->rgb = malloc((size_t)img->w * (size_t)img->h * 3);
-    for (size_t i = 0; i < (size_t)img->w * (size_t)img->h; i++)
-        memcpy(img->rgb + 3 * i, px + (size_t)channels * i, 3);
-    free(px);
-    free(raw);
-    free(idat);
-    free(f);
-    return 0;
-}
-
-static int pixels_of(const struct image *img, unsigned color)
-{
-    int n = 0;
-    unsigned char r = (unsigned char)(color >> 16), g = (unsigned char)(color >> 8), b = (unsigned char)color;
-    for (size_t i = 0; i < (size_t)img->w * (size_t)img->h; i++)
-        n += img->rgb[3 * i] == r && img->rgb[3 * i + 1] == g && img->rgb[3 * i + 2] == b;
-    return n;
-}
-
-/* Pixels that are not (near) white: 0 for a blank page. */
-static int inked(const struct image *img)
-{
-    int n = 0;
-    for (size_t i = 0; i < (size_t)img->w * (size_t)img->h; i++)
-        n += img->rgb[3 * i] < 200 || img->rgb[3 * i + 1] < 200 || img->rgb[3 * i + 2] < 200;
-    return n;
+    return browse_in(fixture_dir(), file, mode, out, log);
 }
 
 Test(html, report_renders_in_chromium_with_visible_charts, .timeout = 240)

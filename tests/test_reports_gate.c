@@ -19,6 +19,7 @@
 
 #include "simtest.h"
 #include "reports_fixture.h"
+#include "runtime_images.h"
 
 static long long db_int(const char *name, const char *sql)
 {
@@ -136,10 +137,10 @@ Test(gate, fails_with_the_numbers_and_matches_golden, .timeout = 120)
     cr_expect_eq(lines_with(out, "FAIL  dscnn", "latency", "limit 500.000 ms", "headroom -", NULL), 1, "%s", out);
     /* A model that does not fit fails with its numbers. */
     char arena[64], ram[64], flash[64];
-    snprintf(arena, sizeof arena, "tensor arena needs %lld bytes",
+    snprintf(arena, sizeof arena, "arena %lld + stack",
              db_int("runs.db", "SELECT ram_arena_planned FROM runs WHERE tag = 'big-ram'"));
     snprintf(ram, sizeof ram, " %s KB ",
-             kb_text(db_int("runs.db", "SELECT ram_static + ram_arena_planned + ram_stack_peak FROM runs"
+             kb_text(db_int("runs.db", "SELECT ram_capacity - ram_arena_capacity + ram_arena_planned FROM runs"
                                        " WHERE tag = 'big-ram'")));
     snprintf(flash, sizeof flash, " %s KB ",
              kb_text(db_int("runs.db", "SELECT flash_code + flash_rodata + flash_data + flash_model FROM runs"
@@ -273,9 +274,13 @@ struct broken {
 
 Test(gate, broken_budget_files_name_file_and_line, .timeout = 120)
 {
-    static const struct broken cases[] = {
+    /* The kernel families this mcusim has, as the message lists them. */
+    char kernels_msg[320], known[256];
+    runtime_kernels_text(NULL, ", ", " or ", known, sizeof known);
+    snprintf(kernels_msg, sizeof kernels_msg, ":2: kernels is %s, not 'fast'", known);
+    const struct broken cases[] = {
         {"[cnn-ref]\nmax_ram_kb = 64\nmax_ram = 3\n",
-         ":3: unknown key 'max_ram' in [cnn-ref] (known: tag, model, board, kernels, max_ram_kb, max_flash_kb,"
+         ":3: unknown key 'max_ram' in [cnn-ref] (known: tag, model, board, runtime, kernels, max_ram_kb, max_flash_kb,"
          " max_latency_ms, max_energy_uj, max_regression_pct, max_ram_regression_pct, max_flash_regression_pct,"
          " max_energy_regression_pct)"},
         {"[cnn-ref]\n\nmax_latency_ms = fast\n", ":3: max_latency_ms needs a positive number, not 'fast'"},
@@ -285,7 +290,7 @@ Test(gate, broken_budget_files_name_file_and_line, .timeout = 120)
         {"[a]\nmax_ram_kb = 1\n; again\n[a]\nmax_ram_kb = 2\n", ":4: workload [a] given twice (first on line 1)"},
         {"[a]\nmax_ram_kb = 1\nmax_ram_kb = 2\n", ":3: 'max_ram_kb' given twice in [a]"},
         {"[a]\nmax_ram_kb = 1\nmax ram kb 64\n", ":3: not a 'key = value' line or a [section]"},
-        {"[a]\nkernels = fast\nmax_ram_kb = 1\n", ":2: kernels is ref or opt, not 'fast'"},
+        {"[a]\nkernels = fast\nmax_ram_kb = 1\n", kernels_msg},
         {"[a]\nmax_ram_kb = 1\n\n[b]\ntag = x\n",
          ":4: [b] sets no limit (max_ram_kb, max_flash_kb, max_latency_ms, max_energy_uj or a max_*regression_pct)"},
         {"[defaults]\ntag = x\n[a]\nmax_ram_kb = 1\n", ":2: 'tag' in [defaults] would select the same run for every workload"},

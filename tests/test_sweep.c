@@ -8,7 +8,8 @@
  * of --emit-jobs, run by GNU parallel and merged, give the same runs and
  * the same numbers as the sweep; merging is idempotent; a bad input to a
  * merge leaves the output byte for byte as it was; bad manifests are one
- * line naming file and line.
+ * line naming file and line; kernels items may name the runtime, tags may
+ * use {runtime}, jobs pass --runtime.
  *
  * The models are tiny synthesized ones, so the whole suite takes seconds.
  */
@@ -439,6 +440,70 @@ Test(sweep, bad_manifests_are_one_line_naming_file_and_line)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         put_text("bad.ini", cases[i].text);
+        struct cmd_result r = sh("$MCUSIM sweep bad.ini --db bad.db");
+        cr_expect_eq(r.status, 2, "case %zu: exit %d\n%s", i, r.status, r.err);
+        cr_expect_eq(count_lines(r.err, ""), 1, "case %zu: one line:\n%s", i, r.err);
+        cr_expect(strstr(r.err, cases[i].expect) != NULL, "case %zu: expected '%s' in:\n%s", i, cases[i].expect,
+                  r.err);
+        cmd_free(&r);
+        cr_expect_neq(access(at("bad.db"), F_OK), 0, "case %zu: no database is created", i);
+    }
+}
+
+/* ---- runtimes: kernels items naming a runtime, {runtime}, --runtime ---- */
+
+Test(sweep, kernels_items_may_name_the_runtime)
+{
+    /* "mcusim/opt" and "mcusim" (its default family, ref) are the same
+     * pairs as "opt" and "ref": same tags, same keys, nothing to run again. */
+    put_text("own.ini", "[sweep]\ntag = t\nboards = nano33ble\nkernels = ref, opt\n[models]\nmlp = mlp\n");
+    put_text("named.ini", "[sweep]\ntag = t\nboards = nano33ble\nkernels = mcusim/opt, mcusim\n[models]\nmlp = mlp\n");
+    sweep_ok("own.ini", "o.db", NULL);
+    cr_expect_eq(count_in("o.db", "SELECT count(*) FROM runs WHERE runtime = 'mcusim'"), 2);
+    struct cmd_result r = sh("$MCUSIM sweep named.ini --db o.db --dry-run");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(count_lines(r.out, "skip  t/mlp/nano33ble/opt/random"), 1, "%s", r.out);
+    cr_expect_eq(count_lines(r.out, "skip  t/mlp/nano33ble/ref/random"), 1, "%s", r.out);
+    cmd_free(&r);
+
+    /* The placeholder, and jobs that say which runtime they run. */
+    put_text("tpl.ini", "[sweep]\ntag = n-{runtime}-{kernels}-{model}\nboards = nano33ble\nkernels = mcusim/opt\n"
+                        "[models]\nmlp = mlp\n");
+    r = sh("$MCUSIM sweep tpl.ini --db p.db --dry-run");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(count_lines(r.out, "run   n-mcusim-opt-mlp"), 1, "%s", r.out);
+    cmd_free(&r);
+    r = sh("$MCUSIM sweep tpl.ini --db p.db --emit-jobs jobs.txt");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_free(&r);
+    char *jobs = slurp(at("jobs.txt"));
+    cr_expect(strstr(jobs, " --runtime mcusim --kernels opt ") != NULL, "%s", jobs);
+    cr_expect(strstr(jobs, " --tag n-mcusim-opt-mlp ") != NULL, "%s", jobs);
+    free(jobs);
+    sweep_ok("tpl.ini", "p.db", NULL);
+    cr_expect_eq(count_in("p.db", "SELECT count(*) FROM runs WHERE tag = 'n-mcusim-opt-mlp' AND runtime = 'mcusim'"
+                                  " AND kernels = 'opt'"),
+                 1);
+}
+
+Test(sweep, bad_kernels_items_name_what_exists)
+{
+    struct {
+        const char *kernels, *expect;
+    } cases[] = {
+        {"tflite-micro/cmsis-nn", "bad.ini:3: runtime 'tflite-micro' is not built into this mcusim (it has mcusim"},
+        {"mcusim/cmsis-nn", "bad.ini:3: runtime 'mcusim' has no kernel family 'cmsis-nn' (ref or opt)"},
+        {"fast", "bad.ini:3: kernels are ref or opt (mcusim's own), RUNTIME/FAMILY or a runtime (mcusim"},
+        {"ref, mcusim/ref", "bad.ini:3: kernels 'mcusim/ref' listed twice"},
+        {"ref, mcusim", "bad.ini:3: kernels 'mcusim/ref' listed twice"}, /* mcusim: its default, ref */
+        {"mcusim/", "bad.ini:3: 'mcusim/' is not FAMILY, RUNTIME/FAMILY or RUNTIME"},
+        {"/ref", "bad.ini:3: '/ref' is not FAMILY, RUNTIME/FAMILY or RUNTIME"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[sweep]\nboards = nano33ble\nkernels = %s\n[models]\nx = mlp\n",
+                 cases[i].kernels);
+        put_text("bad.ini", text);
         struct cmd_result r = sh("$MCUSIM sweep bad.ini --db bad.db");
         cr_expect_eq(r.status, 2, "case %zu: exit %d\n%s", i, r.status, r.err);
         cr_expect_eq(count_lines(r.err, ""), 1, "case %zu: one line:\n%s", i, r.err);

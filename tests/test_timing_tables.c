@@ -158,10 +158,17 @@ Test(m4, it_folding_and_skipped_instructions)
 
     TIME(3, 0xbf0c, 0x6808, 0x6810); /* ite eq; ldreq r0, [r1]; ldrne r0, [r2] */
     cr_expect_eq(blk.cycles, 1 + 1 + 1, "a conditional LDR costs its issue cycle statically");
-    cr_assert_eq(blk.n_dyn, 1, "the rest only when it executes");
-    cr_expect_eq(blk.dyn[0].kind, DYN_EXECUTED);
+    /* Both LDRs are sites: the rest of the first's cost, and either's
+     * unaligned penalty (§3.3.2), only when it executes. */
+    cr_assert_eq(blk.n_dyn, 2, "the rest only when it executes");
+    cr_expect_eq(blk.dyn[0].kind, DYN_ALIGN);
     cr_expect_eq(blk.dyn[0].addr, THUMB_RAM + 0x102);
-    cr_expect_eq(thumb_dyn_cost(timer, &blk.dyn[0], 0, 0), 2 - 1u);
+    cr_expect_eq(thumb_dyn_cost(timer, &blk.dyn[0], THUMB_RAM, 0), 2 - 1u);
+    cr_expect_eq(thumb_dyn_cost(timer, &blk.dyn[0], THUMB_RAM + 1, 0), 2 - 1u + 2, "a byte-aligned word");
+    cr_expect_eq(blk.dyn[1].kind, DYN_ALIGN);
+    cr_expect_eq(blk.dyn[1].addr, THUMB_RAM + 0x104);
+    cr_expect_eq(thumb_dyn_cost(timer, &blk.dyn[1], THUMB_RAM, 0), 0u, "pipelined, aligned: nothing");
+    cr_expect_eq(thumb_dyn_cost(timer, &blk.dyn[1], THUMB_RAM + 2, 0), 1u, "a halfword-aligned word");
 }
 
 Test(m4, divides_are_timed_from_their_operands)

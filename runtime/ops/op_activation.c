@@ -8,6 +8,7 @@
  * tanh: 1/128, 0).  MACs = elements (one exp or rational each).
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 #include "rt_quant.h"
 
 /* floor(((2^integer_bits) - 1) * 2^(31 - integer_bits) / 2^left_shift), as
@@ -52,7 +53,7 @@ enum rt_status rt_prepare_softmax(struct rt_prepare_ctx *ctx, struct rt_node *no
     bool present;
     float beta;
     enum rt_status st;
-    struct rt_softmax_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_softmax_params *p = RT_PERSISTENT_NEW(ctx, struct rt_softmax_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = unary_int8(ctx, node, &in, &out)) != RT_OK ||
@@ -88,7 +89,7 @@ static enum rt_status prepare_sigmoid(struct rt_prepare_ctx *ctx, struct rt_node
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_sigmoid_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_sigmoid_params *p = RT_PERSISTENT_NEW(ctx, struct rt_sigmoid_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = unary_int8(ctx, node, &in, &out)) != RT_OK ||

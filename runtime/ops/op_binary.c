@@ -9,12 +9,13 @@
  */
 #include "rt_ops.h"
 #include "rt_quant.h"
+#include "rt_target_sizes.h"
 
 static enum rt_status binary_tensors(struct rt_prepare_ctx *ctx, struct rt_node *node, struct rt_tensor **in1,
                                      struct rt_tensor **in2, struct rt_tensor **out, struct rt_binary_params **p)
 {
     enum rt_status st;
-    *p = rt_persistent_alloc(ctx, sizeof **p);
+    *p = RT_PERSISTENT_NEW(ctx, struct rt_binary_params, 1);
     if (!*p)
         return RT_NO_MEMORY;
     if ((st = rt_get_input(ctx, node, 0, in1)) != RT_OK || (st = rt_get_input(ctx, node, 1, in2)) != RT_OK ||

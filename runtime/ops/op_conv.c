@@ -8,6 +8,7 @@
  * depthwise = N*out_h*out_w*out_c*k_h*k_w.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 
 struct conv_tensors {
     struct rt_tensor *input, *filter, *bias, *output;
@@ -78,7 +79,7 @@ enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *no
     bool present;
     uint8_t padding, activation;
     enum rt_status st;
-    struct rt_conv_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_conv_params *p = RT_PERSISTENT_NEW(ctx, struct rt_conv_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_conv_tensors(ctx, node, &t)) != RT_OK ||
@@ -114,7 +115,7 @@ enum rt_status rt_prepare_depthwise_conv_2d(struct rt_prepare_ctx *ctx, struct r
     uint8_t padding, activation;
     int32_t depth_multiplier;
     enum rt_status st;
-    struct rt_conv_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_conv_params *p = RT_PERSISTENT_NEW(ctx, struct rt_conv_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_conv_tensors(ctx, node, &t)) != RT_OK ||

@@ -6,6 +6,7 @@
  * multiplier.  MACs = output elements.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 #include "rt_quant.h"
 
 struct binary_tensors {
@@ -39,7 +40,7 @@ enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node)
         return st;
     if (t.in1->type == TFLITE_TYPE_FLOAT32)
         return rt_prepare_float_arithmetic(ctx, node);
-    struct rt_add_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_add_params *p = RT_PERSISTENT_NEW(ctx, struct rt_add_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_binary(ctx, node, &t, TFLITE_OPTIONS_ADD, TFLITE_ADD_FUSED_ACTIVATION, &activation, &p->bc)) != RT_OK ||
@@ -71,7 +72,7 @@ enum rt_status rt_prepare_mul(struct rt_prepare_ctx *ctx, struct rt_node *node)
         return st;
     if (t.in1->type == TFLITE_TYPE_FLOAT32)
         return rt_prepare_float_arithmetic(ctx, node);
-    struct rt_mul_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_mul_params *p = RT_PERSISTENT_NEW(ctx, struct rt_mul_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = get_binary(ctx, node, &t, TFLITE_OPTIONS_MUL, TFLITE_MUL_FUSED_ACTIVATION, &activation, &p->bc)) != RT_OK ||

@@ -5,6 +5,7 @@
  * with in_depth = weights' second dimension.  MACs = batches * out * in.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 
 static enum rt_status check_bias(struct rt_prepare_ctx *ctx, const struct rt_tensor *bias, uint8_t type,
                                  int32_t out_depth)
@@ -25,7 +26,7 @@ enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_
     bool present;
     uint8_t activation, weights_format;
     enum rt_status st;
-    struct rt_fc_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_fc_params *p = RT_PERSISTENT_NEW(ctx, struct rt_fc_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = rt_get_input(ctx, node, 0, &input)) != RT_OK || (st = rt_get_input(ctx, node, 1, &filter)) != RT_OK ||

@@ -11,6 +11,7 @@
  * copied unchanged), as TFLite Micro requires for these operators.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 
 static enum rt_status same_quantization(struct rt_prepare_ctx *ctx, const struct rt_tensor *in,
                                         const struct rt_tensor *out)
@@ -59,7 +60,7 @@ static void strides_of(const struct rt_tensor *t, int64_t *stride)
 
 static struct rt_strided_copy_params *strided_params(struct rt_prepare_ctx *ctx, const struct rt_tensor *out)
 {
-    struct rt_strided_copy_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_strided_copy_params *p = RT_PERSISTENT_NEW(ctx, struct rt_strided_copy_params, 1);
     if (!p)
         return NULL;
     p->rank = out->ndims;
@@ -170,7 +171,7 @@ static enum rt_status prepare_slice(struct rt_prepare_ctx *ctx, struct rt_node *
                 return rt_fail(ctx->err, RT_BAD_MODEL, "slice out of the input's range");
         }
     }
-    struct rt_strided_copy_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_strided_copy_params *p = RT_PERSISTENT_NEW(ctx, struct rt_strided_copy_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     strides_of(in, stride);
@@ -239,8 +240,8 @@ enum rt_status rt_prepare_pack(struct rt_prepare_ctx *ctx, struct rt_node *node)
         axis += out->ndims;
     if (axis < 0 || axis >= out->ndims || out->dims[axis] != count)
         return rt_fail(ctx->err, RT_BAD_MODEL, "pack axis out of range");
-    struct rt_concat_params *p = rt_persistent_alloc(ctx, sizeof *p);
-    uint32_t *copy = p ? rt_persistent_alloc(ctx, sizeof(uint32_t) * node->num_inputs) : NULL;
+    struct rt_concat_params *p = RT_PERSISTENT_NEW(ctx, struct rt_concat_params, 1);
+    uint32_t *copy = p ? RT_PERSISTENT_NEW(ctx, uint32_t, node->num_inputs) : NULL;
     if (!copy)
         return RT_NO_MEMORY;
     int64_t outer, inner;
@@ -292,8 +293,8 @@ static enum rt_status prepare_split(struct rt_prepare_ctx *ctx, struct rt_node *
         axis += in->ndims;
     if (axis < 0 || axis >= in->ndims || node->num_outputs < 1)
         return rt_fail(ctx->err, RT_BAD_MODEL, "split axis out of range");
-    struct rt_split_params *p = rt_persistent_alloc(ctx, sizeof *p);
-    uint32_t *copy = p ? rt_persistent_alloc(ctx, sizeof(uint32_t) * node->num_outputs) : NULL;
+    struct rt_split_params *p = RT_PERSISTENT_NEW(ctx, struct rt_split_params, 1);
+    uint32_t *copy = p ? RT_PERSISTENT_NEW(ctx, uint32_t, node->num_outputs) : NULL;
     if (!copy)
         return RT_NO_MEMORY;
     int64_t outer, inner, total = 0;
@@ -345,7 +346,7 @@ enum rt_status rt_prepare_gather(struct rt_prepare_ctx *ctx, struct rt_node *nod
         return rt_fail(ctx->err, RT_BAD_MODEL, "gather axis out of range");
     if (out->ndims != in->ndims - 1 + indices->ndims)
         return rt_fail(ctx->err, RT_BAD_MODEL, "gather output rank differs");
-    struct rt_gather_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_gather_params *p = RT_PERSISTENT_NEW(ctx, struct rt_gather_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     int64_t outer, inner;

@@ -6,6 +6,7 @@
  * no MACs for pooling, the profiler needs a work measure all the same.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node)
 {
@@ -14,7 +15,7 @@ enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *no
     bool present;
     uint8_t padding, activation;
     enum rt_status st;
-    struct rt_pool_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_pool_params *p = RT_PERSISTENT_NEW(ctx, struct rt_pool_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = rt_get_input(ctx, node, 0, &input)) != RT_OK || (st = rt_get_output(ctx, node, 0, &output)) != RT_OK ||

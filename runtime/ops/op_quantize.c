@@ -3,6 +3,7 @@
  * int8 requantization) and DEQUANTIZE (int8 -> float32), as TFLite's.
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 #include "rt_quant.h"
 
 static enum rt_status same_shape_io(struct rt_prepare_ctx *ctx, const struct rt_node *node, struct rt_tensor **in,
@@ -20,7 +21,7 @@ enum rt_status rt_prepare_quantize(struct rt_prepare_ctx *ctx, struct rt_node *n
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_quantize_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_quantize_params *p = RT_PERSISTENT_NEW(ctx, struct rt_quantize_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = same_shape_io(ctx, node, &in, &out)) != RT_OK ||
@@ -47,7 +48,7 @@ enum rt_status rt_prepare_dequantize(struct rt_prepare_ctx *ctx, struct rt_node 
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_quantize_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_quantize_params *p = RT_PERSISTENT_NEW(ctx, struct rt_quantize_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = same_shape_io(ctx, node, &in, &out)) != RT_OK || (st = rt_check_int8_tensor(ctx, in, "input")) != RT_OK)

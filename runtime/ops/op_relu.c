@@ -8,6 +8,7 @@
  */
 #include "rt_ops.h"
 #include "rt_quant.h"
+#include "rt_target_sizes.h"
 
 static enum rt_status activation_tensors(struct rt_prepare_ctx *ctx, const struct rt_node *node, bool int16_ok,
                                          struct rt_tensor **in, struct rt_tensor **out)
@@ -47,7 +48,7 @@ enum rt_status rt_prepare_relu(struct rt_prepare_ctx *ctx, struct rt_node *node)
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_relu_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_relu_params *p = RT_PERSISTENT_NEW(ctx, struct rt_relu_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = activation_tensors(ctx, node, true, &in, &out)) != RT_OK)
@@ -78,7 +79,7 @@ enum rt_status rt_prepare_leaky_relu(struct rt_prepare_ctx *ctx, struct rt_node 
     struct fb_table opt;
     bool present;
     enum rt_status st;
-    struct rt_relu_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_relu_params *p = RT_PERSISTENT_NEW(ctx, struct rt_relu_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = activation_tensors(ctx, node, true, &in, &out)) != RT_OK ||
@@ -108,7 +109,7 @@ enum rt_status rt_prepare_hard_swish(struct rt_prepare_ctx *ctx, struct rt_node 
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_relu_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_relu_params *p = RT_PERSISTENT_NEW(ctx, struct rt_relu_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = activation_tensors(ctx, node, false, &in, &out)) != RT_OK)

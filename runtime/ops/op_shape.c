@@ -6,6 +6,7 @@
  * (int8, any axes, as TFLite's reduce Prepare).
  */
 #include "rt_ops.h"
+#include "rt_target_sizes.h"
 #include "rt_quant.h"
 
 enum rt_status rt_prepare_reshape(struct rt_prepare_ctx *ctx, struct rt_node *node)
@@ -38,7 +39,7 @@ enum rt_status rt_prepare_pad(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct rt_tensor *in, *paddings, *out;
     const int32_t *pads;
     enum rt_status st;
-    struct rt_pad_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_pad_params *p = RT_PERSISTENT_NEW(ctx, struct rt_pad_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 1, &paddings)) != RT_OK ||
@@ -83,8 +84,8 @@ enum rt_status rt_prepare_concatenation(struct rt_prepare_ctx *ctx, struct rt_no
     int32_t axis;
     uint8_t activation;
     enum rt_status st;
-    struct rt_concat_params *p = rt_persistent_alloc(ctx, sizeof *p);
-    uint32_t *copy_bytes = p ? rt_persistent_alloc(ctx, sizeof(uint32_t) * node->num_inputs) : NULL;
+    struct rt_concat_params *p = RT_PERSISTENT_NEW(ctx, struct rt_concat_params, 1);
+    uint32_t *copy_bytes = p ? RT_PERSISTENT_NEW(ctx, uint32_t, node->num_inputs) : NULL;
     if (!copy_bytes)
         return RT_NO_MEMORY;
     if ((st = rt_get_output(ctx, node, 0, &out)) != RT_OK ||
@@ -139,7 +140,7 @@ enum rt_status rt_prepare_mean(struct rt_prepare_ctx *ctx, struct rt_node *node)
     uint8_t keep_dims;
     const int32_t *axis;
     enum rt_status st;
-    struct rt_mean_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_mean_params *p = RT_PERSISTENT_NEW(ctx, struct rt_mean_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     /* REDUCE_MAX and REDUCE_MIN also take float32; MEAN and SUM int8. */

@@ -7,12 +7,13 @@
  */
 #include "rt_ops.h"
 #include "rt_quant.h"
+#include "rt_target_sizes.h"
 
 enum rt_status rt_prepare_unary(struct rt_prepare_ctx *ctx, struct rt_node *node)
 {
     struct rt_tensor *in, *out;
     enum rt_status st;
-    struct rt_relu_params *p = rt_persistent_alloc(ctx, sizeof *p);
+    struct rt_relu_params *p = RT_PERSISTENT_NEW(ctx, struct rt_relu_params, 1);
     if (!p)
         return RT_NO_MEMORY;
     if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_output(ctx, node, 0, &out)) != RT_OK)

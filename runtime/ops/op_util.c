@@ -8,8 +8,40 @@
 
 #include "rt_ops.h"
 #include "rt_quant.h"
+#include "rt_target_sizes.h"
 
-void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes)
+/* rt_target_sizes.h's numbers.  On the target every size is checked; on
+ * the host, the types without pointers, whose sizes must be the same there
+ * (a pointer added to one of them fails here: move it to the first group). */
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct rt_tensor) == RT_TARGET_SIZEOF_TENSOR, "rt_target_sizes.h: struct rt_tensor");
+_Static_assert(sizeof(struct rt_node) == RT_TARGET_SIZEOF_NODE, "rt_target_sizes.h: struct rt_node");
+_Static_assert(sizeof(struct rt_conv_params) == RT_TARGET_SIZEOF_CONV_PARAMS, "rt_target_sizes.h: rt_conv_params");
+_Static_assert(sizeof(struct rt_fc_params) == RT_TARGET_SIZEOF_FC_PARAMS, "rt_target_sizes.h: rt_fc_params");
+_Static_assert(sizeof(struct rt_concat_params) == RT_TARGET_SIZEOF_CONCAT_PARAMS,
+               "rt_target_sizes.h: rt_concat_params");
+_Static_assert(sizeof(struct rt_split_params) == RT_TARGET_SIZEOF_SPLIT_PARAMS, "rt_target_sizes.h: rt_split_params");
+#endif
+_Static_assert(sizeof(struct rt_pool_params) == RT_TARGET_SIZEOF_POOL_PARAMS, "rt_target_sizes.h: rt_pool_params");
+_Static_assert(sizeof(struct rt_add_params) == RT_TARGET_SIZEOF_ADD_PARAMS, "rt_target_sizes.h: rt_add_params");
+_Static_assert(sizeof(struct rt_mul_params) == RT_TARGET_SIZEOF_MUL_PARAMS, "rt_target_sizes.h: rt_mul_params");
+_Static_assert(sizeof(struct rt_softmax_params) == RT_TARGET_SIZEOF_SOFTMAX_PARAMS,
+               "rt_target_sizes.h: rt_softmax_params");
+_Static_assert(sizeof(struct rt_sigmoid_params) == RT_TARGET_SIZEOF_SIGMOID_PARAMS,
+               "rt_target_sizes.h: rt_sigmoid_params");
+_Static_assert(sizeof(struct rt_quantize_params) == RT_TARGET_SIZEOF_QUANTIZE_PARAMS,
+               "rt_target_sizes.h: rt_quantize_params");
+_Static_assert(sizeof(struct rt_pad_params) == RT_TARGET_SIZEOF_PAD_PARAMS, "rt_target_sizes.h: rt_pad_params");
+_Static_assert(sizeof(struct rt_mean_params) == RT_TARGET_SIZEOF_MEAN_PARAMS, "rt_target_sizes.h: rt_mean_params");
+_Static_assert(sizeof(struct rt_strided_copy_params) == RT_TARGET_SIZEOF_STRIDED_COPY_PARAMS,
+               "rt_target_sizes.h: rt_strided_copy_params");
+_Static_assert(sizeof(struct rt_gather_params) == RT_TARGET_SIZEOF_GATHER_PARAMS,
+               "rt_target_sizes.h: rt_gather_params");
+_Static_assert(sizeof(struct rt_binary_params) == RT_TARGET_SIZEOF_BINARY_PARAMS,
+               "rt_target_sizes.h: rt_binary_params");
+_Static_assert(sizeof(struct rt_relu_params) == RT_TARGET_SIZEOF_RELU_PARAMS, "rt_target_sizes.h: rt_relu_params");
+
+void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes, size_t target_bytes)
 {
     size_t rounded = (bytes + 7u) & ~(size_t)7u;
     if (rounded < bytes || rounded > ctx->capacity - *ctx->tail_used - ctx->head_reserved ||
@@ -18,6 +50,8 @@ void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes)
         return NULL;
     }
     *ctx->tail_used += rounded;
+    if (ctx->tail_used_target)
+        *ctx->tail_used_target += (target_bytes + 7u) & ~(size_t)7u;
     uint8_t *p = ctx->tail_base - *ctx->tail_used;
     memset(p, 0, rounded);
     return p;
@@ -154,8 +188,8 @@ enum rt_status rt_per_channel_multipliers(struct rt_prepare_ctx *ctx, const stru
 {
     if (filter->num_scales != 1 && filter->num_scales != (uint32_t)channels)
         return rt_fail(ctx->err, RT_BAD_MODEL, "filter scale count differs from the output channels");
-    int32_t *m = rt_persistent_alloc(ctx, sizeof(int32_t) * (size_t)channels);
-    int8_t *s = m ? rt_persistent_alloc(ctx, (size_t)channels) : NULL;
+    int32_t *m = RT_PERSISTENT_NEW(ctx, int32_t, channels);
+    int8_t *s = m ? RT_PERSISTENT_NEW(ctx, int8_t, channels) : NULL;
     if (!s)
         return RT_NO_MEMORY;
     for (int32_t c = 0; c < channels; c++) {

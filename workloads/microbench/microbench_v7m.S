@@ -504,6 +504,84 @@ mb_leaf_frame:
     push {r4, lr}
     pop {r4, pc}
 
+/* ---- unaligned word and halfword accesses, §3.3.2: +1 for a halfword
+ * at an odd address or a word at a halfword boundary, +2 for a word at an
+ * odd address.  Each access starts a block of its own (the branch) so
+ * that the counter reads fall on either side of its block. ---- */
+    .macro UNALIGNED name, offset, access
+    BENCH \name
+    ldr r5, =mb_data + \offset
+    T0
+    b.n 1f
+    nop                     /* skipped: the branch is really taken */
+    .balign 4
+1:  \access
+    T1
+    .endm
+
+    UNALIGNED ldr_unaligned_half, 2, "ldr r4, [r5]"
+    UNALIGNED ldr_unaligned_byte, 1, "ldr r4, [r5]"
+    UNALIGNED ldr_unaligned_byte3, 3, "ldr r4, [r5]"
+    UNALIGNED ldrh_unaligned, 1, "ldrh r4, [r5]"
+    UNALIGNED ldrh_aligned, 2, "ldrh r4, [r5]"
+    UNALIGNED ldrsh_unaligned, 3, "ldrsh r4, [r5]"
+    UNALIGNED str_unaligned_byte, 3, "str r4, [r5]"
+    UNALIGNED strh_unaligned, 1, "strh r4, [r5]"
+
+    /* A pointer walking by one byte: four loads at mb_data+1 .. +4 cost
+     * +2, +1, +2, +0; the block runs again after itself with its base
+     * moved by 1, so each run is checked. */
+    BENCH ldr_unaligned_walk
+    ldr r5, =mb_data + 1
+    movs r6, #4
+    T0
+    b.n 1f
+    nop
+    .balign 4
+1:  ldr r4, [r5], #1
+    subs r6, #1
+    bne 1b
+    T1
+
+    /* A pointer walking by words from a halfword boundary: +1 every time
+     * (the repeat of the loop's block keeps the alignment). */
+    BENCH ldr_unaligned_stride4
+    ldr r5, =mb_data + 2
+    movs r6, #4
+    T0
+    b.n 1f
+    nop
+    .balign 4
+1:  ldr r4, [r5], #4
+    subs r6, #1
+    bne 1b
+    T1
+
+    /* The address is computed inside the block (a register add), so it
+     * is checked with the registers at the block's exit. */
+    BENCH ldr_unaligned_computed
+    ldr r7, =mb_data
+    movs r6, #1
+    T0
+    b.n 1f
+    nop
+    .balign 4
+1:  adds r5, r7, r6
+    ldr r4, [r5]
+    b.n 2f
+    nop
+    .balign 4
+2:  T1
+
+    /* An access an IT block may skip: checked when it executes. */
+    BENCH ldr_unaligned_it
+    ldr r5, =mb_data + 2
+    T0
+    cmp r4, r4
+    it eq
+    ldreq r6, [r5]
+    T1
+
 /* ---- the memory model: code, literals and data in flash ---- */
     /* Code in flash: the block after the branch is 44 bytes from a 32-byte
      * boundary (16 nops, then T1: ldr.w, sub.w, pop.w). */
@@ -545,6 +623,49 @@ mb_leaf_frame:
     ldr r8, [r5, #12]
     T1
 
+/* ---- runs of 32-bit instructions at halfword addresses, from flash: a
+ * run of three or more costs one cycle more (four or more single stores).
+ * A NOP at the 32-byte boundary puts the run at offset 2. ---- */
+    .macro WIDE_HEAD name
+    BENCH \name, flash
+    ldr r5, =mb_data
+    T0
+    b.n 1f
+    nop                     /* skipped: the branch is really taken */
+    .balign 32
+1:  nop
+    .endm
+
+    .macro WIDE_TAIL
+    nop
+    T1
+    .balign 32              /* no other code shares the benchmark's lines */
+    .endm
+
+    WIDE_HEAD flash_wide2
+    add.w r4, r4, #1
+    add.w r6, r6, #1
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide3
+    add.w r4, r4, #1
+    add.w r6, r6, #1
+    add.w r7, r7, #1
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide_str3
+    str.w r4, [r5, #4]
+    str.w r4, [r5, #8]
+    str.w r4, [r5, #12]
+    WIDE_TAIL
+
+    WIDE_HEAD flash_wide_str4
+    str.w r4, [r5, #4]
+    str.w r4, [r5, #8]
+    str.w r4, [r5, #12]
+    str.w r4, [r5, #16]
+    WIDE_TAIL
+
 /* ---- the table main() walks: name, function ---- */
     .macro ENTRY name
     .section .rodata.mb_names,"a",%progbits
@@ -572,6 +693,18 @@ mb_table:
     ENTRY str_reg_ldr
     ENTRY alu_addr
     ENTRY ldr_wb
+    ENTRY ldr_unaligned_half
+    ENTRY ldr_unaligned_byte
+    ENTRY ldr_unaligned_byte3
+    ENTRY ldrh_unaligned
+    ENTRY ldrh_aligned
+    ENTRY ldrsh_unaligned
+    ENTRY str_unaligned_byte
+    ENTRY strh_unaligned
+    ENTRY ldr_unaligned_walk
+    ENTRY ldr_unaligned_stride4
+    ENTRY ldr_unaligned_computed
+    ENTRY ldr_unaligned_it
     ENTRY ldrd
     ENTRY ldrd_ldr
     ENTRY ldm
@@ -618,5 +751,13 @@ mb_table:
     ENTRY flash_literal
     ENTRY flash_data
     ENTRY flash_data
+    ENTRY flash_wide2
+    ENTRY flash_wide2
+    ENTRY flash_wide3
+    ENTRY flash_wide3
+    ENTRY flash_wide_str3
+    ENTRY flash_wide_str3
+    ENTRY flash_wide_str4
+    ENTRY flash_wide_str4
     .section .rodata.mb_table,"a",%progbits
     .word 0, 0

@@ -110,8 +110,10 @@ bool rt_opt_add_fits(const struct rt_tensor *tensors, const struct rt_node *node
     return plan(&a, node->params) && in1->bytes == out->bytes && in2->bytes == out->bytes;
 }
 
-static uint32_t add_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t add_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                   const struct rt_target *target)
 {
+    (void)target;
     (void)tensors;
     struct add_plan a;
     if (!plan(&a, node->params))

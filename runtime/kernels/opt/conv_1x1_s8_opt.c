@@ -11,11 +11,12 @@
  */
 #include "opt_kernels.h"
 
-static uint32_t conv_1x1_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t conv_1x1_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                        const struct rt_target *target)
 {
     const struct rt_tensor *in = &tensors[node->inputs[0]];
     const struct rt_tensor *out = &tensors[node->outputs[0]];
-    return rt_opt_columns_bytes(in->dims[3]) + rt_opt_mat_mult_table_bytes(out->dims[3]);
+    return rt_opt_columns_bytes(in->dims[3]) + rt_opt_mat_mult_table_bytes(out->dims[3], target->dsp);
 }
 
 static enum rt_status conv_1x1_s8_opt(struct rt_tensor *tensors, const struct rt_node *node)

@@ -39,23 +39,25 @@ static void get_shape(const struct rt_tensor *tensors, const struct rt_node *nod
     s->k = s->k_h * s->k_w * s->in_c;
 }
 
-/* Whether columns are staged as int8 first (SIMD groups would straddle taps). */
-static bool staged(const struct conv_shape *s)
+/* Whether columns are staged as int8 first (SIMD groups would straddle
+ * taps), on a core that takes the 2x16-bit paths (simd). */
+static bool staged(const struct conv_shape *s, bool simd)
 {
-    return RT_OPT_SIMD && s->in_c % 4 != 0;
+    return simd && s->in_c % 4 != 0;
 }
 
 /* Two staging copies, one per column, each k rounded up to 4. */
-static uint32_t stage_bytes(const struct conv_shape *s)
+static uint32_t stage_bytes(const struct conv_shape *s, bool simd)
 {
-    return staged(s) ? 2u * (((uint32_t)s->k + 3u) & ~3u) : 0;
+    return staged(s, simd) ? 2u * (((uint32_t)s->k + 3u) & ~3u) : 0;
 }
 
-static uint32_t conv_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t conv_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                    const struct rt_target *target)
 {
     struct conv_shape s;
     get_shape(tensors, node, &s);
-    return rt_opt_columns_bytes(s.k) + stage_bytes(&s) + rt_opt_mat_mult_table_bytes(s.out_c);
+    return rt_opt_columns_bytes(s.k) + stage_bytes(&s, target->simd) + rt_opt_mat_mult_table_bytes(s.out_c, target->dsp);
 }
 
 /* Column j for output pixel (oy, ox), straight from the input. */
@@ -190,10 +192,10 @@ static enum rt_status conv_s8_opt(struct rt_tensor *tensors, const struct rt_nod
     int8_t *output = (int8_t *)rt_node_output(tensors, node, 0)->data;
     uint32_t *cols = node->scratch;
     int8_t *stage = (int8_t *)node->scratch + rt_opt_columns_bytes(s.k);
-    const bool use_stage = staged(&s);
+    const bool use_stage = staged(&s, RT_OPT_SIMD);
     const int32_t pixels = s.out_h * s.out_w;
     struct rt_opt_mat_mult mm;
-    int32_t *table = (int32_t *)(void *)(stage + stage_bytes(&s));
+    int32_t *table = (int32_t *)(void *)(stage + stage_bytes(&s, RT_OPT_SIMD));
     rt_opt_mat_mult_init(&mm, weights, bias, s.out_c, s.k, p, RT_SIMD_DSP ? table : NULL);
 
     for (int32_t b = 0; b < in->dims[0]; b++) {

@@ -32,10 +32,11 @@ static enum rt_status conv_wrapper_prepare(struct rt_prepare_ctx *ctx, struct rt
     return RT_OK;
 }
 
-static uint32_t conv_wrapper_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t conv_wrapper_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                     const struct rt_target *target)
 {
     const struct rt_kernel *k = choose(tensors, node);
-    return k->scratch_size ? k->scratch_size(tensors, node) : 0;
+    return k->scratch_size ? k->scratch_size(tensors, node, target) : 0;
 }
 
 static enum rt_status conv_wrapper_invoke(struct rt_tensor *tensors, const struct rt_node *node)

@@ -51,17 +51,19 @@ static void get_shape(const struct rt_tensor *tensors, const struct rt_node *nod
     s->strip_rows = 3 + p->stride_h;
 }
 
-/* The SIMD path's scratch after the folded values: parameters and strip. */
-static uint32_t simd_bytes(const struct dw3_shape *s)
+/* The SIMD path's scratch after the folded values: parameters and strip
+ * (on a core that takes the 2x16-bit paths). */
+static uint32_t simd_bytes(const struct dw3_shape *s, bool simd)
 {
-    return RT_OPT_SIMD && s->C >= 4 ? 128u + 4u * (uint32_t)(s->strip_w * s->strip_rows) : 0;
+    return simd && s->C >= 4 ? 128u + 4u * (uint32_t)(s->strip_w * s->strip_rows) : 0;
 }
 
-static uint32_t depthwise_conv_3x3_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t depthwise_conv_3x3_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                                  const struct rt_target *target)
 {
     struct dw3_shape s;
     get_shape(tensors, node, &s);
-    return 4u * (uint32_t)s.C + simd_bytes(&s);
+    return 4u * (uint32_t)s.C + simd_bytes(&s, target->simd);
 }
 
 /* bias[c] + input_offset * (sum of channel c's 9 weights), wrapping. */

@@ -24,11 +24,12 @@
  * chunks: micro_speech's 4000-value row would otherwise take 8000 bytes. */
 #define FC_CHUNK 512
 
-static uint32_t fully_connected_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t fully_connected_s8_opt_scratch(const struct rt_tensor *tensors, const struct rt_node *node,
+                                               const struct rt_target *target)
 {
     (void)tensors;
     const struct rt_fc_params *p = node->params;
-    if (!RT_OPT_SIMD)
+    if (!target->simd)
         return 0;
     if (p->in_depth <= FC_CHUNK)
         return (2u * (uint32_t)p->in_depth + 3u) & ~3u;

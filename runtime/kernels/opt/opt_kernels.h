@@ -127,10 +127,11 @@ struct rt_opt_mat_mult {
     int32_t *table;        /* per-channel requantization table, or NULL */
 };
 
-/* Bytes of the requantization table rt_opt_mat_mult_init may fill. */
-static inline uint32_t rt_opt_mat_mult_table_bytes(int32_t out_c)
+/* Bytes of the requantization table rt_opt_mat_mult_init may fill on a
+ * core with (dsp) or without the DSP extension. */
+static inline uint32_t rt_opt_mat_mult_table_bytes(int32_t out_c, bool dsp)
 {
-    return RT_SIMD_DSP ? 12u * (uint32_t)out_c : 0;
+    return dsp ? 12u * (uint32_t)out_c : 0;
 }
 
 /* table: rt_opt_mat_mult_table_bytes(out_c) of scratch, or NULL. */

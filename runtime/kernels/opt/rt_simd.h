@@ -26,19 +26,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
-#define RT_SIMD_DSP 1
-#else
-#define RT_SIMD_DSP 0
-#endif
+#include "rt_target.h"
 
-#if defined(RT_OPT_SCALAR)
-#define RT_OPT_SIMD 0
-#elif RT_SIMD_DSP || !(defined(__arm__) || defined(__thumb__))
-#define RT_OPT_SIMD 1
-#else
-#define RT_OPT_SIMD 0
+/* What this build executes (rt_target.h decides, from the compiler). */
+#define RT_SIMD_DSP RT_NATIVE_DSP
+#define RT_OPT_SIMD RT_NATIVE_SIMD
+#if RT_SIMD_DSP
+#include <arm_acle.h>
 #endif
 
 /* ---- unaligned-safe loads and stores (one LDR/STR on ARMv7-M) ---- */

@@ -10,8 +10,10 @@
 
 #include "ref_kernels.h"
 
-static uint32_t mean_s8_ref_scratch_size(const struct rt_tensor *tensors, const struct rt_node *node)
+static uint32_t mean_s8_ref_scratch_size(const struct rt_tensor *tensors, const struct rt_node *node,
+                                         const struct rt_target *target)
 {
+    (void)target;
     (void)tensors;
     const struct rt_mean_params *p = node->params;
     return (uint32_t)p->num_outputs * sizeof(int32_t);
