@@ -206,7 +206,10 @@ static bool print_unsupported(const char *path, const struct model_file *file, i
                     out = t, have_out = true;
             }
         }
-        uint8_t type = have_in ? in.type : 0xFF;
+        uint8_t type = 0xFF; /* of the input that names the operator's type */
+        int32_t data = op.inputs.count > rt_op_data_input(op.op) ? rt_op_input(&m, &op, rt_op_data_input(op.op)) : -1;
+        if (data >= 0 && rt_model_tensor(&m, (uint32_t)data, &t, NULL) == RT_OK)
+            type = t.type;
         bool runs = op.op != TFLITE_OP_CUSTOM && rt_op_supported(op.op, type);
         char ins[48], outs[48];
         shape_text(have_in ? &in : NULL, ins, sizeof ins);

@@ -500,6 +500,37 @@ static void build_depthwise_conv_2d(struct gen *g)
     q->depth_multiplier = g->s.dm;
 }
 
+/* TRANSPOSE_CONV: output shape (constant), filter [units, kh, kw, in_c],
+ * input, bias; the output is in * stride with SAME padding, and
+ * (in - 1) * stride + k with VALID, as the converter writes them. */
+static void build_transpose_conv(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int cin = g->s.in[3];
+    bool same = g->s.padding == TFLITE_PADDING_SAME;
+    int32_t out_dims[4] = {g->s.in[0], same ? g->s.in[1] * g->s.stride : (g->s.in[1] - 1) * g->s.stride + g->s.kh,
+                           same ? g->s.in[2] * g->s.stride : (g->s.in[2] - 1) * g->s.stride + g->s.kw, g->s.units};
+    int shape = int32_constant(g, "output_shape", 4, out_dims);
+    float *ws = NULL;
+    int w = weights(g, 4, (int32_t[]){g->s.units, g->s.kh, g->s.kw, cin}, 0, &ws);
+    int a = input(g);
+    int b = ws ? bias(g, g->s.units, scale_of(g, a), ws) : 0;
+    int o = tensor(g, "output", g->s.type, 4, out_dims);
+    /* Each output sums about (k / stride)^2 * in_c products. */
+    int taps = (g->s.kh + g->s.stride - 1) / g->s.stride * ((g->s.kw + g->s.stride - 1) / g->s.stride);
+    if (ws)
+        quantize_accumulator(g, o, a, ws, taps * cin);
+    free(ws);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 3 : 1, 4, (int32_t[]){shape, w, a, b}, o);
+    q->options_type = TFLITE_OPTIONS_TRANSPOSE_CONV;
+    field(q, 0, MG_QFIELD_U8, g->s.padding, TFLITE_PADDING_SAME);
+    field(q, 1, MG_QFIELD_I32, g->s.stride, 0);
+    field(q, 2, MG_QFIELD_I32, g->s.stride, 0);
+    field(q, 3, MG_QFIELD_U8, g->s.act, TFLITE_ACT_NONE);
+}
+
 static void build_pool(struct gen *g)
 {
     need_rank(g, 4);
@@ -977,6 +1008,7 @@ static const struct op_entry op_entries[] = {
     {"SQUEEZE", TFLITE_OP_SQUEEZE, build_squeeze, Q},
     {"EXPAND_DIMS", TFLITE_OP_EXPAND_DIMS, build_squeeze, Q},
     {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
+    {"TRANSPOSE_CONV", TFLITE_OP_TRANSPOSE_CONV, build_transpose_conv, "int8,float32"},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},

@@ -280,12 +280,14 @@ static enum rt_status check_io(const struct rt_model *m, const struct fb_vec *v,
     return RT_OK;
 }
 
-/* The type of an operator's first input, or 0xFF when it has none. */
+/* The type of an operator's data input (rt_op_data_input), or 0xFF when
+ * it has none. */
 static uint8_t first_input_type(const struct rt_model *m, const struct rt_op_info *op)
 {
-    if (op->inputs.count > 0 && rt_op_input(m, op, 0) >= 0) {
+    uint32_t k = rt_op_data_input(op->op);
+    if (op->inputs.count > k && rt_op_input(m, op, k) >= 0) {
         struct rt_tensor t;
-        if (rt_model_tensor(m, (uint32_t)rt_op_input(m, op, 0), &t, NULL) == RT_OK)
+        if (rt_model_tensor(m, (uint32_t)rt_op_input(m, op, k), &t, NULL) == RT_OK)
             return t.type;
     }
     return 0xFF;

@@ -24,6 +24,17 @@ struct rt_conv_params {
     const int8_t *shift;         /* in [-31, 30]: a byte is enough, and saves arena */
 };
 
+/* TRANSPOSE_CONV, int8 with per-channel (or per-tensor) weights, and
+ * float32: the input scattered through the filter into the output. */
+struct rt_transpose_conv_params {
+    int32_t stride_w, stride_h, pad_w, pad_h;
+    int32_t input_offset, output_offset;
+    int32_t act_min, act_max;
+    float act_min_f, act_max_f;
+    const int32_t *multiplier;   /* one per output channel (int8) */
+    const int8_t *shift;
+};
+
 /* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
 struct rt_fc_params {
     int32_t batches, in_depth, out_depth;

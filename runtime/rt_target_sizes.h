@@ -34,6 +34,7 @@
 #define RT_TARGET_SIZEOF_FC_PARAMS 52u
 #define RT_TARGET_SIZEOF_CONCAT_PARAMS 8u
 #define RT_TARGET_SIZEOF_SPLIT_PARAMS 8u
+#define RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS 48u
 
 /* Types without pointers: the same size on the host and the target. */
 #define RT_TARGET_SIZEOF_POOL_PARAMS 32u
@@ -65,6 +66,7 @@
         struct rt_pad_params *: RT_TARGET_SIZEOF_PAD_PARAMS,            \
         struct rt_mean_params *: RT_TARGET_SIZEOF_MEAN_PARAMS,          \
         struct rt_split_params *: RT_TARGET_SIZEOF_SPLIT_PARAMS,        \
+        struct rt_transpose_conv_params *: RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS, \
         struct rt_strided_copy_params *: RT_TARGET_SIZEOF_STRIDED_COPY_PARAMS, \
         struct rt_gather_params *: RT_TARGET_SIZEOF_GATHER_PARAMS,      \
         struct rt_binary_params *: RT_TARGET_SIZEOF_BINARY_PARAMS,      \

@@ -335,6 +335,14 @@ enum tflite_conv2d_options_field {
     TFLITE_CONV2D_QUANTIZED_BIAS_TYPE = 6,
 };
 
+/* table TransposeConvOptions */
+enum tflite_transpose_conv_options_field {
+    TFLITE_TCONV_PADDING = 0,
+    TFLITE_TCONV_STRIDE_W = 1,
+    TFLITE_TCONV_STRIDE_H = 2,
+    TFLITE_TCONV_FUSED_ACTIVATION = 3,
+};
+
 /* table DepthwiseConv2DOptions */
 enum tflite_depthwise_options_field {
     TFLITE_DWCONV_PADDING = 0,

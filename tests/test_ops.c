@@ -67,6 +67,14 @@ static const struct op_case cases[] = {
     {"op:DEPTHWISE_CONV_2D,in=1x8x6x4,k=3x3,stride=2,act=relu6,quant=channel"},
     {"op:DEPTHWISE_CONV_2D,in=1x5x5x3,k=2x2,dm=3,pad=valid,act=relu"},
     {"op:DEPTHWISE_CONV_2D,in=1x9x3x2,k=5x1,dm=2,quant=tensor,act=relu_n1_to_1"},
+    /* TFLM's float32 TRANSPOSE_CONV reads its activation from the wrong
+     * options struct (TfLiteConvParams): float cases without one. */
+    {"op:TRANSPOSE_CONV,in=1x4x5x3,units=4,k=3x3,stride=2,quant=channel"},
+    {"op:TRANSPOSE_CONV,in=1x3x3x5,units=2,k=2x2,stride=2,pad=valid,act=relu"},
+    {"op:TRANSPOSE_CONV,in=2x5x4x2,units=3,k=3x2,stride=1,act=relu6,quant=tensor"},
+    {"op:TRANSPOSE_CONV,in=1x2x3x7,units=5,k=5x5,stride=3,act=relu_n1_to_1,quant=channel"},
+    {"op:TRANSPOSE_CONV,in=1x4x3x3,units=3,k=3x3,stride=2,dtype=float32"},
+    {"op:TRANSPOSE_CONV,in=1x3x2x4,units=2,k=2x3,stride=1,pad=valid,dtype=float32"},
     {"op:FULLY_CONNECTED,in=1x17,units=5"},
     {"op:FULLY_CONNECTED,in=3x10,units=7,act=relu,quant=channel"},
     {"op:FULLY_CONNECTED,in=2x33,units=3,act=relu6"},

@@ -21,6 +21,8 @@ _Static_assert(sizeof(struct rt_fc_params) == RT_TARGET_SIZEOF_FC_PARAMS, "rt_ta
 _Static_assert(sizeof(struct rt_concat_params) == RT_TARGET_SIZEOF_CONCAT_PARAMS,
                "rt_target_sizes.h: rt_concat_params");
 _Static_assert(sizeof(struct rt_split_params) == RT_TARGET_SIZEOF_SPLIT_PARAMS, "rt_target_sizes.h: rt_split_params");
+_Static_assert(sizeof(struct rt_transpose_conv_params) == RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS,
+               "rt_target_sizes.h: rt_transpose_conv_params");
 #endif
 _Static_assert(sizeof(struct rt_pool_params) == RT_TARGET_SIZEOF_POOL_PARAMS, "rt_target_sizes.h: rt_pool_params");
 _Static_assert(sizeof(struct rt_add_params) == RT_TARGET_SIZEOF_ADD_PARAMS, "rt_target_sizes.h: rt_add_params");
