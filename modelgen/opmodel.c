@@ -30,9 +30,10 @@ struct op_spec {
     int units, kh, kw, stride, dm, keep, n, out;
     uint8_t padding;
     float alpha;
-    int axis_n, perm_n, shape_n, begin_n, end_n, strides_n, masks_n;
+    int axis_n, perm_n, shape_n, begin_n, end_n, strides_n, masks_n, adj_n;
     int32_t axis[MAX_LIST], perm[MAX_LIST], shape[MAX_LIST];
     int32_t begin[MAX_LIST], end[MAX_LIST], strides[MAX_LIST], masks[MAX_LIST];
+    int32_t adj[MAX_LIST]; /* BATCH_MATMUL: adj_x, adj_y */
 };
 
 struct gen {
@@ -531,6 +532,46 @@ static void build_transpose_conv(struct gen *g)
     field(q, 3, MG_QFIELD_U8, g->s.act, TFLITE_ACT_NONE);
 }
 
+/* BATCH_MATMUL: the graph input (in, lhs) times a constant (in2, rhs),
+ * either stored transposed (adj=XxY, 0 or 1 each); batch dimensions
+ * broadcast. */
+static void build_batch_matmul(struct gen *g)
+{
+    const struct op_spec *s = &g->s;
+    if (s->in_rank < 2 || s->in2_rank < 2) {
+        fail(g, "wants in= and in2= of rank 2 or more");
+        return;
+    }
+    bool adj_x = s->adj_n > 0 && s->adj[0], adj_y = s->adj_n > 1 && s->adj[1];
+    const int32_t *l = s->in + s->in_rank - 2, *r = s->in2 + s->in2_rank - 2;
+    int32_t m = adj_x ? l[1] : l[0], k = adj_x ? l[0] : l[1], n = adj_y ? r[0] : r[1];
+    if ((adj_y ? r[1] : r[0]) != k) {
+        fail(g, "the inner dimensions of in and in2 differ");
+        return;
+    }
+    int rank = s->in_rank > s->in2_rank ? s->in_rank : s->in2_rank;
+    int32_t out[4];
+    for (int back = 3; back <= rank; back++) {
+        int32_t a = back <= s->in_rank ? s->in[s->in_rank - back] : 1;
+        int32_t b = back <= s->in2_rank ? s->in2[s->in2_rank - back] : 1;
+        if (a != b && a != 1 && b != 1) {
+            fail(g, "the batch dimensions of in and in2 do not broadcast");
+            return;
+        }
+        out[rank - back] = a > b ? a : b;
+    }
+    out[rank - 2] = m;
+    out[rank - 1] = n;
+    int a = input(g), b = operand2(g);
+    int o = tensor(g, "output", s->type, rank, out);
+    double spread = 128.0 * scale_of(g, a) * 128.0 * scale_of(g, b) * sqrt((double)k) * 0.6;
+    quantize_range(g, o, -spread, spread * 1.1);
+    struct mg_qop *q = op(g, 1, 2, (int32_t[]){a, b}, o);
+    q->options_type = TFLITE_OPTIONS_BATCH_MAT_MUL;
+    field(q, 0, MG_QFIELD_U8, adj_x, 0);
+    field(q, 1, MG_QFIELD_U8, adj_y, 0);
+}
+
 static void build_pool(struct gen *g)
 {
     need_rank(g, 4);
@@ -1009,6 +1050,7 @@ static const struct op_entry op_entries[] = {
     {"EXPAND_DIMS", TFLITE_OP_EXPAND_DIMS, build_squeeze, Q},
     {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
     {"TRANSPOSE_CONV", TFLITE_OP_TRANSPOSE_CONV, build_transpose_conv, "int8,float32"},
+    {"BATCH_MATMUL", TFLITE_OP_BATCH_MATMUL, build_batch_matmul, "int8,float32"},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
@@ -1033,7 +1075,7 @@ void mg_op_list(FILE *out)
     fprintf(out, "\n  keys: in=1x5x7x3 in2=SHAPE dtype=int8|int16|float32 "
                  "act=none|relu|relu6|relu_n1_to_1\n"
                  "        quant=tensor|channel units=N k=HxW stride=N pad=same|valid dm=N\n"
-                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F\n");
+                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY\n");
 }
 
 /* "AxBxC" (entries may be negative) into v; returns the count or -1. */
@@ -1101,7 +1143,7 @@ static int parse_pair(struct gen *g, const char *key, const char *val)
         {"axis", s->axis, &s->axis_n, 4},    {"perm", s->perm, &s->perm_n, 4},
         {"shape", s->shape, &s->shape_n, 4}, {"begin", s->begin, &s->begin_n, 4},
         {"end", s->end, &s->end_n, 4},       {"strides", s->strides, &s->strides_n, 4},
-        {"masks", s->masks, &s->masks_n, 3},
+        {"masks", s->masks, &s->masks_n, 3},   {"adj", s->adj, &s->adj_n, 2},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         if (strcmp(key, lists[i].name))

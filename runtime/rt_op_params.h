@@ -35,6 +35,21 @@ struct rt_transpose_conv_params {
     const int8_t *shift;
 };
 
+/* BATCH_MATMUL, int8 and float32: output[b] = lhs[b] x rhs[b] (either
+ * transposed first: adj_x, adj_y) for every batch index b of the
+ * broadcast batch dimensions (up to 3, right-aligned; 0 strides repeat). */
+#define RT_MATMUL_BATCH_DIMS 3
+struct rt_batch_matmul_params {
+    int32_t batch_dims[RT_MATMUL_BATCH_DIMS];   /* the output's, leading ones 1 */
+    int32_t lhs_stride[RT_MATMUL_BATCH_DIMS];   /* in elements, 0 where broadcast */
+    int32_t rhs_stride[RT_MATMUL_BATCH_DIMS];
+    int32_t rows, cols, depth;                  /* M, N, K: [M, K] x [K, N] */
+    int32_t adj_x, adj_y;
+    int32_t lhs_offset, rhs_offset, output_offset;
+    int32_t multiplier, shift;
+    int32_t act_min, act_max;
+};
+
 /* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
 struct rt_fc_params {
     int32_t batches, in_depth, out_depth;

@@ -30,6 +30,7 @@ const struct rt_op_def *rt_op_def_at(size_t i);
 enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_depthwise_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_transpose_conv(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_batch_matmul(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node);

@@ -49,6 +49,7 @@
 #define RT_TARGET_SIZEOF_GATHER_PARAMS 20u
 #define RT_TARGET_SIZEOF_BINARY_PARAMS 104u
 #define RT_TARGET_SIZEOF_RELU_PARAMS 48u
+#define RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS 84u
 
 #define RT_TARGET_SIZEOF(type)                                          \
     _Generic((type *)0,                                                 \
@@ -71,6 +72,7 @@
         struct rt_gather_params *: RT_TARGET_SIZEOF_GATHER_PARAMS,      \
         struct rt_binary_params *: RT_TARGET_SIZEOF_BINARY_PARAMS,      \
         struct rt_relu_params *: RT_TARGET_SIZEOF_RELU_PARAMS,          \
+        struct rt_batch_matmul_params *: RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS, \
         int32_t *: 4u,                                                  \
         uint32_t *: 4u,                                                 \
         int8_t *: 1u)

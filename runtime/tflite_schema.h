@@ -335,6 +335,12 @@ enum tflite_conv2d_options_field {
     TFLITE_CONV2D_QUANTIZED_BIAS_TYPE = 6,
 };
 
+/* table BatchMatMulOptions */
+enum tflite_batch_matmul_options_field {
+    TFLITE_BATCH_MATMUL_ADJ_X = 0,
+    TFLITE_BATCH_MATMUL_ADJ_Y = 1,
+};
+
 /* table TransposeConvOptions */
 enum tflite_transpose_conv_options_field {
     TFLITE_TCONV_PADDING = 0,

@@ -75,6 +75,13 @@ static const struct op_case cases[] = {
     {"op:TRANSPOSE_CONV,in=1x2x3x7,units=5,k=5x5,stride=3,act=relu_n1_to_1,quant=channel"},
     {"op:TRANSPOSE_CONV,in=1x4x3x3,units=3,k=3x3,stride=2,dtype=float32"},
     {"op:TRANSPOSE_CONV,in=1x3x2x4,units=2,k=2x3,stride=1,pad=valid,dtype=float32"},
+    /* matrix products: either side transposed, batches broadcast */
+    {"op:BATCH_MATMUL,in=3x5,in2=5x4"},
+    {"op:BATCH_MATMUL,in=2x3x7,in2=7x6,adj=0x0"},
+    {"op:BATCH_MATMUL,in=2x1x4x9,in2=3x9x5,adj=0x0"},
+    {"op:BATCH_MATMUL,in=2x9x4,in2=2x5x9,adj=1x1"},
+    {"op:BATCH_MATMUL,in=1x4x6,in2=3x6x2,dtype=float32"},
+    {"op:BATCH_MATMUL,in=2x6x3,in2=2x6,adj=1x1,dtype=float32"},
     {"op:FULLY_CONNECTED,in=1x17,units=5"},
     {"op:FULLY_CONNECTED,in=3x10,units=7,act=relu,quant=channel"},
     {"op:FULLY_CONNECTED,in=2x33,units=3,act=relu6"},

@@ -12,6 +12,7 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_CONV_2D, rt_prepare_conv_2d, false},
     {TFLITE_OP_DEPTHWISE_CONV_2D, rt_prepare_depthwise_conv_2d, false},
     {TFLITE_OP_TRANSPOSE_CONV, rt_prepare_transpose_conv, false},
+    {TFLITE_OP_BATCH_MATMUL, rt_prepare_batch_matmul, false},
     {TFLITE_OP_DEQUANTIZE, rt_prepare_dequantize, false},
     {TFLITE_OP_FULLY_CONNECTED, rt_prepare_fully_connected, false},
     {TFLITE_OP_LOGISTIC, rt_prepare_logistic, false},

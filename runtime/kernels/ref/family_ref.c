@@ -9,6 +9,8 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_depthwise_conv_s8_ref,
     &rt_kernel_transpose_conv_s8_ref,
     &rt_kernel_transpose_conv_f32_ref,
+    &rt_kernel_batch_matmul_s8_ref,
+    &rt_kernel_batch_matmul_f32_ref,
     &rt_kernel_fully_connected_s8_ref,
     &rt_kernel_fully_connected_f32_ref,
     &rt_kernel_avgpool_s8_ref,

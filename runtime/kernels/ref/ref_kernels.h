@@ -16,6 +16,8 @@ extern const struct rt_kernel rt_kernel_conv_s8_ref;
 extern const struct rt_kernel rt_kernel_depthwise_conv_s8_ref;
 extern const struct rt_kernel rt_kernel_transpose_conv_s8_ref;
 extern const struct rt_kernel rt_kernel_transpose_conv_f32_ref;
+extern const struct rt_kernel rt_kernel_batch_matmul_s8_ref;
+extern const struct rt_kernel rt_kernel_batch_matmul_f32_ref;
 extern const struct rt_kernel rt_kernel_fully_connected_s8_ref;
 extern const struct rt_kernel rt_kernel_fully_connected_f32_ref;
 extern const struct rt_kernel rt_kernel_avgpool_s8_ref;
