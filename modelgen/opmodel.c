@@ -25,6 +25,7 @@ struct op_spec {
     int in_rank, in2_rank;
     int32_t in[4], in2[4];
     uint8_t type;        /* of input 0 (and of the output for most ops) */
+    uint8_t to;          /* CAST: the output's type (0xFF: not given) */
     uint8_t act;
     bool per_channel;
     int units, kh, kw, stride, dm, keep, n, out;
@@ -572,6 +573,36 @@ static void build_batch_matmul(struct gen *g)
     field(q, 1, MG_QFIELD_U8, adj_y, 0);
 }
 
+/* CAST from dtype to to=TYPE; the raw values are converted. */
+static void build_cast(struct gen *g)
+{
+    if (g->s.to == 0xFF) {
+        fail(g, "wants to=TYPE, the output's type");
+        return;
+    }
+    int a = input(g);
+    int o = tensor(g, "output", g->s.to, g->s.in_rank, g->s.in);
+    op(g, 1, 1, &a, o);
+}
+
+/* ARG_MAX and ARG_MIN along axis= (default the last), int32 indices. */
+static void build_arg_min_max(struct gen *g)
+{
+    int rank = g->s.in_rank;
+    int32_t axis = g->s.axis_n ? g->s.axis[0] : -1;
+    int ax = axis_of(g, axis, rank);
+    int32_t out[4];
+    for (int d = 0, k = 0; d < rank; d++)
+        if (d != ax)
+            out[k++] = g->s.in[d];
+    int a = input(g);
+    int x = int32_constant(g, "axis", 1, &axis);
+    int o = tensor(g, "output", TFLITE_TYPE_INT32, rank - 1, out);
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, x}, o);
+    q->options_type = g->s.op->code == TFLITE_OP_ARG_MAX ? TFLITE_OPTIONS_ARG_MAX : TFLITE_OPTIONS_ARG_MIN;
+    field(q, 0, MG_QFIELD_U8, TFLITE_TYPE_INT32, TFLITE_TYPE_INT64);
+}
+
 static void build_pool(struct gen *g)
 {
     need_rank(g, 4);
@@ -1051,6 +1082,9 @@ static const struct op_entry op_entries[] = {
     {"TRANSPOSE", TFLITE_OP_TRANSPOSE, build_transpose, Q},
     {"TRANSPOSE_CONV", TFLITE_OP_TRANSPOSE_CONV, build_transpose_conv, "int8,float32"},
     {"BATCH_MATMUL", TFLITE_OP_BATCH_MATMUL, build_batch_matmul, "int8,float32"},
+    {"CAST", TFLITE_OP_CAST, build_cast, "int8,int16,int32,float32"},
+    {"ARG_MAX", TFLITE_OP_ARG_MAX, build_arg_min_max, "int8,float32"},
+    {"ARG_MIN", TFLITE_OP_ARG_MIN, build_arg_min_max, "int8,float32"},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
@@ -1075,7 +1109,7 @@ void mg_op_list(FILE *out)
     fprintf(out, "\n  keys: in=1x5x7x3 in2=SHAPE dtype=int8|int16|float32 "
                  "act=none|relu|relu6|relu_n1_to_1\n"
                  "        quant=tensor|channel units=N k=HxW stride=N pad=same|valid dm=N\n"
-                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY\n");
+                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY to=TYPE (CAST)\n");
 }
 
 /* "AxBxC" (entries may be negative) into v; returns the count or -1. */
@@ -1103,12 +1137,14 @@ static int parse_pair(struct gen *g, const char *key, const char *val)
     struct op_spec *s = &g->s;
     int32_t v[MAX_LIST];
     int n = parse_list(val, v, MAX_LIST);
-    if (!strcmp(key, "dtype")) {
-        s->type = !strcmp(val, "int8")      ? TFLITE_TYPE_INT8
-                  : !strcmp(val, "int16")   ? TFLITE_TYPE_INT16
-                  : !strcmp(val, "float32") ? TFLITE_TYPE_FLOAT32
-                                            : 0xFF;
-        return s->type == 0xFF ? -1 : 0;
+    if (!strcmp(key, "dtype") || !strcmp(key, "to")) {
+        uint8_t t = !strcmp(val, "int8")      ? TFLITE_TYPE_INT8
+                    : !strcmp(val, "int16")   ? TFLITE_TYPE_INT16
+                    : !strcmp(val, "int32")   ? TFLITE_TYPE_INT32
+                    : !strcmp(val, "float32") ? TFLITE_TYPE_FLOAT32
+                                              : 0xFF;
+        *(key[0] == 'd' ? &s->type : &s->to) = t;
+        return t == 0xFF ? -1 : 0;
     }
     if (!strcmp(key, "act")) {
         s->act = !strcmp(val, "none")           ? TFLITE_ACT_NONE
@@ -1192,6 +1228,7 @@ static int parse(struct gen *g, const char *spec)
     s->in_rank = 4;
     memcpy(s->in, (int32_t[]){1, 5, 7, 3}, sizeof s->in);
     s->type = TFLITE_TYPE_INT8;
+    s->to = 0xFF;
     s->units = 4;
     s->kh = s->kw = 3;
     s->stride = 1;
@@ -1230,7 +1267,10 @@ static int parse(struct gen *g, const char *spec)
         s->in2_rank = s->in_rank;
         memcpy(s->in2, s->in, sizeof s->in);
     }
-    const char *tname = s->type == TFLITE_TYPE_INT8 ? "int8" : s->type == TFLITE_TYPE_INT16 ? "int16" : "float32";
+    const char *tname = s->type == TFLITE_TYPE_INT8    ? "int8"
+                        : s->type == TFLITE_TYPE_INT16 ? "int16"
+                        : s->type == TFLITE_TYPE_INT32 ? "int32"
+                                                       : "float32";
     if (!strstr(s->op->types, tname)) {
         fail(g, "dtype=%s is not offered (only %s)", tname, s->op->types);
         return -1;

@@ -50,6 +50,12 @@ struct rt_batch_matmul_params {
     int32_t act_min, act_max;
 };
 
+/* ARG_MAX and ARG_MIN: the index along one axis, for each of outer x
+ * inner positions. */
+struct rt_arg_params {
+    int32_t outer, axis_size, inner;
+};
+
 /* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
 struct rt_fc_params {
     int32_t batches, in_depth, out_depth;

@@ -31,6 +31,8 @@ enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *no
 enum rt_status rt_prepare_depthwise_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_transpose_conv(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_batch_matmul(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_cast(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_arg_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node);
@@ -99,6 +101,11 @@ enum rt_status rt_option_i32(struct rt_prepare_ctx *ctx, const struct fb_table *
                              int32_t def, int32_t *out);
 enum rt_status rt_option_f32(struct rt_prepare_ctx *ctx, const struct fb_table *t, bool present, unsigned id,
                              float def, float *out);
+
+/* A constant int32 or int64 tensor of count elements (axes, sizes), read
+ * into values (op_movement.c). */
+enum rt_status rt_int_values(struct rt_prepare_ctx *ctx, const struct rt_tensor *t, uint32_t count,
+                             int32_t *values);
 
 /* Bytes of the constant inputs, for node->weight_bytes. */
 uint32_t rt_constant_input_bytes(const struct rt_tensor *tensors, const struct rt_node *node);

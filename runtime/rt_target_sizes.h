@@ -50,6 +50,7 @@
 #define RT_TARGET_SIZEOF_BINARY_PARAMS 104u
 #define RT_TARGET_SIZEOF_RELU_PARAMS 48u
 #define RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS 84u
+#define RT_TARGET_SIZEOF_ARG_PARAMS 12u
 
 #define RT_TARGET_SIZEOF(type)                                          \
     _Generic((type *)0,                                                 \
@@ -73,6 +74,7 @@
         struct rt_binary_params *: RT_TARGET_SIZEOF_BINARY_PARAMS,      \
         struct rt_relu_params *: RT_TARGET_SIZEOF_RELU_PARAMS,          \
         struct rt_batch_matmul_params *: RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS, \
+        struct rt_arg_params *: RT_TARGET_SIZEOF_ARG_PARAMS,            \
         int32_t *: 4u,                                                  \
         uint32_t *: 4u,                                                 \
         int8_t *: 1u)

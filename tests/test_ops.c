@@ -167,6 +167,16 @@ static const struct op_case cases[] = {
     {"op:ZEROS_LIKE,in=1x5x7x3"},
     {"op:ZEROS_LIKE,in=3x4,dtype=float32"},
     /* type conversions */
+    {"op:CAST,in=2x3x5,to=float32"},
+    {"op:CAST,in=4x7,dtype=int16,to=int8"},
+    {"op:CAST,in=3x5,dtype=float32,to=int32"},
+    {"op:CAST,in=9,dtype=int32,to=float32"},
+    {"op:CAST,in=2x6,dtype=int32,to=int16"},
+    /* indices */
+    {"op:ARG_MAX,in=1x5x7x3"},
+    {"op:ARG_MAX,in=4x9,axis=0,dtype=float32"},
+    {"op:ARG_MIN,in=2x6x5,axis=1"},
+    {"op:ARG_MIN,in=3x8,dtype=float32"},
     {"op:QUANTIZE,in=1x5x7x3"},
     {"op:DEQUANTIZE,in=1x5x7x3"},
 };

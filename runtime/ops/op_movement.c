@@ -28,8 +28,8 @@ static enum rt_status same_quantization(struct rt_prepare_ctx *ctx, const struct
 
 /* A constant (or, for SHAPE-like producers, any) int32 or int64 tensor
  * of count elements, read into values. */
-static enum rt_status int_values(struct rt_prepare_ctx *ctx, const struct rt_tensor *t, uint32_t count,
-                                 int32_t *values)
+enum rt_status rt_int_values(struct rt_prepare_ctx *ctx, const struct rt_tensor *t, uint32_t count,
+                             int32_t *values)
 {
     if (!t->is_constant || (t->type != TFLITE_TYPE_INT32 && t->type != TFLITE_TYPE_INT64))
         return rt_fail(ctx->err, RT_UNSUPPORTED, "parameter tensor must be a constant int32 or int64 tensor");
@@ -78,7 +78,7 @@ enum rt_status rt_prepare_transpose(struct rt_prepare_ctx *ctx, struct rt_node *
     enum rt_status st;
     if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 1, &perm_t)) != RT_OK ||
         (st = rt_get_output(ctx, node, 0, &out)) != RT_OK || (st = same_quantization(ctx, in, out)) != RT_OK ||
-        (st = int_values(ctx, perm_t, in->ndims, perm)) != RT_OK)
+        (st = rt_int_values(ctx, perm_t, in->ndims, perm)) != RT_OK)
         return st;
     if (out->ndims != in->ndims)
         return rt_fail(ctx->err, RT_BAD_MODEL, "transpose changes the rank");
@@ -140,15 +140,15 @@ static enum rt_status prepare_slice(struct rt_prepare_ctx *ctx, struct rt_node *
     if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 1, &begin_t)) != RT_OK ||
         (st = rt_get_input(ctx, node, 2, &end_t)) != RT_OK || (st = rt_get_output(ctx, node, 0, &out)) != RT_OK ||
         (st = same_quantization(ctx, in, out)) != RT_OK ||
-        (st = int_values(ctx, begin_t, in->ndims, begin)) != RT_OK ||
-        (st = int_values(ctx, end_t, in->ndims, end)) != RT_OK)
+        (st = rt_int_values(ctx, begin_t, in->ndims, begin)) != RT_OK ||
+        (st = rt_int_values(ctx, end_t, in->ndims, end)) != RT_OK)
         return st;
     if (strided) {
         struct rt_tensor *strides_t;
         struct fb_table opt;
         bool present;
         if ((st = rt_get_input(ctx, node, 3, &strides_t)) != RT_OK ||
-            (st = int_values(ctx, strides_t, in->ndims, step)) != RT_OK ||
+            (st = rt_int_values(ctx, strides_t, in->ndims, step)) != RT_OK ||
             (st = rt_options(ctx, TFLITE_OPTIONS_STRIDED_SLICE, &opt, &present)) != RT_OK ||
             (st = rt_option_i32(ctx, &opt, present, 0, 0, &begin_mask)) != RT_OK ||
             (st = rt_option_i32(ctx, &opt, present, 1, 0, &end_mask)) != RT_OK ||
@@ -271,11 +271,11 @@ static enum rt_status prepare_split(struct rt_prepare_ctx *ctx, struct rt_node *
     enum rt_status st;
     if (op == TFLITE_OP_SPLIT) {
         if ((st = rt_get_input(ctx, node, 0, &axis_t)) != RT_OK || (st = rt_get_input(ctx, node, 1, &in)) != RT_OK ||
-            (st = int_values(ctx, axis_t, 1, &axis)) != RT_OK)
+            (st = rt_int_values(ctx, axis_t, 1, &axis)) != RT_OK)
             return st;
     } else if (op == TFLITE_OP_SPLIT_V) {
         if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 2, &axis_t)) != RT_OK ||
-            (st = int_values(ctx, axis_t, 1, &axis)) != RT_OK)
+            (st = rt_int_values(ctx, axis_t, 1, &axis)) != RT_OK)
             return st;
     } else {
         struct fb_table opt;
