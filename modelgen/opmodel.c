@@ -29,6 +29,7 @@ struct op_spec {
     uint8_t act;
     bool per_channel;
     int units, kh, kw, stride, dm, keep, n, out;
+    int align, half;     /* RESIZE_*: align_corners, half_pixel_centers */
     uint8_t padding;
     float alpha;
     int axis_n, perm_n, shape_n, begin_n, end_n, strides_n, masks_n, adj_n;
@@ -573,6 +574,26 @@ static void build_batch_matmul(struct gen *g)
     field(q, 1, MG_QFIELD_U8, adj_y, 0);
 }
 
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR of an NHWC input to
+ * shape=HxW (default twice the input's), align= and half= as options. */
+static void build_resize(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int32_t size[2] = {g->s.shape_n == 2 ? g->s.shape[0] : 2 * g->s.in[1],
+                       g->s.shape_n == 2 ? g->s.shape[1] : 2 * g->s.in[2]};
+    int a = input(g);
+    int sz = int32_constant(g, "size", 2, size);
+    int o = tensor(g, "output", g->s.type, 4, (int32_t[]){g->s.in[0], size[0], size[1], g->s.in[3]});
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    bool bilinear = g->s.op->code == TFLITE_OP_RESIZE_BILINEAR;
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, sz}, o);
+    q->options_type = bilinear ? TFLITE_OPTIONS_RESIZE_BILINEAR : TFLITE_OPTIONS_RESIZE_NEAREST_NEIGHBOR;
+    field(q, bilinear ? 2 : 0, MG_QFIELD_U8, g->s.align, 0);
+    field(q, bilinear ? 3 : 1, MG_QFIELD_U8, g->s.half, 0);
+}
+
 /* CAST from dtype to to=TYPE; the raw values are converted. */
 static void build_cast(struct gen *g)
 {
@@ -1085,6 +1106,8 @@ static const struct op_entry op_entries[] = {
     {"CAST", TFLITE_OP_CAST, build_cast, "int8,int16,int32,float32"},
     {"ARG_MAX", TFLITE_OP_ARG_MAX, build_arg_min_max, "int8,float32"},
     {"ARG_MIN", TFLITE_OP_ARG_MIN, build_arg_min_max, "int8,float32"},
+    {"RESIZE_BILINEAR", TFLITE_OP_RESIZE_BILINEAR, build_resize, "int8,float32"},
+    {"RESIZE_NEAREST_NEIGHBOR", TFLITE_OP_RESIZE_NEAREST_NEIGHBOR, build_resize, Q},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
@@ -1109,7 +1132,8 @@ void mg_op_list(FILE *out)
     fprintf(out, "\n  keys: in=1x5x7x3 in2=SHAPE dtype=int8|int16|float32 "
                  "act=none|relu|relu6|relu_n1_to_1\n"
                  "        quant=tensor|channel units=N k=HxW stride=N pad=same|valid dm=N\n"
-                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY to=TYPE (CAST)\n");
+                 "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY to=TYPE (CAST)\n"
+                 "        align=0|1 half=0|1 (RESIZE_*: align_corners, half_pixel_centers; shape=HxW the size)\n");
 }
 
 /* "AxBxC" (entries may be negative) into v; returns the count or -1. */
@@ -1201,6 +1225,7 @@ static int parse_pair(struct gen *g, const char *key, const char *val)
     } ints[] = {
         {"units", &s->units, 1, 4096}, {"stride", &s->stride, 1, 8}, {"dm", &s->dm, 1, 16},
         {"keep", &s->keep, 0, 1},      {"n", &s->n, 1, 16},          {"out", &s->out, 0, 7},
+        {"align", &s->align, 0, 1},    {"half", &s->half, 0, 1},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (strcmp(key, ints[i].name))

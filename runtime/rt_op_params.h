@@ -56,6 +56,12 @@ struct rt_arg_params {
     int32_t outer, axis_size, inner;
 };
 
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR: the options; the sizes are
+ * the tensors' (NHWC). */
+struct rt_resize_params {
+    int32_t align_corners, half_pixel_centers;
+};
+
 /* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
 struct rt_fc_params {
     int32_t batches, in_depth, out_depth;

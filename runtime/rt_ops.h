@@ -33,6 +33,7 @@ enum rt_status rt_prepare_transpose_conv(struct rt_prepare_ctx *ctx, struct rt_n
 enum rt_status rt_prepare_batch_matmul(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_cast(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_arg_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_resize(struct rt_prepare_ctx *ctx, struct rt_node *node); /* BILINEAR, NEAREST */
 enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node);

@@ -51,6 +51,7 @@
 #define RT_TARGET_SIZEOF_RELU_PARAMS 48u
 #define RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS 84u
 #define RT_TARGET_SIZEOF_ARG_PARAMS 12u
+#define RT_TARGET_SIZEOF_RESIZE_PARAMS 8u
 
 #define RT_TARGET_SIZEOF(type)                                          \
     _Generic((type *)0,                                                 \
@@ -75,6 +76,7 @@
         struct rt_relu_params *: RT_TARGET_SIZEOF_RELU_PARAMS,          \
         struct rt_batch_matmul_params *: RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS, \
         struct rt_arg_params *: RT_TARGET_SIZEOF_ARG_PARAMS,            \
+        struct rt_resize_params *: RT_TARGET_SIZEOF_RESIZE_PARAMS,      \
         int32_t *: 4u,                                                  \
         uint32_t *: 4u,                                                 \
         int8_t *: 1u)

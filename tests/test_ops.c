@@ -128,6 +128,18 @@ static const struct op_case cases[] = {
     {"op:SHAPE,in=1x5x7x3,dtype=float32"},
     {"op:SQUEEZE,in=1x5x1x3"},
     {"op:EXPAND_DIMS,in=5x3,axis=1,dtype=int16"},
+    /* resizing: up, down, odd ratios, each option */
+    {"op:RESIZE_BILINEAR,in=1x4x5x3"},
+    {"op:RESIZE_BILINEAR,in=2x5x3x2,shape=7x8,half=1"},
+    {"op:RESIZE_BILINEAR,in=1x6x7x4,shape=4x3,align=1"},
+    {"op:RESIZE_BILINEAR,in=1x3x4x2,shape=8x5,dtype=float32"},
+    {"op:RESIZE_BILINEAR,in=1x5x4x3,shape=9x7,half=1,dtype=float32"},
+    {"op:RESIZE_BILINEAR,in=1x4x4x1,shape=7x6,align=1,dtype=float32"},
+    {"op:RESIZE_NEAREST_NEIGHBOR,in=1x4x5x3"},
+    {"op:RESIZE_NEAREST_NEIGHBOR,in=2x5x3x2,shape=7x8,half=1,dtype=int16"},
+    {"op:RESIZE_NEAREST_NEIGHBOR,in=1x6x7x4,shape=4x3,align=1"},
+    {"op:RESIZE_NEAREST_NEIGHBOR,in=1x6x7x4,shape=9x11,align=1,dtype=float32"},
+    {"op:RESIZE_NEAREST_NEIGHBOR,in=1x5x4x3,shape=3x7,half=1,align=1"},
     /* reductions */
     {"op:MEAN,in=1x5x7x3,axis=1x2,keep=1"},
     {"op:MEAN,in=1x5x7x3,axis=1x2"},

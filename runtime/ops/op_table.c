@@ -16,6 +16,8 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_CAST, rt_prepare_cast, false},
     {TFLITE_OP_ARG_MAX, rt_prepare_arg_min_max, false},
     {TFLITE_OP_ARG_MIN, rt_prepare_arg_min_max, false},
+    {TFLITE_OP_RESIZE_BILINEAR, rt_prepare_resize, false},
+    {TFLITE_OP_RESIZE_NEAREST_NEIGHBOR, rt_prepare_resize, false},
     {TFLITE_OP_DEQUANTIZE, rt_prepare_dequantize, false},
     {TFLITE_OP_FULLY_CONNECTED, rt_prepare_fully_connected, false},
     {TFLITE_OP_LOGISTIC, rt_prepare_logistic, false},
