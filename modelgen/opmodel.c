@@ -594,6 +594,76 @@ static void build_resize(struct gen *g)
     field(q, bilinear ? 3 : 1, MG_QFIELD_U8, g->s.half, 0);
 }
 
+/* DEPTH_TO_SPACE and SPACE_TO_DEPTH with block size n= (default 2). */
+static void build_depth_space(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    int32_t b = g->s.n ? g->s.n : 2;
+    bool to_space = g->s.op->code == TFLITE_OP_DEPTH_TO_SPACE;
+    const int32_t *in = g->s.in;
+    if (to_space ? in[3] % (b * b) : in[1] % b || in[2] % b) {
+        fail(g, "the input's %s do not divide by the block", to_space ? "channels" : "height and width");
+        return;
+    }
+    int32_t out[4] = {in[0], to_space ? in[1] * b : in[1] / b, to_space ? in[2] * b : in[2] / b,
+                      to_space ? in[3] / (b * b) : in[3] * b * b};
+    int a = input(g);
+    int o = tensor(g, "output", g->s.type, 4, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 1, &a, o);
+    q->options_type = to_space ? TFLITE_OPTIONS_DEPTH_TO_SPACE : TFLITE_OPTIONS_SPACE_TO_DEPTH;
+    field(q, 0, MG_QFIELD_I32, b, 0);
+}
+
+/* SPACE_TO_BATCH_ND (block k=HxW, paddings begin=TOPxLEFT end=BOTTOMxRIGHT)
+ * and BATCH_TO_SPACE_ND (the same block, crops in begin= and end=). */
+static void build_space_batch(struct gen *g)
+{
+    need_rank(g, 4);
+    if (g->failed)
+        return;
+    bool to_batch = g->s.op->code == TFLITE_OP_SPACE_TO_BATCH_ND;
+    int32_t bh = g->s.kh, bw = g->s.kw;
+    int32_t pads[4] = {g->s.begin_n > 0 ? g->s.begin[0] : 0, g->s.end_n > 0 ? g->s.end[0] : 0,
+                       g->s.begin_n > 1 ? g->s.begin[1] : 0, g->s.end_n > 1 ? g->s.end[1] : 0};
+    const int32_t *in = g->s.in;
+    int32_t out[4];
+    if (to_batch) {
+        int32_t ph = in[1] + pads[0] + pads[1], pw = in[2] + pads[2] + pads[3];
+        if (ph % bh || pw % bw) {
+            fail(g, "the padded height and width do not divide by the block");
+            return;
+        }
+        out[0] = in[0] * bh * bw, out[1] = ph / bh, out[2] = pw / bw, out[3] = in[3];
+    } else {
+        if (in[0] % (bh * bw) || in[1] * bh <= pads[0] + pads[1] || in[2] * bw <= pads[2] + pads[3]) {
+            fail(g, "the batches do not divide by the block, or the crops take everything");
+            return;
+        }
+        out[0] = in[0] / (bh * bw), out[1] = in[1] * bh - pads[0] - pads[1], out[2] = in[2] * bw - pads[2] - pads[3];
+        out[3] = in[3];
+    }
+    int a = input(g);
+    int bt = int32_constant(g, "block_shape", 2, (int32_t[]){bh, bw});
+    int pt = tensor(g, to_batch ? "paddings" : "crops", TFLITE_TYPE_INT32, 2, (int32_t[]){2, 2});
+    if (!g->failed) {
+        uint8_t *data = malloc(sizeof pads);
+        if (!data) {
+            fail(g, "out of memory");
+            return;
+        }
+        memcpy(data, pads, sizeof pads);
+        g->m->tensors[pt].data = data;
+        g->m->tensors[pt].data_bytes = sizeof pads;
+    }
+    int o = tensor(g, "output", g->s.type, 4, out);
+    quantize(g, o, scale_of(g, a), zp_of(g, a));
+    struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 3, (int32_t[]){a, bt, pt}, o);
+    q->options_type = to_batch ? TFLITE_OPTIONS_SPACE_TO_BATCH_ND : TFLITE_OPTIONS_BATCH_TO_SPACE_ND;
+}
+
 /* CAST from dtype to to=TYPE; the raw values are converted. */
 static void build_cast(struct gen *g)
 {
@@ -1108,6 +1178,10 @@ static const struct op_entry op_entries[] = {
     {"ARG_MIN", TFLITE_OP_ARG_MIN, build_arg_min_max, "int8,float32"},
     {"RESIZE_BILINEAR", TFLITE_OP_RESIZE_BILINEAR, build_resize, "int8,float32"},
     {"RESIZE_NEAREST_NEIGHBOR", TFLITE_OP_RESIZE_NEAREST_NEIGHBOR, build_resize, Q},
+    {"DEPTH_TO_SPACE", TFLITE_OP_DEPTH_TO_SPACE, build_depth_space, "int8,float32"},
+    {"SPACE_TO_DEPTH", TFLITE_OP_SPACE_TO_DEPTH, build_depth_space, "int8,float32"},
+    {"BATCH_TO_SPACE_ND", TFLITE_OP_BATCH_TO_SPACE_ND, build_space_batch, "int8,float32"},
+    {"SPACE_TO_BATCH_ND", TFLITE_OP_SPACE_TO_BATCH_ND, build_space_batch, "int8,float32"},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
@@ -1133,7 +1207,9 @@ void mg_op_list(FILE *out)
                  "act=none|relu|relu6|relu_n1_to_1\n"
                  "        quant=tensor|channel units=N k=HxW stride=N pad=same|valid dm=N\n"
                  "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY to=TYPE (CAST)\n"
-                 "        align=0|1 half=0|1 (RESIZE_*: align_corners, half_pixel_centers; shape=HxW the size)\n");
+                 "        align=0|1 half=0|1 (RESIZE_*: align_corners, half_pixel_centers; shape=HxW the size)\n"
+                 "        n=B (DEPTH_TO_SPACE, SPACE_TO_DEPTH: the block) k=HxW begin=TxL end=BxR\n"
+                 "        (SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND: the block, the paddings or crops)\n");
 }
 
 /* "AxBxC" (entries may be negative) into v; returns the count or -1. */

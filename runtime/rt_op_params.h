@@ -62,6 +62,13 @@ struct rt_resize_params {
     int32_t align_corners, half_pixel_centers;
 };
 
+/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND (NHWC): the block, the leading
+ * padding (crops for BATCH_TO_SPACE_ND), and the padding's byte. */
+struct rt_space_batch_params {
+    int32_t block_h, block_w, pad_top, pad_left;
+    int32_t pad_value;
+};
+
 /* FULLY_CONNECTED: int8 (per-tensor or per-channel) and float32. */
 struct rt_fc_params {
     int32_t batches, in_depth, out_depth;

@@ -34,6 +34,8 @@ enum rt_status rt_prepare_batch_matmul(struct rt_prepare_ctx *ctx, struct rt_nod
 enum rt_status rt_prepare_cast(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_arg_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_resize(struct rt_prepare_ctx *ctx, struct rt_node *node); /* BILINEAR, NEAREST */
+enum rt_status rt_prepare_depth_space(struct rt_prepare_ctx *ctx, struct rt_node *node); /* both directions */
+enum rt_status rt_prepare_space_batch(struct rt_prepare_ctx *ctx, struct rt_node *node); /* both directions */
 enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node);

@@ -52,6 +52,7 @@
 #define RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS 84u
 #define RT_TARGET_SIZEOF_ARG_PARAMS 12u
 #define RT_TARGET_SIZEOF_RESIZE_PARAMS 8u
+#define RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS 20u
 
 #define RT_TARGET_SIZEOF(type)                                          \
     _Generic((type *)0,                                                 \
@@ -77,6 +78,7 @@
         struct rt_batch_matmul_params *: RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS, \
         struct rt_arg_params *: RT_TARGET_SIZEOF_ARG_PARAMS,            \
         struct rt_resize_params *: RT_TARGET_SIZEOF_RESIZE_PARAMS,      \
+        struct rt_space_batch_params *: RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS, \
         int32_t *: 4u,                                                  \
         uint32_t *: 4u,                                                 \
         int8_t *: 1u)

@@ -140,6 +140,19 @@ static const struct op_case cases[] = {
     {"op:RESIZE_NEAREST_NEIGHBOR,in=1x6x7x4,shape=4x3,align=1"},
     {"op:RESIZE_NEAREST_NEIGHBOR,in=1x6x7x4,shape=9x11,align=1,dtype=float32"},
     {"op:RESIZE_NEAREST_NEIGHBOR,in=1x5x4x3,shape=3x7,half=1,align=1"},
+    /* space, depth and batches */
+    {"op:DEPTH_TO_SPACE,in=1x3x4x8"},
+    {"op:DEPTH_TO_SPACE,in=2x2x3x18,n=3,dtype=float32"},
+    {"op:SPACE_TO_DEPTH,in=1x6x4x3"},
+    {"op:SPACE_TO_DEPTH,in=2x6x9x2,n=3,dtype=float32"},
+    /* TFLM never sets SpaceToBatchParams::output_offset, so its int8
+     * padding is whatever the arena held; TFLite (and the runtime) pad with
+     * the zero point.  int8 cases without padding, float ones with it. */
+    {"op:SPACE_TO_BATCH_ND,in=1x6x6x3,k=2x3"},
+    {"op:SPACE_TO_BATCH_ND,in=2x4x6x1,k=4x1"},
+    {"op:SPACE_TO_BATCH_ND,in=2x4x4x2,k=2x2,begin=1x2,end=1x0,dtype=float32"},
+    {"op:BATCH_TO_SPACE_ND,in=6x3x2x3,k=2x3"},
+    {"op:BATCH_TO_SPACE_ND,in=8x3x3x2,k=2x2,begin=1x0,end=0x2,dtype=float32"},
     /* reductions */
     {"op:MEAN,in=1x5x7x3,axis=1x2,keep=1"},
     {"op:MEAN,in=1x5x7x3,axis=1x2"},

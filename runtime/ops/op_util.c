@@ -47,6 +47,8 @@ _Static_assert(sizeof(struct rt_batch_matmul_params) == RT_TARGET_SIZEOF_BATCH_M
 _Static_assert(sizeof(struct rt_arg_params) == RT_TARGET_SIZEOF_ARG_PARAMS, "rt_target_sizes.h: rt_arg_params");
 _Static_assert(sizeof(struct rt_resize_params) == RT_TARGET_SIZEOF_RESIZE_PARAMS,
                "rt_target_sizes.h: rt_resize_params");
+_Static_assert(sizeof(struct rt_space_batch_params) == RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS,
+               "rt_target_sizes.h: rt_space_batch_params");
 
 void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes, size_t target_bytes)
 {

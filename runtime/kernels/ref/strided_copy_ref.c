@@ -1,6 +1,6 @@
 /*
  * strided_copy_ref.c — TRANSPOSE, SLICE and STRIDED_SLICE for any element
- * type: one walk over the output in order, reading the input through the
+ * type, DEPTH_TO_SPACE and SPACE_TO_DEPTH (int8, float32: 6-D transposes): one walk over the output in order, reading the input through the
  * per-dimension strides op_movement.c computed (TFLite's reference
  * Transpose and StridedSlice visit the elements in the same order).
  */
@@ -41,4 +41,20 @@ const struct rt_kernel rt_kernel_slice_ref = {
 };
 const struct rt_kernel rt_kernel_strided_slice_ref = {
     .name = "strided_slice_ref", .op = TFLITE_OP_STRIDED_SLICE, .type = RT_TYPE_ANY, .invoke = strided_copy_ref,
+};
+const struct rt_kernel rt_kernel_depth_to_space_s8_ref = {
+    .name = "depth_to_space_s8_ref", .op = TFLITE_OP_DEPTH_TO_SPACE, .type = TFLITE_TYPE_INT8,
+    .invoke = strided_copy_ref,
+};
+const struct rt_kernel rt_kernel_depth_to_space_f32_ref = {
+    .name = "depth_to_space_f32_ref", .op = TFLITE_OP_DEPTH_TO_SPACE, .type = TFLITE_TYPE_FLOAT32,
+    .invoke = strided_copy_ref,
+};
+const struct rt_kernel rt_kernel_space_to_depth_s8_ref = {
+    .name = "space_to_depth_s8_ref", .op = TFLITE_OP_SPACE_TO_DEPTH, .type = TFLITE_TYPE_INT8,
+    .invoke = strided_copy_ref,
+};
+const struct rt_kernel rt_kernel_space_to_depth_f32_ref = {
+    .name = "space_to_depth_f32_ref", .op = TFLITE_OP_SPACE_TO_DEPTH, .type = TFLITE_TYPE_FLOAT32,
+    .invoke = strided_copy_ref,
 };
