@@ -30,6 +30,7 @@ struct op_spec {
     bool per_channel;
     int units, kh, kw, stride, dm, keep, n, out;
     int align, half;     /* RESIZE_*: align_corners, half_pixel_centers */
+    int symmetric;       /* MIRROR_PAD: mode=symmetric (else reflect) */
     uint8_t padding;
     float alpha;
     int axis_n, perm_n, shape_n, begin_n, end_n, strides_n, masks_n, adj_n;
@@ -784,13 +785,22 @@ static void build_reshape(struct gen *g)
     memcpy(q->new_shape, g->s.shape, sizeof(int32_t) * (size_t)g->s.shape_n);
 }
 
+/* PAD, PADV2 (a drawn constant to pad with) and MIRROR_PAD (mode=reflect
+ * or symmetric): drawn paddings of 0 to 2, a mirror's no more than the
+ * input allows. */
 static void build_pad(struct gen *g)
 {
     int rank = g->s.in_rank;
     int32_t pads[8], out[4];
+    int32_t code = g->s.op->code;
+    int32_t reflect = code == TFLITE_OP_MIRROR_PAD && !g->s.symmetric;
     for (int i = 0; i < rank; i++) {
         pads[2 * i] = draw_int(g, 0, 2);
         pads[2 * i + 1] = draw_int(g, 0, 2);
+        if (code == TFLITE_OP_MIRROR_PAD)
+            for (int k = 0; k < 2; k++)
+                if (pads[2 * i + k] > g->s.in[i] - reflect)
+                    pads[2 * i + k] = g->s.in[i] - reflect;
         out[i] = g->s.in[i] + pads[2 * i] + pads[2 * i + 1];
     }
     int a = input(g);
@@ -805,9 +815,19 @@ static void build_pad(struct gen *g)
             fail(g, "out of memory");
         }
     }
+    int value = 0;
+    if (code == TFLITE_OP_PADV2) {
+        value = constant(g, "pad_value", g->s.type, 0, (int32_t[]){1}, -1.0, 1.0);
+        quantize(g, value, scale_of(g, a), zp_of(g, a));
+    }
     int o = tensor(g, "output", g->s.type, rank, out);
     quantize(g, o, scale_of(g, a), zp_of(g, a));
-    op(g, 2, 2, (int32_t[]){a, p}, o);
+    struct mg_qop *q = op(g, code == TFLITE_OP_MIRROR_PAD ? 1 : 2, code == TFLITE_OP_PADV2 ? 3 : 2,
+                          (int32_t[]){a, p, value}, o);
+    if (code == TFLITE_OP_MIRROR_PAD) {
+        q->options_type = TFLITE_OPTIONS_MIRROR_PAD;
+        field(q, 0, MG_QFIELD_U8, g->s.symmetric, 0);
+    }
 }
 
 static void build_reduce(struct gen *g)
@@ -1146,6 +1166,8 @@ static const struct op_entry op_entries[] = {
     {"MEAN", TFLITE_OP_MEAN, build_reduce, Q},
     {"MUL", TFLITE_OP_MUL, build_binary, Q},
     {"PAD", TFLITE_OP_PAD, build_pad, Q},
+    {"PADV2", TFLITE_OP_PADV2, build_pad, Q},
+    {"MIRROR_PAD", TFLITE_OP_MIRROR_PAD, build_pad, "int8,float32"},
     {"QUANTIZE", TFLITE_OP_QUANTIZE, build_quantize, "int8,int16"},
     {"RELU", TFLITE_OP_RELU, build_unary, Q},
     {"RELU6", TFLITE_OP_RELU6, build_unary, Q},
@@ -1209,7 +1231,8 @@ void mg_op_list(FILE *out)
                  "        axis=AxB keep=0|1 n=N perm=AxBxC shape=AxB alpha=F adj=XxY to=TYPE (CAST)\n"
                  "        align=0|1 half=0|1 (RESIZE_*: align_corners, half_pixel_centers; shape=HxW the size)\n"
                  "        n=B (DEPTH_TO_SPACE, SPACE_TO_DEPTH: the block) k=HxW begin=TxL end=BxR\n"
-                 "        (SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND: the block, the paddings or crops)\n");
+                 "        (SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND: the block, the paddings or crops)\n"
+                 "        mode=reflect|symmetric (MIRROR_PAD)\n");
 }
 
 /* "AxBxC" (entries may be negative) into v; returns the count or -1. */
@@ -1257,6 +1280,10 @@ static int parse_pair(struct gen *g, const char *key, const char *val)
     if (!strcmp(key, "quant")) {
         s->per_channel = !strcmp(val, "channel");
         return s->per_channel || !strcmp(val, "tensor") ? 0 : -1;
+    }
+    if (!strcmp(key, "mode")) {
+        s->symmetric = !strcmp(val, "symmetric");
+        return s->symmetric || !strcmp(val, "reflect") ? 0 : -1;
     }
     if (!strcmp(key, "pad")) {
         s->padding = !strcmp(val, "valid") ? TFLITE_PADDING_VALID : TFLITE_PADDING_SAME;

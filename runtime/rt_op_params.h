@@ -134,7 +134,8 @@ struct rt_quantize_params {
 struct rt_pad_params {
     int32_t in_dims[4], out_dims[4];
     int32_t before[4];
-    int32_t pad_value;
+    int32_t pad_value;           /* the element's bits: int8, int16 or float32 */
+    int32_t mirror;              /* MIRROR_PAD: 1 REFLECT, 0 SYMMETRIC; -1 constant padding */
 };
 
 /* MEAN int8 over any set of axes, up to 4-D. */

@@ -31,6 +31,8 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_SOFTMAX, rt_prepare_softmax, false},
     {TFLITE_OP_TANH, rt_prepare_tanh, false},
     {TFLITE_OP_PAD, rt_prepare_pad, false},
+    {TFLITE_OP_PADV2, rt_prepare_pad, false},
+    {TFLITE_OP_MIRROR_PAD, rt_prepare_pad, false},
     {TFLITE_OP_MEAN, rt_prepare_mean, false},
     {TFLITE_OP_QUANTIZE, rt_prepare_quantize, false},
     {TFLITE_OP_TRANSPOSE, rt_prepare_transpose, false},
