@@ -665,6 +665,27 @@ static void build_space_batch(struct gen *g)
     q->options_type = to_batch ? TFLITE_OPTIONS_SPACE_TO_BATCH_ND : TFLITE_OPTIONS_BATCH_TO_SPACE_ND;
 }
 
+/* PRELU: the graph input and a constant alpha of shape in2 (int8 for
+ * quantized inputs), broadcast. */
+static void build_prelu(struct gen *g)
+{
+    int32_t out_dims[4];
+    int rank;
+    if (!broadcast(&g->s, &rank, out_dims) || rank != g->s.in_rank) {
+        fail(g, "in2 must broadcast to in");
+        return;
+    }
+    int a = input(g);
+    uint8_t atype = g->s.type == TFLITE_TYPE_FLOAT32 ? TFLITE_TYPE_FLOAT32 : TFLITE_TYPE_INT8;
+    int al = constant(g, "alpha", atype, g->s.in2_rank, g->s.in2, -0.5, 0.5);
+    if (atype == TFLITE_TYPE_INT8)
+        quantize_range(g, al, -0.5, 0.4);
+    int o = tensor(g, "output", g->s.type, rank, out_dims);
+    double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
+    quantize_range(g, o, -0.4 * r, 0.9 * r);
+    op(g, 1, 2, (int32_t[]){a, al}, o);
+}
+
 /* CAST from dtype to to=TYPE; the raw values are converted. */
 static void build_cast(struct gen *g)
 {
@@ -1196,6 +1217,7 @@ static const struct op_entry op_entries[] = {
     {"TRANSPOSE_CONV", TFLITE_OP_TRANSPOSE_CONV, build_transpose_conv, "int8,float32"},
     {"BATCH_MATMUL", TFLITE_OP_BATCH_MATMUL, build_batch_matmul, "int8,float32"},
     {"CAST", TFLITE_OP_CAST, build_cast, "int8,int16,int32,float32"},
+    {"PRELU", TFLITE_OP_PRELU, build_prelu, Q},
     {"ARG_MAX", TFLITE_OP_ARG_MAX, build_arg_min_max, "int8,float32"},
     {"ARG_MIN", TFLITE_OP_ARG_MIN, build_arg_min_max, "int8,float32"},
     {"RESIZE_BILINEAR", TFLITE_OP_RESIZE_BILINEAR, build_resize, "int8,float32"},

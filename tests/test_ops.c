@@ -192,6 +192,10 @@ static const struct op_case cases[] = {
     {"op:HARD_SWISH,in=1x5x7x3"},
     {"op:HARD_SWISH,in=1x4x4x16"},
     {"op:HARD_SWISH,in=2x3x5,dtype=float32"},
+    {"op:PRELU,in=1x5x7x3,in2=3"},
+    {"op:PRELU,in=1x4x6x5,in2=1x1x5"},
+    {"op:PRELU,in=2x3x4,in2=2x3x4,dtype=int16"},
+    {"op:PRELU,in=1x5x7x3,in2=7x1,dtype=float32"},
     /* elementwise unary */
     {"op:ABS,in=1x5x7x3"},
     {"op:ABS,in=4x9,dtype=int16"},

@@ -5,6 +5,7 @@
  *   SUB (int8, int16)                TFLite Micro's sub_common.cc rescaling
  *   MAXIMUM, MINIMUM (any type)      on the raw values, as TFLM compares them
  *   EQUAL ... GREATER_EQUAL          bool output; int8 rescaled first
+ *   PRELU (int8, int16, float32)     x, or alpha * x below 0, each rescaled
  * Scales are combined in float where TFLM does so, then widened to double.
  */
 #include "rt_ops.h"
@@ -144,4 +145,45 @@ enum rt_status rt_prepare_comparison(struct rt_prepare_ctx *ctx, struct rt_node 
     }
     node->macs = rt_tensor_elements(out);
     return RT_OK;
+}
+
+/* PRELU: int8 and int16 inputs with an int8 alpha, and float32; alpha is
+ * broadcast against the input.  x >= 0 is rescaled by input / output
+ * scale, x < 0 multiplied by alpha and rescaled by input * alpha / output
+ * scale, as TFLite Micro's prelu_common.cc: the first multiplier goes in
+ * input1_*, the second in input2_*. */
+enum rt_status rt_prepare_prelu(struct rt_prepare_ctx *ctx, struct rt_node *node)
+{
+    struct rt_tensor *in, *alpha, *out;
+    enum rt_status st;
+    struct rt_binary_params *p = RT_PERSISTENT_NEW(ctx, struct rt_binary_params, 1);
+    if (!p)
+        return RT_NO_MEMORY;
+    if ((st = rt_get_input(ctx, node, 0, &in)) != RT_OK || (st = rt_get_input(ctx, node, 1, &alpha)) != RT_OK ||
+        (st = rt_get_output(ctx, node, 0, &out)) != RT_OK)
+        return st;
+    if (out->type != in->type)
+        return rt_fail(ctx->err, RT_BAD_MODEL, "input and output differ in type");
+    if (in->type == TFLITE_TYPE_FLOAT32) {
+        if (alpha->type != TFLITE_TYPE_FLOAT32)
+            return rt_fail(ctx->err, RT_UNSUPPORTED, "a float32 input wants a float32 alpha");
+    } else if (in->type == TFLITE_TYPE_INT8 || in->type == TFLITE_TYPE_INT16) {
+        if (alpha->type != TFLITE_TYPE_INT8)
+            return rt_fail(ctx->err, RT_UNSUPPORTED, "a quantized input wants an int8 alpha");
+        if (in->scale <= 0 || alpha->scale <= 0 || out->scale <= 0)
+            return rt_fail(ctx->err, RT_BAD_MODEL, "quantized tensor without a positive scale");
+        rt_quantize_multiplier((double)in->scale / (double)out->scale, &p->input1_multiplier, &p->input1_shift);
+        rt_quantize_multiplier((double)in->scale * (double)alpha->scale / (double)out->scale, &p->input2_multiplier,
+                               &p->input2_shift);
+        p->input1_offset = -in->zero_point;
+        p->input2_offset = -alpha->zero_point;
+        p->output_offset = out->zero_point;
+        p->act_min = in->type == TFLITE_TYPE_INT8 ? INT8_MIN : INT16_MIN;
+        p->act_max = in->type == TFLITE_TYPE_INT8 ? INT8_MAX : INT16_MAX;
+    } else {
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "input type not supported");
+    }
+    node->params = p;
+    node->macs = rt_tensor_elements(out);
+    return rt_broadcast_4d(ctx, in, alpha, out, &p->bc);
 }

@@ -3,7 +3,7 @@
  * the 4-D broadcast: float32 ADD/SUB/MUL/DIV with the fused activation
  * (TFLite's reference arithmetic, ActivationFunctionWithMinMax), int8 and
  * int16 SUB (reference_ops::Sub's rescaling), MAXIMUM and MINIMUM on raw
- * values, and the comparisons (int8 through ComparisonWithScaling).
+ * values, the comparisons (int8 through ComparisonWithScaling) and PRELU.
  */
 #include <string.h>
 
@@ -160,6 +160,38 @@ static enum rt_status comparison_ref(struct rt_tensor *tensors, const struct rt_
     return RT_OK;
 }
 
+static enum rt_status prelu_ref(struct rt_tensor *tensors, const struct rt_node *node)
+{
+    const struct rt_binary_params *p = node->params;
+    const struct rt_tensor *in = rt_node_input(tensors, node, 0), *alpha = rt_node_input(tensors, node, 1);
+    struct rt_tensor *out = rt_node_output(tensors, node, 0);
+    if (in->type == TFLITE_TYPE_FLOAT32) {
+        const float *x = (const float *)(const void *)in->data, *a = (const float *)(const void *)alpha->data;
+        float *y = (float *)(void *)out->data;
+#define PRELU_F32(i, i1, i2) y[i] = x[i1] >= 0.0f ? x[i1] : x[i1] * a[i2];
+        FOR_EACH_BROADCAST(&p->bc, PRELU_F32);
+#undef PRELU_F32
+        return RT_OK;
+    }
+    const int8_t *a = (const int8_t *)alpha->data;
+    const bool wide = in->type == TFLITE_TYPE_INT16;
+#define PRELU_Q(i, i1, i2)                                                                                   \
+    {                                                                                                        \
+        const int32_t x = p->input1_offset + load(in->data, in->type, i1);                                  \
+        int32_t v = x >= 0 ? rt_mul_by_quantized_multiplier(x, p->input1_multiplier, p->input1_shift)        \
+                           : rt_mul_by_quantized_multiplier(x * (p->input2_offset + a[i2]), p->input2_multiplier, \
+                                                            p->input2_shift);                                \
+        v = rt_clamp(v + p->output_offset, p->act_min, p->act_max);                                         \
+        if (wide)                                                                                            \
+            ((int16_t *)(void *)out->data)[i] = (int16_t)v;                                                  \
+        else                                                                                                 \
+            ((int8_t *)out->data)[i] = (int8_t)v;                                                            \
+    }
+    FOR_EACH_BROADCAST(&p->bc, PRELU_Q);
+#undef PRELU_Q
+    return RT_OK;
+}
+
 #define KERNEL(var, kname, code, ktype, fn) \
     const struct rt_kernel var = {.name = kname, .op = code, .type = ktype, .invoke = fn};
 
@@ -191,3 +223,6 @@ KERNEL(rt_kernel_less_f32_ref, "less_f32_ref", TFLITE_OP_LESS, TFLITE_TYPE_FLOAT
 KERNEL(rt_kernel_less_equal_f32_ref, "less_equal_f32_ref", TFLITE_OP_LESS_EQUAL, TFLITE_TYPE_FLOAT32, comparison_ref)
 KERNEL(rt_kernel_greater_f32_ref, "greater_f32_ref", TFLITE_OP_GREATER, TFLITE_TYPE_FLOAT32, comparison_ref)
 KERNEL(rt_kernel_greater_equal_f32_ref, "greater_equal_f32_ref", TFLITE_OP_GREATER_EQUAL, TFLITE_TYPE_FLOAT32, comparison_ref)
+KERNEL(rt_kernel_prelu_s8_ref, "prelu_s8_ref", TFLITE_OP_PRELU, TFLITE_TYPE_INT8, prelu_ref)
+KERNEL(rt_kernel_prelu_s16_ref, "prelu_s16_ref", TFLITE_OP_PRELU, TFLITE_TYPE_INT16, prelu_ref)
+KERNEL(rt_kernel_prelu_f32_ref, "prelu_f32_ref", TFLITE_OP_PRELU, TFLITE_TYPE_FLOAT32, prelu_ref)
