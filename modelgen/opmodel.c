@@ -770,8 +770,21 @@ static void build_fixed_output(struct gen *g)
     q->beta = 1.0f;
 }
 
+/* QUANTIZE float32 -> dtype, or with to=TYPE a requantization of a dtype
+ * input to another scale (and type). */
 static void build_quantize(struct gen *g)
 {
+    if (g->s.to != 0xFF) {
+        int a = input(g);
+        int o = tensor(g, "output", g->s.to, g->s.in_rank, g->s.in);
+        double r = 128.0 * scale_of(g, a) * (g->s.type == TFLITE_TYPE_INT16 ? 256.0 : 1.0);
+        if (g->s.to == TFLITE_TYPE_INT32)
+            quantize(g, o, scale_of(g, a) / 3.0f, 5);
+        else
+            quantize_range(g, o, -0.8 * r, 0.7 * r);
+        op(g, 2, 1, &a, o);
+        return;
+    }
     /* float32 -> dtype */
     int32_t *dims = g->s.in;
     int a = tensor(g, "input", TFLITE_TYPE_FLOAT32, g->s.in_rank, dims);

@@ -217,6 +217,14 @@ static const struct op_case cases[] = {
     {"op:ARG_MIN,in=3x8,dtype=float32"},
     {"op:QUANTIZE,in=1x5x7x3"},
     {"op:DEQUANTIZE,in=1x5x7x3"},
+    {"op:QUANTIZE,in=2x9,dtype=int16"},
+    {"op:QUANTIZE,in=2x9,to=int8"},
+    {"op:QUANTIZE,in=3x7,to=int16"},
+    {"op:QUANTIZE,in=4x5,to=int32"},
+    {"op:QUANTIZE,in=2x3x4,dtype=int16,to=int8"},
+    {"op:QUANTIZE,in=3x6,dtype=int16,to=int16"},
+    {"op:QUANTIZE,in=5x3,dtype=int16,to=int32"},
+    {"op:DEQUANTIZE,in=2x3x5,dtype=int16"},
 };
 
 #define NUM_CASES (sizeof cases / sizeof cases[0])

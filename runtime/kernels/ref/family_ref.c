@@ -40,6 +40,8 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_quantize_f32_s8_ref,
     &rt_kernel_quantize_s8_s8_ref,
     &rt_kernel_dequantize_s8_f32_ref,
+    &rt_kernel_quantize_s16_ref,
+    &rt_kernel_dequantize_s16_f32_ref,
     &rt_kernel_pad_s8_ref,
     &rt_kernel_pad_s16_ref,
     &rt_kernel_pad_f32_ref,

@@ -47,6 +47,8 @@ extern const struct rt_kernel rt_kernel_tanh_s8_ref;
 extern const struct rt_kernel rt_kernel_quantize_f32_s8_ref;
 extern const struct rt_kernel rt_kernel_quantize_s8_s8_ref;
 extern const struct rt_kernel rt_kernel_dequantize_s8_f32_ref;
+extern const struct rt_kernel rt_kernel_quantize_s16_ref;
+extern const struct rt_kernel rt_kernel_dequantize_s16_f32_ref;
 extern const struct rt_kernel rt_kernel_pad_s8_ref;
 extern const struct rt_kernel rt_kernel_pad_s16_ref;
 extern const struct rt_kernel rt_kernel_pad_f32_ref;
