@@ -202,6 +202,10 @@ static const struct op_case cases[] = {
     {"op:ABS,in=2x3x5,dtype=float32"},
     {"op:NEG,in=2x3x5,dtype=float32"},
     {"op:SQUARE,in=3x7,dtype=float32"},
+    {"op:CEIL,in=2x3x5,dtype=float32"},
+    {"op:FLOOR,in=4x7,dtype=float32"},
+    {"op:ROUND,in=1x5x7x3,dtype=float32"},
+    {"op:ROUND,in=4x9,dtype=float32"},
     {"op:ZEROS_LIKE,in=1x5x7x3"},
     {"op:ZEROS_LIKE,in=3x4,dtype=float32"},
     /* type conversions */

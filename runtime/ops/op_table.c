@@ -68,6 +68,9 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_NEG, rt_prepare_unary, false},
     {TFLITE_OP_SQUARE, rt_prepare_unary, false},
     {TFLITE_OP_ZEROS_LIKE, rt_prepare_unary, false},
+    {TFLITE_OP_CEIL, rt_prepare_unary, false},
+    {TFLITE_OP_FLOOR, rt_prepare_unary, false},
+    {TFLITE_OP_ROUND, rt_prepare_unary, false},
 };
 
 const struct rt_op_def *rt_op_def_find(int32_t op)

@@ -2,8 +2,8 @@
  * op_unary.c — prepare steps of the elementwise one-input operators that
  * need no transcendental function: ABS (int8, int16 with zero point 0,
  * float32; quantized inputs rescaled only when the output's scale differs,
- * as TFLite Micro's elementwise.cc), NEG and SQUARE (float32), and
- * ZEROS_LIKE (any type).
+ * as TFLite Micro's elementwise.cc), NEG, SQUARE, CEIL, FLOOR and ROUND
+ * (float32), and ZEROS_LIKE (any type).
  */
 #include "rt_ops.h"
 #include "rt_quant.h"

@@ -106,6 +106,9 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_neg_f32_ref,
     &rt_kernel_square_f32_ref,
     &rt_kernel_zeros_like_ref,
+    &rt_kernel_ceil_f32_ref,
+    &rt_kernel_floor_f32_ref,
+    &rt_kernel_round_f32_ref,
 };
 
 const struct rt_kernel_family rt_family_ref = {

@@ -113,6 +113,9 @@ extern const struct rt_kernel rt_kernel_abs_ref;
 extern const struct rt_kernel rt_kernel_neg_f32_ref;
 extern const struct rt_kernel rt_kernel_square_f32_ref;
 extern const struct rt_kernel rt_kernel_zeros_like_ref;
+extern const struct rt_kernel rt_kernel_ceil_f32_ref;
+extern const struct rt_kernel rt_kernel_floor_f32_ref;
+extern const struct rt_kernel rt_kernel_round_f32_ref;
 
 extern const struct rt_kernel_family rt_family_ref;
 

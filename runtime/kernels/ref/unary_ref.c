@@ -1,12 +1,46 @@
 /*
- * unary_ref.c — ABS (int8, int16, float32), NEG and SQUARE (float32) and
- * ZEROS_LIKE (any type), as TFLite Micro's elementwise kernels: quantized
+ * unary_ref.c — ABS (int8, int16, float32), NEG, SQUARE, CEIL, FLOOR and
+ * ROUND (float32) and ZEROS_LIKE (any type), as TFLite Micro's elementwise,
+ * ceil, floor and round kernels (ROUND rounds half to even): quantized
  * ABS takes |q - zero point|, rescales it when the scales differ, adds the
  * output zero point and saturates.
  */
 #include <string.h>
 
 #include "ref_kernels.h"
+
+/* floorf (up = false) or ceilf (up = true) without the C library, which
+ * the runtime does not link: the same value and the same sign of zero. */
+static float integral(float x, bool up)
+{
+    if (!(x > -8388608.0f && x < 8388608.0f)) /* integral already, or NaN, or infinite */
+        return x;
+    float t = (float)(int32_t)x; /* toward zero */
+    if (up ? t < x : t > x)
+        t += up ? 1.0f : -1.0f;
+    if (t == 0.0f && (x < 0.0f || (x == 0.0f && 1.0f / x < 0.0f)))
+        t = -0.0f;
+    return t;
+}
+
+/* TFLite's reference_ops::Round: to the nearest, ties to even. */
+static float round_half_even(float v)
+{
+    const float f = integral(v, false), diff = v - f;
+    return diff < 0.5f || (diff == 0.5f && (int)f % 2 == 0) ? f : f + 1.0f;
+}
+
+static float float_unary(int32_t op, float x)
+{
+    switch (op) {
+    case TFLITE_OP_ABS: return x < 0.0f ? -x : x;
+    case TFLITE_OP_NEG: return -x;
+    case TFLITE_OP_SQUARE: return x * x;
+    case TFLITE_OP_CEIL: return integral(x, true);
+    case TFLITE_OP_FLOOR: return integral(x, false);
+    default: return round_half_even(x); /* ROUND */
+    }
+}
 
 static enum rt_status unary_ref(struct rt_tensor *tensors, const struct rt_node *node)
 {
@@ -22,9 +56,7 @@ static enum rt_status unary_ref(struct rt_tensor *tensors, const struct rt_node 
         const float *x = (const float *)(const void *)in->data;
         float *y = (float *)(void *)out->data;
         for (uint32_t i = 0; i < n; i++)
-            y[i] = node->op == TFLITE_OP_ABS ? (x[i] < 0.0f ? -x[i] : x[i])
-                   : node->op == TFLITE_OP_NEG ? -x[i]
-                                               : x[i] * x[i];
+            y[i] = float_unary(node->op, x[i]);
         return RT_OK;
     }
     const bool wide = in->type == TFLITE_TYPE_INT16;
@@ -55,4 +87,13 @@ const struct rt_kernel rt_kernel_square_f32_ref = {
 };
 const struct rt_kernel rt_kernel_zeros_like_ref = {
     .name = "zeros_like_ref", .op = TFLITE_OP_ZEROS_LIKE, .type = RT_TYPE_ANY, .invoke = unary_ref,
+};
+const struct rt_kernel rt_kernel_ceil_f32_ref = {
+    .name = "ceil_f32_ref", .op = TFLITE_OP_CEIL, .type = TFLITE_TYPE_FLOAT32, .invoke = unary_ref,
+};
+const struct rt_kernel rt_kernel_floor_f32_ref = {
+    .name = "floor_f32_ref", .op = TFLITE_OP_FLOOR, .type = TFLITE_TYPE_FLOAT32, .invoke = unary_ref,
+};
+const struct rt_kernel rt_kernel_round_f32_ref = {
+    .name = "round_f32_ref", .op = TFLITE_OP_ROUND, .type = TFLITE_TYPE_FLOAT32, .invoke = unary_ref,
 };
