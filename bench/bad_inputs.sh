@@ -121,6 +121,7 @@ row "firmware ELF" "truncated ELF (100 bytes)" "$M" run truncated.elf
 row "firmware ELF" "program headers past the end" "$M" run phdr.elf
 row "firmware ELF" "64-bit host program" "$M" run /bin/true
 row "firmware ELF" "segments outside the board's memory" "$M" run "$hello" --board pico
+row "firmware ELF" "linked for a board with more RAM (stack outside)" "$M" run "${hello%-nano33ble.elf}-stm32l4r5.elf" --board stm32f746disco
 row "firmware ELF" "not a runtime image (--firmware)" "$M" profile good.tflite --no-db --firmware "$hello"
 
 # ---- model ------------------------------------------------------------------

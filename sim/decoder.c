@@ -274,6 +274,37 @@ static void decode_memory(const cs_insn *in, struct insn_facts *f)
     }
 }
 
+/* The registers a multiply-accumulate reads as its accumulator: Ra of the
+ * four-operand forms, RdLo and RdHi of the long ones. */
+static uint16_t mac_accumulator(unsigned id, const cs_arm_op *op, int n)
+{
+    int first = -1, last = -1;
+    switch (id) {
+    case ARM_INS_MLA: case ARM_INS_MLS: case ARM_INS_SMLABB: case ARM_INS_SMLABT:
+    case ARM_INS_SMLATB: case ARM_INS_SMLATT: case ARM_INS_SMLAWB: case ARM_INS_SMLAWT:
+    case ARM_INS_SMLAD: case ARM_INS_SMLADX: case ARM_INS_SMLSD: case ARM_INS_SMLSDX:
+    case ARM_INS_SMMLA: case ARM_INS_SMMLAR: case ARM_INS_SMMLS: case ARM_INS_SMMLSR:
+    case ARM_INS_USADA8:
+        first = last = 3;
+        break;
+    case ARM_INS_SMLAL: case ARM_INS_UMLAL: case ARM_INS_UMAAL: case ARM_INS_SMLALBB:
+    case ARM_INS_SMLALBT: case ARM_INS_SMLALTB: case ARM_INS_SMLALTT: case ARM_INS_SMLALD:
+    case ARM_INS_SMLALDX: case ARM_INS_SMLSLD: case ARM_INS_SMLSLDX:
+        first = 0;
+        last = 1;
+        break;
+    default:
+        return 0;
+    }
+    uint16_t acc = 0;
+    for (int i = first; i <= last && i < n; i++) {
+        int r = op[i].type == ARM_OP_REG ? decode_core_reg(op[i].reg) : -1;
+        if (r >= 0)
+            acc |= (uint16_t)(1u << r);
+    }
+    return acc;
+}
+
 /* Data-processing operands (Rd, Rn, Rm/#imm) and a direct branch's target. */
 static void decode_operands(const cs_insn *in, struct insn_facts *f)
 {
@@ -293,6 +324,7 @@ static void decode_operands(const cs_insn *in, struct insn_facts *f)
             f->imm = last->imm;
         }
     }
+    f->mac_acc = mac_accumulator(f->id, op, n);
     if (is_branch_id(f->id) && n > 0 && op[n - 1].type == ARM_OP_IMM) {
         f->has_target = true;
         f->target = (uint32_t)op[n - 1].imm;

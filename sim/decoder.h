@@ -81,11 +81,17 @@ struct insn_facts {
     bool rm_shifted;          /* rm goes through the barrel shifter (LSL #2, ROR #8, ...) */
     bool has_imm;
     int32_t imm;
+    uint16_t mac_acc;         /* the accumulator a multiply-accumulate reads (MLA's Ra, UMLAL's RdLo/RdHi) */
     uint16_t regs_read;       /* core registers read, bit per register */
     uint16_t regs_written;    /* core registers written, write-back base included */
     uint32_t fp_read, fp_written; /* S registers, bit per register (D<n> is S<2n>, S<2n+1>) */
     struct mem_operand mem;
     bool dual_issued;         /* not decoded: set by a dual-issue cycle model (timing_m7.c) */
+    /* Not decoded: set by the Cortex-M7 model for the cycle this
+     * instruction issued in (with the one before it when they paired):
+     * the registers it leaves to a word load, a byte or halfword load and
+     * a multiply, whose results come later than an ALU's. */
+    uint16_t late_word_load, late_short_load, late_mul;
 };
 
 struct decoder;

@@ -379,6 +379,17 @@ static inline struct sim_block *next_block(struct sim *s, struct sim_block *prev
     return b;
 }
 
+/* Whether the branch that ends prev was taken, with addr where execution
+ * went on.  An unconditional B is always taken, also to the very next
+ * instruction (the pico-sdk's divider pause is four such branches); for
+ * the others only a jump away from the fall-through address tells. */
+static inline bool branch_taken(const struct sim_block *prev, uint32_t addr)
+{
+    if (prev->end == END_BRANCH)
+        return true;
+    return prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size;
+}
+
 /* Every case: new blocks, events, limits, faults, observers' samples. */
 static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
@@ -398,7 +409,7 @@ static void on_block_full(uc_engine *uc, uint64_t address, uint32_t size, void *
         uint32_t c = prev->cycles + s->cur_dyn;
         if (prev->exit_checks)
             c += timing_block_exit(s->timing, uc, prev);
-        if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
+        if (branch_taken(prev, addr))
             c += prev->taken_cycles + b->refill;
         /* sim_complete_block(), inlined on the hot path. */
         s->cur = NULL;
@@ -470,7 +481,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     uint32_t c = prev->cycles + s->cur_dyn;
     if (prev->exit_checks)
         c += timing_block_exit(s->timing, uc, prev);
-    if (prev->end != END_FALLTHROUGH && prev->end != END_TRAP && addr != prev->addr + prev->size)
+    if (branch_taken(prev, addr))
         c += prev->taken_cycles + b->refill;
     uint64_t cycles = s->cycles + c, insns = s->insns + prev->n_insns;
     if (__builtin_expect(cycles >= s->next_event || insns + b->n_insns > s->insn_limit, 0)) {
@@ -607,8 +618,11 @@ static void handle_engine_error(struct sim *s, uc_err e)
             sim_set_fault(s, FAULT_STACK_OVERFLOW, pc, addr, "stack overflow: access at 0x%08x", addr);
         else
             sim_set_fault(s, write ? FAULT_WRITE_UNMAPPED : FAULT_READ_UNMAPPED, pc, addr,
-                          "%s of %d bytes at 0x%08x: no memory or peripheral there",
-                          write ? "write" : "read", s->bad_access_size, addr);
+                          "%s of %d bytes at 0x%08x: no memory or peripheral there%s",
+                          write ? "write" : "read", s->bad_access_size, addr,
+                          s->reset_sp_off_ram ? " (the image's initial stack pointer lies outside the RAM of this "
+                                                "board: was it linked for another board?)"
+                                              : "");
         take_fault(s, EXC_HARDFAULT, pc);
         return;
     }
@@ -917,6 +931,11 @@ int sim_reset_core(struct sim *s, char *err, size_t errlen)
                  s->board.vtor + 4);
         return -1;
     }
+    /* An initial SP outside RAM is legal (start-up code may set SP
+     * itself) but is the usual sign of an image linked for another board;
+     * the fault it leads to says so. */
+    const struct board_region *sp_region = board_region_of(&s->board, sp - 1);
+    s->reset_sp_off_ram = !sp_region || sp_region->kind != REGION_RAM;
     uint32_t control = 0, zero = 0;
     uc_reg_write(s->uc, UC_ARM_REG_CONTROL, &control);
     uc_reg_write(s->uc, UC_ARM_REG_IPSR, &zero);

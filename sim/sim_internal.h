@@ -129,6 +129,7 @@ struct sim {
     bool poll_due;
     bool any_pending;       /* some exception is pending (maybe masked) */
     uint32_t stack_limit;   /* __stack_limit of the image, 0 if unknown */
+    bool reset_sp_off_ram;  /* the vector table's initial SP is not in the board's RAM */
     uint32_t bad_access_addr; /* last faulting access, for the diagnostic */
     int bad_access_size;
     int stop_index;         /* instruction of `cur` the run stopped at, or -1 */

@@ -228,8 +228,8 @@ struct block_mem {
  * transfers fault when unaligned, bytes never are. */
 static bool may_be_unaligned(const struct timing *t, const struct insn_facts *f)
 {
-    return t->core->unaligned && (f->lsu == LSU_LOAD || f->lsu == LSU_STORE) && !f->exclusive &&
-           f->mem.bytes >= 2 && f->mem.base >= 0;
+    return t->core->unaligned && (f->lsu == LSU_LOAD || (f->lsu == LSU_STORE && !t->core->unaligned_loads_only)) &&
+           !f->exclusive && f->mem.bytes >= 2 && f->mem.base >= 0;
 }
 
 /* The locations a value needs sampled: its source (unless it is a literal's

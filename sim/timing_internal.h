@@ -35,6 +35,9 @@ struct timing_core {
      * addr; NULL for a core on which unaligned accesses fault (ARMv6-M)
      * or whose model does not charge them. */
     unsigned (*unaligned)(uint32_t addr, unsigned bytes);
+    /* Only loads pay unaligned(): the core's stores go through a store
+     * buffer that absorbs the split. */
+    bool unaligned_loads_only;
     /* Runs of 32-bit instructions at halfword (not word) addresses fetched
      * from flash: a run of at least this many costs one cycle more (one
      * more instruction when all are single stores); 0: not charged. */

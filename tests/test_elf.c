@@ -140,4 +140,17 @@ Test(elf, cli_reports_bad_files_with_exit_2)
     cr_expect_eq(run_command_capture(cmd, &out), EXIT_BAD_INPUT);
     cr_expect(strstr(out, "lies outside the flash and RAM of board 'nano33ble'") != NULL, "%s", out);
     free(out);
+    /* One whose flash fits the other board but whose stack (the top of a
+     * larger RAM) does not: the fault says what probably happened. */
+    snprintf(cmd, sizeof cmd, "%s/mcusim run %s --board stm32f746disco 2>&1", build_root(),
+             fw_path("workloads/firmware", "hello", "stm32l4r5"));
+    cr_expect_eq(run_command_capture(cmd, &out), EXIT_FAULT);
+    cr_expect(strstr(out, "write of 4 bytes at 0x2009fff8: no memory or peripheral there") != NULL, "%s", out);
+    cr_expect(strstr(out, "initial stack pointer lies outside the RAM of this board") != NULL, "%s", out);
+    free(out);
+    /* On its own board the same image runs, and no fault carries the hint. */
+    snprintf(cmd, sizeof cmd, "%s/mcusim run %s --board stm32l4r5 2>&1", build_root(),
+             fw_path("workloads/firmware", "hello", "stm32l4r5"));
+    cr_expect_eq(run_command_capture(cmd, &out), 0, "%s", out);
+    free(out);
 }

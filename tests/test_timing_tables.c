@@ -283,7 +283,8 @@ Test(m0plus, the_multiplier_is_the_boards)
     cr_expect_eq(blk.cycles, 32u);
 }
 
-/* ---- Cortex-M7: dual issue, load-use, a refill of 1 ---- */
+/* ---- Cortex-M7: dual issue, result latencies, lists, branches (the
+ * measured rules of docs/cycle-model.md, "Cortex-M7") ---- */
 
 Test(m7, dual_issue_of_independent_instructions)
 {
@@ -295,19 +296,90 @@ Test(m7, dual_issue_of_independent_instructions)
     cr_expect_eq(blk.cycles, 1 + 1, "a dependent pair does not");
     TIME(2, 0x1888, 0x6823);         /* adds r0, r1, r2; ldr r3, [r4] */
     cr_expect_eq(blk.cycles, 1 + 0, "ALU and load/store pipelines");
+    TIME(2, 0xbf00, 0xbf00);         /* nop; nop */
+    cr_expect_eq(blk.cycles, 1 + 0, "NOPs pair like ALU instructions");
     TIME(2, 0x6808, 0x681a);         /* ldr r0, [r1]; ldr r2, [r3] */
-    cr_expect_eq(blk.cycles, 1 + 1, "one load/store pipeline");
+    cr_expect_eq(blk.cycles, 1 + 1, "two loads through different bases: banks unknown");
+    TIME(2, 0x6808, 0x684a);         /* ldr r0, [r1]; ldr r2, [r1, #4] */
+    cr_expect_eq(blk.cycles, 1 + 0, "words 0 and 1: different banks");
+    TIME(2, 0x6808, 0x688a);         /* ldr r0, [r1]; ldr r2, [r1, #8] */
+    cr_expect_eq(blk.cycles, 1 + 1, "words 0 and 2: the same bank");
+    TIME(2, 0x6808, 0x608a);         /* ldr r0, [r1]; str r2, [r1, #8] */
+    cr_expect_eq(blk.cycles, 1 + 0, "a load and a store");
+    TIME(2, 0x600b, 0x608a);         /* str r3, [r1]; str r2, [r1, #8] */
+    cr_expect_eq(blk.cycles, 1 + 1, "never two stores");
+    TIME(2, 0x1c41, 0x6008);         /* adds r1, r0, #1; str r0, [r1] */
+    cr_expect_eq(blk.cycles, 1 + 1, "a store's address from the ALU: not paired, no wait");
+    TIME(2, 0x1c40, 0x600b);         /* adds r0, r0, #1; str r3, [r1] */
+    cr_expect_eq(blk.cycles, 1 + 0);
+    TIME(2, 0x1c42, 0x600a);         /* adds r2, r0, #1; str r2, [r1] */
+    cr_expect_eq(blk.cycles, 1 + 0, "a store stores a result of the same cycle");
+    TIME(2, 0xfb00, 0xf203, 0x600b); /* mul r2, r0, r3; str r3, [r1] */
+    cr_expect_eq(blk.cycles, 1 + 1, "a multiply and a store never pair");
 }
 
-Test(m7, load_use_lists_and_branches)
+Test(m7, operand2_matrix)
+{
+    TIME(2, 0xf481, 0x50fe, 0xf483, 0x52fe); /* eor.w r0, r1, #0x1fc0; eor.w r2, r3, #0x1fc0 */
+    cr_expect_eq(blk.cycles, 1 + 1, "two shifted constants do not pair");
+    TIME(2, 0xf081, 0x301b, 0xf083, 0x321b); /* eor.w ... #0x1b1b1b1b twice */
+    cr_expect_eq(blk.cycles, 1 + 0, "two pattern constants do");
+    TIME(2, 0xf101, 0x0001, 0xeb04, 0x6335); /* add.w r0, r1, #1; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 0, "a shifted register after a simple constant pairs");
+    TIME(2, 0xeb04, 0x6335, 0xf101, 0x0001); /* the other way round */
+    cr_expect_eq(blk.cycles, 1 + 0);
+    TIME(2, 0x0088, 0xeb04, 0x6335);         /* lsls r0, r1, #2; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 1, "nor after a shift");
+    TIME(2, 0xf3c1, 0x1007, 0xeb04, 0x6335); /* ubfx r0, r1, #4, #8; add.w r3, r4, r5, ror #24 */
+    cr_expect_eq(blk.cycles, 1 + 1, "a bit-field instruction and a shifted register do not pair");
+    TIME(2, 0xb2c8, 0xb2da);                 /* uxtb r0, r1; uxtb r2, r3 */
+    cr_expect_eq(blk.cycles, 1 + 1, "two bit-field/DSP instructions do not pair");
+    TIME(2, 0x1c6c, 0xb2da);                 /* adds r4, r5, #1; uxtb r2, r3 */
+    cr_expect_eq(blk.cycles, 1 + 1, "a bit-field/DSP instruction only as the older op");
+    TIME(2, 0xb2da, 0x1c6c);                 /* uxtb r2, r3; adds r4, r5, #1 */
+    cr_expect_eq(blk.cycles, 1 + 0);
+}
+
+Test(m7, result_latencies)
 {
     TIME(2, 0x6808, 0x1c42);         /* ldr r0, [r1]; adds r2, r0, #1 */
-    cr_expect_eq(blk.cycles, 1 + (1 + 1), "the loaded value arrives a cycle late");
+    cr_expect_eq(blk.cycles, 1 + 1, "a word load feeds the ALU the next cycle");
+    TIME(2, 0x7808, 0x1c42);         /* ldrb r0, [r1]; adds r2, r0, #1 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "byte and halfword loads: a cycle later");
+    TIME(2, 0x6808, 0xeb03, 0x0280); /* ldr r0, [r1]; add.w r2, r3, r0, lsl #2 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "a shifted operand is read a cycle early");
+    TIME(2, 0x6808, 0xb2c2);         /* ldr r0, [r1]; uxtb r2, r0 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "so is an extend's source");
+    TIME(2, 0x7808, 0xb2c2);         /* ldrb r0, [r1]; uxtb r2, r0 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 2), "a byte into the early ALU: the third cycle");
+    TIME(2, 0x6808, 0xfb00, 0xf203); /* ldr r0, [r1]; mul r2, r0, r3 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "a multiplier cannot take a load of the cycle before");
+    TIME(2, 0x6808, 0x6801);         /* ldr r0, [r1]; ldr r1, [r0] */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "nor can the address unit");
+    TIME(2, 0x4358, 0x1c41);         /* muls r0, r3, r0; adds r1, r0, #1 */
+    cr_expect_eq(blk.cycles, 1 + (1 + 1), "a multiply's result: a cycle late");
+    TIME(2, 0x4358, 0xfb03, 0x0004); /* muls r0, r3, r0; mla r0, r3, r4, r0 */
+    cr_expect_eq(blk.cycles, 1 + 1, "but not as the next accumulator");
+    TIME(3, 0x4358, 0xbf00, 0x1c41); /* muls r0, r3, r0; nop; adds r1, r0, #1 */
+    cr_expect_eq(blk.cycles, 1 + 0 + (1 + 1), "the latency counts from the multiply's cycle");
+}
+
+Test(m7, lists_it_divide_and_branches)
+{
     TIME(1, 0xc81e);                 /* ldmia r0!, {r1, r2, r3, r4} */
-    cr_expect_eq(blk.cycles, 4 / 2 + 1u, "a 64-bit path: two words per cycle, plus the address");
+    cr_expect_eq(blk.cycles, 4 / 2u, "ceil(N/2): two words per cycle");
+    TIME(1, 0xe890, 0x003e);         /* ldm r0, {r1-r5} */
+    cr_expect_eq(blk.cycles, (5 + 1) / 2u);
+    TIME(2, 0xc81e, 0xbf00);         /* ldmia r0!, {r1-r4}; nop */
+    cr_expect_eq(blk.cycles, 4 / 2 + 1u, "a list pairs with nothing");
     TIME(3, 0x2800, 0xbf08, 0x4608); /* cmp r0, #0; it eq; moveq r0, r1 */
     cr_expect_eq(blk.prefix[2] - blk.prefix[1], 0u, "IT is folded");
     TIME(1, 0xee80, 0x0a81);         /* vdiv.f32 s0, s1, s2 */
     cr_expect_eq(blk.cycles, 14u);
-    cr_expect_eq(REFILL_AT(THUMB_RAM + 0x102, 0xeb01, 0x0002), 1u, "a predicted branch: one bubble");
+    cr_expect_eq(REFILL_AT(THUMB_RAM + 0x102, 0xeb01, 0x0002), 0u, "a predicted branch: no bubble");
+    TIME(2, 0xbf00, 0xe7fe);         /* nop; b . */
+    cr_expect_eq(blk.cycles, 1 + 0, "a direct branch issues as the younger of a pair");
+    cr_expect_eq(blk.taken, 0u);
+    TIME(1, 0x4770);                 /* bx lr */
+    cr_expect_eq(blk.taken, 1u, "an indirect branch keeps one bubble");
 }
