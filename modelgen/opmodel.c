@@ -376,6 +376,10 @@ static void build_binary(struct gen *g)
         quantize_range(g, o, -0.6 * ra * rb, 0.5 * ra * rb);
     else
         quantize_range(g, o, -0.9 * (ra + rb), 0.8 * (ra + rb));
+    if (code == TFLITE_OP_SQUARED_DIFFERENCE) { /* no options, no activation */
+        op(g, 1, 2, (int32_t[]){a, b}, o);
+        return;
+    }
     struct mg_qop *q = op(g, quantized(g->s.type) ? 2 : 1, 2, (int32_t[]){a, b}, o);
     q->options_type = code == TFLITE_OP_ADD   ? TFLITE_OPTIONS_ADD
                       : code == TFLITE_OP_SUB ? TFLITE_OPTIONS_SUB
@@ -1243,6 +1247,7 @@ static const struct op_entry op_entries[] = {
     {"BATCH_TO_SPACE_ND", TFLITE_OP_BATCH_TO_SPACE_ND, build_space_batch, "int8,float32"},
     {"SPACE_TO_BATCH_ND", TFLITE_OP_SPACE_TO_BATCH_ND, build_space_batch, "int8,float32"},
     {"DIV", TFLITE_OP_DIV, build_binary, "float32"},
+    {"SQUARED_DIFFERENCE", TFLITE_OP_SQUARED_DIFFERENCE, build_binary, "float32"},
     {"MAXIMUM", TFLITE_OP_MAXIMUM, build_binary, Q},
     {"MINIMUM", TFLITE_OP_MINIMUM, build_binary, Q},
     {"EQUAL", TFLITE_OP_EQUAL, build_binary, Q},

@@ -67,6 +67,7 @@ enum rt_status rt_prepare_sub(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_comparison(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_prelu(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_squared_difference(struct rt_prepare_ctx *ctx, struct rt_node *node);
 /* op_unary.c: ABS, NEG, SQUARE, ZEROS_LIKE */
 enum rt_status rt_prepare_unary(struct rt_prepare_ctx *ctx, struct rt_node *node);
 

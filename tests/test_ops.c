@@ -47,6 +47,8 @@ static const struct op_case cases[] = {
     {"op:SUB,in=2x3x1x5,in2=3x4x1,dtype=float32,act=relu"},
     {"op:DIV,in=2x3x5,in2=5,dtype=float32"},
     {"op:DIV,in=1x5x7x3,dtype=float32,act=relu6"},
+    {"op:SQUARED_DIFFERENCE,in=2x3x5,in2=5,dtype=float32"},
+    {"op:SQUARED_DIFFERENCE,in=2x3x1x5,in2=3x4x1,dtype=float32"},
     {"op:MAXIMUM,in=1x5x7x3,in2=3"},
     {"op:MAXIMUM,in=2x3x1x5,in2=3x4x1,dtype=int16"},
     {"op:MINIMUM,in=2x3x1x5,in2=3x4x1,dtype=float32"},

@@ -6,6 +6,7 @@
  *   MAXIMUM, MINIMUM (any type)      on the raw values, as TFLM compares them
  *   EQUAL ... GREATER_EQUAL          bool output; int8 rescaled first
  *   PRELU (int8, int16, float32)     x, or alpha * x below 0, each rescaled
+ *   SQUARED_DIFFERENCE (float32)     (a - b) * (a - b)
  * Scales are combined in float where TFLM does so, then widened to double.
  */
 #include "rt_ops.h"
@@ -106,6 +107,20 @@ enum rt_status rt_prepare_sub(struct rt_prepare_ctx *ctx, struct rt_node *node)
     rt_quantize_multiplier((double)(in2->scale / twice_max), &p->input2_multiplier, &p->input2_shift);
     rt_quantize_multiplier((double)(twice_max / ((float)(1 << p->left_shift) * out->scale)), &p->output_multiplier,
                            &p->output_shift);
+    node->macs = rt_tensor_elements(out);
+    return RT_OK;
+}
+
+/* SQUARED_DIFFERENCE (float32): (a - b) * (a - b), no activation. */
+enum rt_status rt_prepare_squared_difference(struct rt_prepare_ctx *ctx, struct rt_node *node)
+{
+    struct rt_tensor *in1, *in2, *out;
+    struct rt_binary_params *p;
+    enum rt_status st;
+    if ((st = binary_tensors(ctx, node, &in1, &in2, &out, &p)) != RT_OK)
+        return st;
+    if (in1->type != TFLITE_TYPE_FLOAT32 || out->type != TFLITE_TYPE_FLOAT32)
+        return rt_fail(ctx->err, RT_UNSUPPORTED, "this operator runs on float32 here");
     node->macs = rt_tensor_elements(out);
     return RT_OK;
 }

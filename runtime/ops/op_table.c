@@ -61,6 +61,7 @@ static const struct rt_op_def op_defs[] = {
     {TFLITE_OP_GREATER, rt_prepare_comparison, false},
     {TFLITE_OP_GREATER_EQUAL, rt_prepare_comparison, false},
     {TFLITE_OP_PRELU, rt_prepare_prelu, false},
+    {TFLITE_OP_SQUARED_DIFFERENCE, rt_prepare_squared_difference, false},
     {TFLITE_OP_SUM, rt_prepare_mean, false},
     {TFLITE_OP_REDUCE_MAX, rt_prepare_mean, false},
     {TFLITE_OP_REDUCE_MIN, rt_prepare_mean, false},

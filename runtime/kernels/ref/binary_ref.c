@@ -3,7 +3,8 @@
  * the 4-D broadcast: float32 ADD/SUB/MUL/DIV with the fused activation
  * (TFLite's reference arithmetic, ActivationFunctionWithMinMax), int8 and
  * int16 SUB (reference_ops::Sub's rescaling), MAXIMUM and MINIMUM on raw
- * values, the comparisons (int8 through ComparisonWithScaling) and PRELU.
+ * values, the comparisons (int8 through ComparisonWithScaling), PRELU and
+ * float32 SQUARED_DIFFERENCE.
  */
 #include <string.h>
 
@@ -43,6 +44,23 @@ static enum rt_status float_arithmetic_ref(struct rt_tensor *tensors, const stru
     }
     FOR_EACH_BROADCAST(&p->bc, ARITH);
 #undef ARITH
+    return RT_OK;
+}
+
+/* SQUARED_DIFFERENCE float32, as TFLite's: the difference, then its square. */
+static enum rt_status squared_difference_ref(struct rt_tensor *tensors, const struct rt_node *node)
+{
+    const struct rt_binary_params *p = node->params;
+    const float *a = (const float *)(const void *)rt_node_input(tensors, node, 0)->data;
+    const float *b = (const float *)(const void *)rt_node_input(tensors, node, 1)->data;
+    float *y = (float *)(void *)rt_node_output(tensors, node, 0)->data;
+#define SQDIFF(i, i1, i2)                  \
+    {                                      \
+        const float d = a[i1] - b[i2];     \
+        y[i] = d * d;                      \
+    }
+    FOR_EACH_BROADCAST(&p->bc, SQDIFF);
+#undef SQDIFF
     return RT_OK;
 }
 
@@ -226,3 +244,5 @@ KERNEL(rt_kernel_greater_equal_f32_ref, "greater_equal_f32_ref", TFLITE_OP_GREAT
 KERNEL(rt_kernel_prelu_s8_ref, "prelu_s8_ref", TFLITE_OP_PRELU, TFLITE_TYPE_INT8, prelu_ref)
 KERNEL(rt_kernel_prelu_s16_ref, "prelu_s16_ref", TFLITE_OP_PRELU, TFLITE_TYPE_INT16, prelu_ref)
 KERNEL(rt_kernel_prelu_f32_ref, "prelu_f32_ref", TFLITE_OP_PRELU, TFLITE_TYPE_FLOAT32, prelu_ref)
+KERNEL(rt_kernel_squared_difference_f32_ref, "squared_difference_f32_ref", TFLITE_OP_SQUARED_DIFFERENCE,
+       TFLITE_TYPE_FLOAT32, squared_difference_ref)

@@ -97,6 +97,7 @@ static const struct rt_kernel *const ref_kernels[] = {
     &rt_kernel_prelu_s8_ref,
     &rt_kernel_prelu_s16_ref,
     &rt_kernel_prelu_f32_ref,
+    &rt_kernel_squared_difference_f32_ref,
     &rt_kernel_sum_s8_ref,
     &rt_kernel_reduce_max_s8_ref,
     &rt_kernel_reduce_max_f32_ref,

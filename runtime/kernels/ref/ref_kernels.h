@@ -104,6 +104,7 @@ extern const struct rt_kernel rt_kernel_greater_equal_f32_ref;
 extern const struct rt_kernel rt_kernel_prelu_s8_ref;
 extern const struct rt_kernel rt_kernel_prelu_s16_ref;
 extern const struct rt_kernel rt_kernel_prelu_f32_ref;
+extern const struct rt_kernel rt_kernel_squared_difference_f32_ref;
 extern const struct rt_kernel rt_kernel_sum_s8_ref;
 extern const struct rt_kernel rt_kernel_reduce_max_s8_ref;
 extern const struct rt_kernel rt_kernel_reduce_max_f32_ref;
