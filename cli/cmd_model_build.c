@@ -19,6 +19,7 @@
 #include "exitcodes.h"
 #include "inputs.h"
 #include "modelgen.h"
+#include "opmodel.h"
 
 static void print_key_line(FILE *out, const struct mg_key *k)
 {
@@ -71,12 +72,15 @@ static void usage(FILE *out)
         for (int k = 0; k < archs[i]->num_keys; k++)
             print_key_line(out, &archs[i]->keys[k]);
     }
+    fprintf(out, "\n");
+    mg_op_list(out);
     fprintf(out, "\nexamples:\n"
                  "  mcusim model build cnn -o cnn.tflite\n"
                  "  mcusim model build cnn:width=0.5,res=48 -o cnn_small.tflite\n"
                  "  mcusim model build dscnn:blocks=6 --seed 7 -o kws.tflite\n"
                  "  mcusim model build mobilenet:alpha=1,res=224,classes=1000 -o mobilenet_v1.tflite\n"
-                 "  mcusim model build mobilenet:alpha=1,res=224,classes=1000,dtype=float32 --size\n");
+                 "  mcusim model build mobilenet:alpha=1,res=224,classes=1000,dtype=float32 --size\n"
+                 "  mcusim model build op:ADD,in=1x5x7x3,in2=1x1x7x1,act=relu6 -o add.tflite\n");
 }
 
 static int list_archs(void)
@@ -88,6 +92,8 @@ static int list_archs(void)
         mg_spec_parse(archs[i]->name, &s, NULL, 0);
         printf("%-12s %s\n%-12s   %s\n", archs[i]->name, archs[i]->summary, "", s.canonical);
     }
+    printf("\n");
+    mg_op_list(stdout);
     return 0;
 }
 

@@ -10,6 +10,7 @@
  * the firmware will see.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,10 @@ static void usage(FILE *out)
             runtimes);
     fprintf(out, "      --json             one JSON object instead of the table\n\n"
                  "Exit status: 0 (with --board: the model fits), 2 when the file is unreadable, not\n"
-                 "a valid model, or uses an operator the runtime does not support (named with its\n"
-                 "layer) and would fit (with --board, the verdict is printed first), 6 with --board\n"
-                 "when the model does not fit the board.\n");
+                 "a valid model, or uses operators the runtime does not support and would fit: then\n"
+                 "the layers are still listed, each unsupported one marked, one line names every\n"
+                 "unsupported operator with its layer indices, and with --board the verdict is\n"
+                 "printed too; 6 with --board when the model does not fit the board.\n");
 }
 
 static void shape_text(const struct rt_tensor *t, char *buf, size_t len)
@@ -156,6 +158,90 @@ static int print_json_verdict(const struct fit_verdict *v, const char *board, co
     return 0;
 }
 
+/* A model the runtime cannot run: still its layers as the file describes
+ * them (no prepare step ran, so no MACs and no plan), which ones the
+ * runtime lacks, and the sizes that are known.  The JSON object is left
+ * open for the caller's keys.  Returns false, having printed nothing, when
+ * the file does not open even without the operator check. */
+static bool print_unsupported(const char *path, const struct model_file *file, int json)
+{
+    struct rt_model m;
+    struct rt_error err;
+    if (rt_model_open(&m, file->bytes, file->len, NULL, &err) != RT_OK)
+        return false;
+    uint64_t weights = 0, largest_layer = 0;
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"flash_bytes\": %zu, \"supported\": false, \"layers\": [", file->len);
+    } else {
+        printf("model: %s (%zu bytes of flash)\n", path, file->len);
+        printf("%4s  %-18s %-16s %-16s %9s  %s\n", "#", "op", "input", "output", "weights", "runtime");
+    }
+    uint32_t num_ops = rt_model_num_ops(&m);
+    for (uint32_t i = 0; i < num_ops; i++) {
+        struct rt_op_info op;
+        struct rt_tensor in = {0}, out = {0}, t;
+        bool have_in = false, have_out = false;
+        uint64_t w = 0, live = 0;
+        if (rt_model_op(&m, i, &op, NULL) != RT_OK)
+            continue;
+        for (uint32_t k = 0; k < op.inputs.count; k++) {
+            int32_t idx = rt_op_input(&m, &op, k);
+            if (idx < 0 || rt_model_tensor(&m, (uint32_t)idx, &t, NULL) != RT_OK)
+                continue;
+            if (t.is_constant) {
+                w += t.bytes;
+            } else {
+                live += t.bytes;
+                if (!have_in)
+                    in = t, have_in = true;
+            }
+        }
+        for (uint32_t k = 0; k < op.outputs.count; k++) {
+            int32_t idx = rt_op_output(&m, &op, k);
+            if (idx >= 0 && rt_model_tensor(&m, (uint32_t)idx, &t, NULL) == RT_OK) {
+                live += t.bytes;
+                if (!have_out)
+                    out = t, have_out = true;
+            }
+        }
+        uint8_t type = 0xFF; /* of the input that names the operator's type */
+        int32_t data = op.inputs.count > rt_op_data_input(op.op) ? rt_op_input(&m, &op, rt_op_data_input(op.op)) : -1;
+        if (data >= 0 && rt_model_tensor(&m, (uint32_t)data, &t, NULL) == RT_OK)
+            type = t.type;
+        bool runs = op.op != TFLITE_OP_CUSTOM && rt_op_supported(op.op, type);
+        char ins[48], outs[48];
+        shape_text(have_in ? &in : NULL, ins, sizeof ins);
+        shape_text(have_out ? &out : NULL, outs, sizeof outs);
+        const char *name = op.op == TFLITE_OP_CUSTOM ? (op.custom_name ? op.custom_name : "CUSTOM")
+                                                     : rt_op_name(op.op) ? rt_op_name(op.op) : "?";
+        if (json) {
+            printf("%s\n  {\"index\": %" PRIu32 ", \"op\": ", i ? "," : "", i);
+            json_string(name);
+            printf(", \"op_code\": %" PRId32 ", \"input_shape\": ", op.op);
+            json_shape(have_in ? &in : NULL);
+            printf(", \"output_shape\": ");
+            json_shape(have_out ? &out : NULL);
+            printf(", \"weight_bytes\": %" PRIu64 ", \"supported\": %s}", w, runs ? "true" : "false");
+        } else {
+            printf("%4" PRIu32 "  %-18s %-16s %-16s %9" PRIu64 "  %s\n", i, name, ins, outs, w,
+                   runs ? "supported" : "NOT SUPPORTED");
+        }
+        weights += w;
+        largest_layer = live > largest_layer ? live : largest_layer;
+    }
+    if (json) {
+        printf("\n], \"weight_bytes\": %" PRIu64 ", \"min_activation_bytes\": %" PRIu64, weights, largest_layer);
+    } else {
+        printf("total: %" PRIu32 " layers, %" PRIu64 " weight bytes\n", num_ops, weights);
+        printf("flash: %zu bytes (the model, read in place)\n", file->len);
+        printf("arena: not planned; at least %" PRIu64 " bytes of activations (the largest layer's inputs and "
+               "outputs)\n", largest_layer);
+    }
+    return true;
+}
+
 int cmd_model_info(int argc, char **argv)
 {
     const char *path = NULL, *kernels = NULL, *runtime = RUNTIME_DEFAULT, *board_arg = NULL;
@@ -234,29 +320,44 @@ int cmd_model_info(int argc, char **argv)
     char why[1200];
     int status = 0;
     if (model_plan_open(&model, kernels, &board, &plan, why, sizeof why)) {
-        /* Not runnable.  With a board, the verdict from its sizes still
-         * says whether it could ever fit: printed either way.  When it
-         * would fit, what is wrong is the operator (exit 2, as without a
-         * board); when it would not, that is the answer (exit 6). */
-        if (!board_arg) {
+        /* Not runnable.  Operators the runtime lacks still leave a model
+         * worth describing: its layers, each unsupported one marked.  With
+         * a board, the verdict from its sizes says whether it could ever
+         * fit: printed either way.  When it would fit, what is wrong is the
+         * operator (exit 2, as without a board); when it would not, that
+         * is the answer (exit 6). */
+        struct rt_model probe;
+        struct rt_error lacking;
+        bool lacks_ops = rt_model_open(&probe, model.bytes, model.len, rt_op_supported, &lacking) == RT_UNSUPPORTED;
+        if (!board_arg && !lacks_ops) {
             fprintf(stderr, "mcusim model info: %s\n", why);
             model_file_free(&model);
             return EXIT_BAD_INPUT;
         }
-        status = v.fits ? EXIT_BAD_INPUT : EXIT_NO_FIT;
+        const char *reason = lacks_ops ? lacking.msg : v.why;
+        status = !board_arg || v.fits ? EXIT_BAD_INPUT : EXIT_NO_FIT;
+        bool listed = lacks_ops && print_unsupported(path, &model, json);
         if (json) {
-            printf("{\"file\": ");
-            json_string(path);
-            printf(", \"flash_bytes\": %zu, \"kernels\": \"%s\", \"error\": ", model.len, kernels);
-            json_string(v.why);
-            if (print_json_verdict(&v, board.name, kernels))
+            if (!listed) {
+                printf("{\"file\": ");
+                json_string(path);
+                printf(", \"flash_bytes\": %zu", model.len);
+            }
+            printf(", \"kernels\": \"%s\", \"error\": ", kernels);
+            json_string(reason);
+            if (board_arg && print_json_verdict(&v, board.name, kernels))
                 status = EXIT_INTERNAL;
             printf("}\n");
         } else {
-            printf("model: %s (%zu bytes of flash): the runtime cannot run it: %s\n\n", path, model.len, v.why);
-            verdict_print_text(&v, board.name, kernels, stdout);
+            if (!listed)
+                printf("model: %s (%zu bytes of flash)\n", path, model.len);
+            printf("the runtime cannot run it: %s\n", reason);
+            if (board_arg) {
+                putchar('\n');
+                verdict_print_text(&v, board.name, kernels, stdout);
+            }
         }
-        if (v.fits)
+        if (!board_arg || v.fits)
             fprintf(stderr, "mcusim model info: %s\n", why);
         model_file_free(&model);
         return status;

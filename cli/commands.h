@@ -23,6 +23,7 @@ int cmd_runs(int argc, char **argv);       /* runs | runs rm */
 int cmd_sweep(int argc, char **argv);      /* sweep.md: manifests, resume, --emit-jobs */
 int cmd_fit(int argc, char **argv);        /* the search over model variants */
 int cmd_db(int argc, char **argv);         /* db merge | db check */
+int cmd_ops(int argc, char **argv);        /* the operator table of the runtime */
 
 /* "mcusim" followed by the arguments, for the run record (malloc'd). */
 char *join_command_line(int argc, char **argv);

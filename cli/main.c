@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"profile", cmd_profile, "profile one inference of a .tflite model, per layer"},
     {"bench", cmd_bench, "measure simulation speed against the engine and QEMU"},
     {"boards", cmd_boards, "list the boards mcusim knows"},
+    {"ops", cmd_ops, "the operators the runtime runs, per type and kernel family"},
     {"model", cmd_model, "build a synthetic .tflite model, or describe one"},
     {"fit", cmd_fit, "which model variants fit a board, and the largest within budgets"},
     {"sweep", cmd_sweep, "profile every combination a manifest names, in parallel"},

@@ -15,6 +15,8 @@
 #include "float_model.h"
 #include "forward.h"
 #include "inputs.h"
+#include "opmodel.h"
+#include "../runtime/tflite_schema.h"
 #include "quantize.h"
 #include "tflite_writer.h"
 
@@ -183,6 +185,10 @@ int modelgen_size(const char *spec, uint64_t seed, struct mg_sizing *sz, char *e
 {
     struct mg_spec s;
     memset(sz, 0, sizeof *sz);
+    if (mg_is_op_spec(spec)) {
+        snprintf(err, errlen, "%s: --size is for architecture specs; build the single-operator model instead", spec);
+        return MG_ERR_SPEC;
+    }
     if (mg_spec_parse(spec, &s, err, errlen))
         return MG_ERR_SPEC;
     return size_spec(&s, seed, sz, err, errlen);
@@ -240,6 +246,30 @@ int modelgen_graph(const char *spec, uint64_t seed, struct mg_graph *g, char *er
     return MG_OK;
 }
 
+/* A single-operator model (opmodel.h): no float network, no calibration. */
+static int build_op_model(const char *spec, uint64_t seed, uint8_t **out, size_t *out_len,
+                          struct mg_summary *summary, char *err, size_t errlen)
+{
+    struct mg_qmodel m;
+    if (mg_op_model(spec, seed, &m, err, errlen))
+        return strstr(err, "out of memory") ? MG_ERR_NOMEM : MG_ERR_SPEC;
+    int rc = mg_write_tflite(&m, out, out_len, err, errlen) ? MG_ERR_NOMEM : MG_OK;
+    if (!rc && summary) {
+        memset(summary, 0, sizeof *summary);
+        snprintf(summary->spec, sizeof summary->spec, "%s", spec);
+        summary->seed = seed;
+        summary->num_ops = m.num_ops;
+        for (int i = 0; i < m.num_tensors; i++)
+            if (m.tensors[i].data_bytes) {
+                summary->weight_bytes += m.tensors[i].data_bytes;
+                summary->params += m.tensors[i].data_bytes / (m.tensors[i].type == TFLITE_TYPE_INT8 ? 1 : 4);
+            }
+        summary->file_bytes = *out_len;
+    }
+    mg_qmodel_free(&m);
+    return rc;
+}
+
 int modelgen_build(const char *spec, uint64_t seed, uint8_t **out, size_t *out_len,
                    struct mg_summary *summary, char *err, size_t errlen)
 {
@@ -247,6 +277,8 @@ int modelgen_build(const char *spec, uint64_t seed, uint8_t **out, size_t *out_l
     struct mg_qmodel m;
     struct mg_spec s;
     *out = NULL;
+    if (mg_is_op_spec(spec))
+        return build_op_model(spec, seed, out, out_len, summary, err, errlen);
     if (mg_spec_parse(spec, &s, err, errlen))
         return MG_ERR_SPEC;
     int rc = modelgen_graph(spec, seed, &g, err, errlen);

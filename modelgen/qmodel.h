@@ -16,7 +16,25 @@
 #define MG_DESCRIPTION_LEN 320
 #endif
 #define MG_QNAME_LEN 80
-#define MG_QMAX_INPUTS 3
+#define MG_QMAX_INPUTS 24   /* UNIDIRECTIONAL_SEQUENCE_LSTM has 24 */
+#define MG_QMAX_OUTPUTS 8
+#define MG_QMAX_FIELDS 8
+#define MG_QMAX_FIELD_INTS 8
+
+/* One field of an options table that tflite_writer.c has no dedicated
+ * code for: single-operator models (opmodel.c) describe any operator's
+ * options this way. */
+enum mg_qfield_kind { MG_QFIELD_U8, MG_QFIELD_I32, MG_QFIELD_F32, MG_QFIELD_I32_VECTOR };
+
+struct mg_qfield {
+    int id;              /* the field's id in its options table */
+    enum mg_qfield_kind kind;
+    int32_t value;       /* U8, I32; also the default to leave out (0 for vectors) */
+    int32_t def;         /* the schema's default: a field equal to it is not written */
+    float f;             /* F32 */
+    int count;           /* I32_VECTOR */
+    int32_t ints[MG_QMAX_FIELD_INTS];
+};
 
 struct mg_qtensor {
     char name[MG_QNAME_LEN];
@@ -41,6 +59,9 @@ struct mg_qop {
     int num_inputs;
     int32_t inputs[MG_QMAX_INPUTS];
     int32_t output;
+    /* Further outputs (SPLIT, UNPACK, ...), after `output`. */
+    int num_extra_outputs;
+    int32_t extra_outputs[MG_QMAX_OUTPUTS - 1];
     /* Options; which ones are written depends on builtin_op. */
     uint8_t padding;    /* enum tflite_padding */
     uint8_t activation; /* enum tflite_activation */
@@ -50,6 +71,11 @@ struct mg_qop {
     float beta;         /* softmax */
     int new_shape_rank; /* reshape */
     int32_t new_shape[4];
+    /* Any other operator: its options table as a list of fields, written
+     * when options_type is not TFLITE_OPTIONS_NONE. */
+    uint8_t options_type;
+    int num_fields;
+    struct mg_qfield fields[MG_QMAX_FIELDS];
 };
 
 struct mg_qmodel {

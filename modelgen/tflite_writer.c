@@ -51,10 +51,17 @@ static int check_model(const struct mg_qmodel *m, int measure, char *err, size_t
     for (int i = 0; i < m->num_ops; i++) {
         const struct mg_qop *op = &m->ops[i];
         if (op->output < 0 || op->output >= n || op->num_inputs < 1 ||
-            op->num_inputs > MG_QMAX_INPUTS)
+            op->num_inputs > MG_QMAX_INPUTS || op->num_extra_outputs < 0 ||
+            op->num_extra_outputs >= MG_QMAX_OUTPUTS || op->num_fields < 0 ||
+            op->num_fields > MG_QMAX_FIELDS)
             return fail(err, errlen, "operator %d has bad inputs or output", i);
+        for (int k = 0; k < op->num_extra_outputs; k++)
+            if (op->extra_outputs[k] < 0 || op->extra_outputs[k] >= n)
+                return fail(err, errlen, "operator %d writes tensor %d, which does not exist", i,
+                            op->extra_outputs[k]);
+        /* -1 is an absent optional input, as in TFLite. */
         for (int k = 0; k < op->num_inputs; k++)
-            if (op->inputs[k] < 0 || op->inputs[k] >= n)
+            if (op->inputs[k] < -1 || op->inputs[k] >= n)
                 return fail(err, errlen, "operator %d reads tensor %d, which does not exist", i,
                             op->inputs[k]);
         if (op->builtin_op < 0 || op->builtin_op >= TFLITE_OP_PLACEHOLDER_FOR_GREATER_OP_CODES)
@@ -96,9 +103,37 @@ static fb_ref write_tensor(struct fb_builder *b, const struct mg_qtensor *t, uin
     return fb_end_table(b);
 }
 
+/* An options table given field by field (struct mg_qfield). */
+static fb_ref write_generic_options(struct fb_builder *b, const struct mg_qop *op)
+{
+    fb_ref vectors[MG_QMAX_FIELDS] = {0};
+    int max_id = 0;
+    for (int i = 0; i < op->num_fields; i++) {
+        const struct mg_qfield *f = &op->fields[i];
+        if (f->kind == MG_QFIELD_I32_VECTOR)
+            vectors[i] = i32_vector(b, f->ints, (size_t)f->count);
+        max_id = f->id > max_id ? f->id : max_id;
+    }
+    fb_start_table(b, max_id + 1);
+    for (int i = 0; i < op->num_fields; i++) {
+        const struct mg_qfield *f = &op->fields[i];
+        switch (f->kind) {
+        case MG_QFIELD_U8: fb_add_u8(b, f->id, (uint8_t)f->value, (uint8_t)f->def); break;
+        case MG_QFIELD_I32: fb_add_i32(b, f->id, f->value, f->def); break;
+        case MG_QFIELD_F32: fb_add_f32(b, f->id, f->f, (float)f->def); break;
+        case MG_QFIELD_I32_VECTOR: fb_add_ref(b, f->id, vectors[i]); break;
+        }
+    }
+    return fb_end_table(b);
+}
+
 /* The builtin options table of op, and its union type. */
 static fb_ref write_options(struct fb_builder *b, const struct mg_qop *op, uint8_t *type)
 {
+    if (op->options_type != TFLITE_OPTIONS_NONE) {
+        *type = op->options_type;
+        return write_generic_options(b, op);
+    }
     switch (op->builtin_op) {
     case TFLITE_OP_CONV_2D:
         *type = TFLITE_OPTIONS_CONV_2D;
@@ -159,7 +194,11 @@ static fb_ref write_options(struct fb_builder *b, const struct mg_qop *op, uint8
 static fb_ref write_operator(struct fb_builder *b, const struct mg_qop *op, uint32_t opcode_index)
 {
     fb_ref inputs = i32_vector(b, op->inputs, (size_t)op->num_inputs);
-    fb_ref outputs = i32_vector(b, &op->output, 1);
+    int32_t outs[MG_QMAX_OUTPUTS];
+    outs[0] = op->output;
+    for (int k = 0; k < op->num_extra_outputs; k++)
+        outs[1 + k] = op->extra_outputs[k];
+    fb_ref outputs = i32_vector(b, outs, 1 + (size_t)op->num_extra_outputs);
     uint8_t options_type;
     fb_ref options = write_options(b, op, &options_type);
     fb_start_table(b, 9);

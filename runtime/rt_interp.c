@@ -148,7 +148,9 @@ static enum rt_status prepare_nodes(struct rt_interp *it, struct rt_prepare_ctx 
         if ((st = rt_model_op(it->model, i, &info, err)) != RT_OK)
             return st;
         const struct rt_op_def *def = rt_op_def_find(node->op);
-        uint8_t type = node->num_inputs && node->inputs[0] >= 0 ? it->tensors[node->inputs[0]].type : RT_TYPE_ANY;
+        uint32_t data = rt_op_data_input(node->op);
+        uint8_t type = node->num_inputs > data && node->inputs[data] >= 0 ? it->tensors[node->inputs[data]].type
+                                                                           : RT_TYPE_ANY;
         node->kernel = def ? rt_kernel_find(it->family, node->op, type) : NULL;
         if (!node->kernel)
             return layer_error(err, rt_fail(err, RT_UNSUPPORTED, "operator not supported for this input type"), i,

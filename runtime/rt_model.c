@@ -280,34 +280,99 @@ static enum rt_status check_io(const struct rt_model *m, const struct fb_vec *v,
     return RT_OK;
 }
 
-static enum rt_status unsupported_op(const struct rt_model *m, uint32_t i, const struct rt_op_info *op,
-                                     struct rt_error *err)
+/* The type of an operator's data input (rt_op_data_input), or 0xFF when
+ * it has none. */
+static uint8_t first_input_type(const struct rt_model *m, const struct rt_op_info *op)
 {
-    rt_error_clear(err);
-    rt_error_add(err, "layer ");
-    rt_error_add_uint(err, i);
-    if (op->op == TFLITE_OP_CUSTOM) {
-        rt_error_add(err, ": custom operator '");
-        rt_error_add(err, op->custom_name ? op->custom_name : "?");
-        rt_error_add(err, "' is not supported");
-        return RT_UNSUPPORTED;
-    }
-    rt_error_add(err, ": operator ");
-    rt_error_add_op(err, op->op);
-    rt_error_add(err, " (");
-    rt_error_add_int(err, op->op);
-    rt_error_add(err, ")");
-    /* Name the input type too when the op is known but not for this type. */
-    if (op->inputs.count > 0) {
-        int32_t first = rt_op_input(m, op, 0);
+    uint32_t k = rt_op_data_input(op->op);
+    if (op->inputs.count > k && rt_op_input(m, op, k) >= 0) {
         struct rt_tensor t;
-        if (first >= 0 && rt_model_tensor(m, (uint32_t)first, &t, NULL) == RT_OK) {
-            rt_error_add(err, " with ");
-            rt_error_add(err, rt_type_name(t.type));
-            rt_error_add(err, " input");
+        if (rt_model_tensor(m, (uint32_t)rt_op_input(m, op, k), &t, NULL) == RT_OK)
+            return t.type;
+    }
+    return 0xFF;
+}
+
+static bool op_runnable(const struct rt_model *m, const struct rt_op_info *op, rt_op_supported_fn supported)
+{
+    return op->op != TFLITE_OP_CUSTOM && (!supported || supported(op->op, first_input_type(m, op)));
+}
+
+/* Whether two unsupported operators are the same kind (one entry of the
+ * message): same builtin and input type, or the same custom name. */
+static bool same_kind(const struct rt_model *m, const struct rt_op_info *a, const struct rt_op_info *b)
+{
+    if (a->op != b->op)
+        return false;
+    if (a->op == TFLITE_OP_CUSTOM) {
+        const char *x = a->custom_name ? a->custom_name : "?", *y = b->custom_name ? b->custom_name : "?";
+        return strcmp(x, y) == 0;
+    }
+    return first_input_type(m, a) == first_input_type(m, b);
+}
+
+/* One message naming every unsupported operator, each kind once with all
+ * its layer indices: "unsupported operators: SHAPE (77) with int8 input at
+ * layer 0; TRANSPOSE (39) with int8 input at layers 2, 5".  Operators
+ * were verified already, so rt_model_op cannot fail here. */
+static enum rt_status unsupported_ops(const struct rt_model *m, rt_op_supported_fn supported, struct rt_error *err)
+{
+    uint32_t kinds = 0;
+    rt_error_clear(err);
+    for (uint32_t i = 0; i < m->operators.count; i++) {
+        struct rt_op_info op, earlier;
+        rt_model_op(m, i, &op, NULL);
+        if (op_runnable(m, &op, supported))
+            continue;
+        /* Listed already with an earlier layer of the same kind? */
+        bool seen = false;
+        for (uint32_t j = 0; j < i && !seen; j++) {
+            rt_model_op(m, j, &earlier, NULL);
+            seen = !op_runnable(m, &earlier, supported) && same_kind(m, &op, &earlier);
+        }
+        if (seen)
+            continue;
+        rt_error_add(err, kinds++ ? "; " : "unsupported operators: ");
+        if (op.op == TFLITE_OP_CUSTOM) {
+            rt_error_add(err, "custom operator '");
+            rt_error_add(err, op.custom_name ? op.custom_name : "?");
+            rt_error_add(err, "'");
+        } else {
+            rt_error_add_op(err, op.op);
+            rt_error_add(err, " (");
+            rt_error_add_int(err, op.op);
+            rt_error_add(err, ")");
+            uint8_t type = first_input_type(m, &op);
+            if (type != 0xFF) {
+                rt_error_add(err, " with ");
+                rt_error_add(err, rt_type_name(type));
+                rt_error_add(err, " input");
+            }
+        }
+        /* Every layer of this kind, from this one on. */
+        uint32_t layers = 0;
+        for (uint32_t j = i; j < m->operators.count; j++) {
+            struct rt_op_info later;
+            rt_model_op(m, j, &later, NULL);
+            if (!op_runnable(m, &later, supported) && same_kind(m, &op, &later))
+                layers++;
+        }
+        rt_error_add(err, layers > 1 ? " at layers " : " at layer ");
+        for (uint32_t j = i, k = 0; j < m->operators.count; j++) {
+            struct rt_op_info later;
+            rt_model_op(m, j, &later, NULL);
+            if (!op_runnable(m, &later, supported) && same_kind(m, &op, &later)) {
+                rt_error_add(err, k++ ? ", " : "");
+                rt_error_add_uint(err, j);
+            }
         }
     }
-    rt_error_add(err, " is not supported");
+    /* A truncated message says so rather than ending mid-word. */
+    if (err && err->len + 1 >= RT_ERROR_MSG_MAX) {
+        err->len = RT_ERROR_MSG_MAX - 5;
+        err->msg[err->len] = 0;
+        rt_error_add(err, " ...");
+    }
     return RT_UNSUPPORTED;
 }
 
@@ -381,19 +446,15 @@ enum rt_status rt_model_open(struct rt_model *m, const void *data, size_t size,
         if (rt_model_tensor(m, (uint32_t)index, &t, err) == RT_OK && t.is_constant)
             return corrupt(err, "graph input is a constant: tensor", index);
     }
+    /* Every operator is verified before any is judged, so that the message
+     * can name all the unsupported ones. */
+    bool all_runnable = true;
     for (uint32_t i = 0; i < m->operators.count; i++) {
         struct rt_op_info op;
         st = rt_model_op(m, i, &op, err);
         if (st != RT_OK)
             return st;
-        uint8_t input_type = 0xFF;
-        if (op.inputs.count > 0 && rt_op_input(m, &op, 0) >= 0) {
-            struct rt_tensor t;
-            if (rt_model_tensor(m, (uint32_t)rt_op_input(m, &op, 0), &t, err) == RT_OK)
-                input_type = t.type;
-        }
-        if (op.op == TFLITE_OP_CUSTOM || (supported && !supported(op.op, input_type)))
-            return unsupported_op(m, i, &op, err);
+        all_runnable &= op_runnable(m, &op, supported);
     }
-    return RT_OK;
+    return all_runnable ? RT_OK : unsupported_ops(m, supported, err);
 }

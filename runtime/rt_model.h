@@ -87,6 +87,14 @@ static inline int32_t rt_op_output(const struct rt_model *m, const struct rt_op_
 /* The schema name of a builtin operator ("CONV_2D"), or NULL if unknown. */
 const char *rt_op_name(int32_t op);
 
+/* Which input's type names the operator's type (the kernel that runs it):
+ * its data, which most operators take first; TRANSPOSE_CONV takes the
+ * output shape first and the data third. */
+static inline uint32_t rt_op_data_input(int32_t op)
+{
+    return op == TFLITE_OP_TRANSPOSE_CONV ? 2u : 0u;
+}
+
 /* Appends "NAME" or "op 201" to err (for messages). */
 void rt_error_add_op(struct rt_error *err, int32_t op);
 

@@ -24,9 +24,18 @@ struct rt_op_def {
 
 /* The op definition for a builtin code, or NULL when the runtime lacks it. */
 const struct rt_op_def *rt_op_def_find(int32_t op);
+/* The i-th op the runtime knows, in table order; NULL past the end. */
+const struct rt_op_def *rt_op_def_at(size_t i);
 
 enum rt_status rt_prepare_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_depthwise_conv_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_transpose_conv(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_batch_matmul(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_cast(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_arg_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_resize(struct rt_prepare_ctx *ctx, struct rt_node *node); /* BILINEAR, NEAREST */
+enum rt_status rt_prepare_depth_space(struct rt_prepare_ctx *ctx, struct rt_node *node); /* both directions */
+enum rt_status rt_prepare_space_batch(struct rt_prepare_ctx *ctx, struct rt_node *node); /* both directions */
 enum rt_status rt_prepare_fully_connected(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_pool_2d(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node);
@@ -40,6 +49,27 @@ enum rt_status rt_prepare_dequantize(struct rt_prepare_ctx *ctx, struct rt_node 
 enum rt_status rt_prepare_pad(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_mean(struct rt_prepare_ctx *ctx, struct rt_node *node);
 enum rt_status rt_prepare_concatenation(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_movement.c */
+enum rt_status rt_prepare_transpose(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_slice(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_strided_slice(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_pack(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_split(struct rt_prepare_ctx *ctx, struct rt_node *node); /* SPLIT, SPLIT_V, UNPACK */
+enum rt_status rt_prepare_gather(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_shape(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_relu.c */
+enum rt_status rt_prepare_relu(struct rt_prepare_ctx *ctx, struct rt_node *node); /* RELU, RELU6 */
+enum rt_status rt_prepare_leaky_relu(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_hard_swish(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_binary.c */
+enum rt_status rt_prepare_float_arithmetic(struct rt_prepare_ctx *ctx, struct rt_node *node); /* + - * / */
+enum rt_status rt_prepare_sub(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_min_max(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_comparison(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_prelu(struct rt_prepare_ctx *ctx, struct rt_node *node);
+enum rt_status rt_prepare_squared_difference(struct rt_prepare_ctx *ctx, struct rt_node *node);
+/* op_unary.c: ABS, NEG, SQUARE, ZEROS_LIKE */
+enum rt_status rt_prepare_unary(struct rt_prepare_ctx *ctx, struct rt_node *node);
 
 /* ---- helpers shared by the prepare steps (ops/op_util.c) ---- */
 
@@ -76,6 +106,11 @@ enum rt_status rt_option_i32(struct rt_prepare_ctx *ctx, const struct fb_table *
                              int32_t def, int32_t *out);
 enum rt_status rt_option_f32(struct rt_prepare_ctx *ctx, const struct fb_table *t, bool present, unsigned id,
                              float def, float *out);
+
+/* A constant int32 or int64 tensor of count elements (axes, sizes), read
+ * into values (op_movement.c). */
+enum rt_status rt_int_values(struct rt_prepare_ctx *ctx, const struct rt_tensor *t, uint32_t count,
+                             int32_t *values);
 
 /* Bytes of the constant inputs, for node->weight_bytes. */
 uint32_t rt_constant_input_bytes(const struct rt_tensor *tensors, const struct rt_node *node);

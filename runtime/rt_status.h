@@ -20,7 +20,9 @@ enum rt_status {
     RT_BAD_ARG = 4,     /* the caller passed something invalid */
 };
 
-#define RT_ERROR_MSG_MAX 200
+/* Room for a message naming several unsupported operators with their
+ * layers (rt_model_open). */
+#define RT_ERROR_MSG_MAX 320
 
 struct rt_error {
     char msg[RT_ERROR_MSG_MAX]; /* always NUL-terminated */

@@ -33,6 +33,8 @@
 #define RT_TARGET_SIZEOF_CONV_PARAMS 52u
 #define RT_TARGET_SIZEOF_FC_PARAMS 52u
 #define RT_TARGET_SIZEOF_CONCAT_PARAMS 8u
+#define RT_TARGET_SIZEOF_SPLIT_PARAMS 8u
+#define RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS 48u
 
 /* Types without pointers: the same size on the host and the target. */
 #define RT_TARGET_SIZEOF_POOL_PARAMS 32u
@@ -41,8 +43,16 @@
 #define RT_TARGET_SIZEOF_SOFTMAX_PARAMS 20u
 #define RT_TARGET_SIZEOF_SIGMOID_PARAMS 16u
 #define RT_TARGET_SIZEOF_QUANTIZE_PARAMS 20u
-#define RT_TARGET_SIZEOF_PAD_PARAMS 52u
+#define RT_TARGET_SIZEOF_PAD_PARAMS 56u
 #define RT_TARGET_SIZEOF_MEAN_PARAMS 48u
+#define RT_TARGET_SIZEOF_STRIDED_COPY_PARAMS 60u
+#define RT_TARGET_SIZEOF_GATHER_PARAMS 20u
+#define RT_TARGET_SIZEOF_BINARY_PARAMS 104u
+#define RT_TARGET_SIZEOF_RELU_PARAMS 48u
+#define RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS 84u
+#define RT_TARGET_SIZEOF_ARG_PARAMS 12u
+#define RT_TARGET_SIZEOF_RESIZE_PARAMS 8u
+#define RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS 20u
 
 #define RT_TARGET_SIZEOF(type)                                          \
     _Generic((type *)0,                                                 \
@@ -59,6 +69,16 @@
         struct rt_quantize_params *: RT_TARGET_SIZEOF_QUANTIZE_PARAMS,  \
         struct rt_pad_params *: RT_TARGET_SIZEOF_PAD_PARAMS,            \
         struct rt_mean_params *: RT_TARGET_SIZEOF_MEAN_PARAMS,          \
+        struct rt_split_params *: RT_TARGET_SIZEOF_SPLIT_PARAMS,        \
+        struct rt_transpose_conv_params *: RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS, \
+        struct rt_strided_copy_params *: RT_TARGET_SIZEOF_STRIDED_COPY_PARAMS, \
+        struct rt_gather_params *: RT_TARGET_SIZEOF_GATHER_PARAMS,      \
+        struct rt_binary_params *: RT_TARGET_SIZEOF_BINARY_PARAMS,      \
+        struct rt_relu_params *: RT_TARGET_SIZEOF_RELU_PARAMS,          \
+        struct rt_batch_matmul_params *: RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS, \
+        struct rt_arg_params *: RT_TARGET_SIZEOF_ARG_PARAMS,            \
+        struct rt_resize_params *: RT_TARGET_SIZEOF_RESIZE_PARAMS,      \
+        struct rt_space_batch_params *: RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS, \
         int32_t *: 4u,                                                  \
         uint32_t *: 4u,                                                 \
         int8_t *: 1u)

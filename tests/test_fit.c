@@ -152,9 +152,11 @@ Test(model_info_board, operators_the_runtime_lacks_are_judged_by_size)
     char *out, *err;
     int rc = mcusim(&out, &err, "model info big.tflite --board nano33ble");
     cr_expect_eq(rc, 6, "%s%s", out, err);
-    cr_expect(strstr(out, "the runtime cannot run it: layer 0: operator CONV_2D (3) with float32 input is not "
-                          "supported"),
+    cr_expect(strstr(out, "the runtime cannot run it: unsupported operators: CONV_2D (3) with float32 input at "
+                          "layers 0, 2, 4, "),
               "%s", out);
+    cr_expect(strstr(out, "\n   0  CONV_2D            "), "the layers are listed all the same: %s", out);
+    cr_expect(strstr(out, "NOT SUPPORTED\n"), "each unsupported layer marked: %s", out);
     cr_expect(strstr(out, "does not fit: flash and RAM"), "%s", out);
     cr_expect(strstr(out, "RAM    >= "), "%s", out);
     free(out);
@@ -166,6 +168,9 @@ Test(model_info_board, operators_the_runtime_lacks_are_judged_by_size)
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(v, "ram"),
                                                             "needed_is_lower_bound")));
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(v, "runnable")));
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(o, "layers");
+    cr_expect_eq(cJSON_GetArraySize(layers), 31, "the layers, listed without a plan");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, 0), "supported")));
     cJSON_Delete(o);
     free(out);
     free(err);
@@ -180,8 +185,8 @@ Test(model_info_board, operators_the_runtime_lacks_are_judged_by_size)
      * without a board), and the verdict says how it would fit. */
     rc = mcusim(&out, &err, "model info small.tflite --board nano33ble");
     cr_expect_eq(rc, 2, "%s%s", out, err);
-    cr_expect(strstr(err, "small.tflite: layer 0: operator CONV_2D (3) with float32 input is not supported"), "%s",
-              err);
+    cr_expect(strstr(err, "small.tflite: unsupported operators: CONV_2D (3) with float32 input at layers 0, 2, 4, "),
+              "%s", err);
     cr_expect(strstr(out, "verdict on nano33ble (kernels ref): would fit by its sizes, but the runtime cannot run "
                           "it\n"),
               "the verdict all the same: %s", out);

@@ -36,6 +36,10 @@ enum rt_status rt_prepare_add(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct binary_tensors t;
     uint8_t activation;
     enum rt_status st;
+    if ((st = rt_get_input(ctx, node, 0, &t.in1)) != RT_OK)
+        return st;
+    if (t.in1->type == TFLITE_TYPE_FLOAT32)
+        return rt_prepare_float_arithmetic(ctx, node);
     struct rt_add_params *p = RT_PERSISTENT_NEW(ctx, struct rt_add_params, 1);
     if (!p)
         return RT_NO_MEMORY;
@@ -64,6 +68,10 @@ enum rt_status rt_prepare_mul(struct rt_prepare_ctx *ctx, struct rt_node *node)
     struct binary_tensors t;
     uint8_t activation;
     enum rt_status st;
+    if ((st = rt_get_input(ctx, node, 0, &t.in1)) != RT_OK)
+        return st;
+    if (t.in1->type == TFLITE_TYPE_FLOAT32)
+        return rt_prepare_float_arithmetic(ctx, node);
     struct rt_mul_params *p = RT_PERSISTENT_NEW(ctx, struct rt_mul_params, 1);
     if (!p)
         return RT_NO_MEMORY;

@@ -20,6 +20,9 @@ _Static_assert(sizeof(struct rt_conv_params) == RT_TARGET_SIZEOF_CONV_PARAMS, "r
 _Static_assert(sizeof(struct rt_fc_params) == RT_TARGET_SIZEOF_FC_PARAMS, "rt_target_sizes.h: rt_fc_params");
 _Static_assert(sizeof(struct rt_concat_params) == RT_TARGET_SIZEOF_CONCAT_PARAMS,
                "rt_target_sizes.h: rt_concat_params");
+_Static_assert(sizeof(struct rt_split_params) == RT_TARGET_SIZEOF_SPLIT_PARAMS, "rt_target_sizes.h: rt_split_params");
+_Static_assert(sizeof(struct rt_transpose_conv_params) == RT_TARGET_SIZEOF_TRANSPOSE_CONV_PARAMS,
+               "rt_target_sizes.h: rt_transpose_conv_params");
 #endif
 _Static_assert(sizeof(struct rt_pool_params) == RT_TARGET_SIZEOF_POOL_PARAMS, "rt_target_sizes.h: rt_pool_params");
 _Static_assert(sizeof(struct rt_add_params) == RT_TARGET_SIZEOF_ADD_PARAMS, "rt_target_sizes.h: rt_add_params");
@@ -32,6 +35,20 @@ _Static_assert(sizeof(struct rt_quantize_params) == RT_TARGET_SIZEOF_QUANTIZE_PA
                "rt_target_sizes.h: rt_quantize_params");
 _Static_assert(sizeof(struct rt_pad_params) == RT_TARGET_SIZEOF_PAD_PARAMS, "rt_target_sizes.h: rt_pad_params");
 _Static_assert(sizeof(struct rt_mean_params) == RT_TARGET_SIZEOF_MEAN_PARAMS, "rt_target_sizes.h: rt_mean_params");
+_Static_assert(sizeof(struct rt_strided_copy_params) == RT_TARGET_SIZEOF_STRIDED_COPY_PARAMS,
+               "rt_target_sizes.h: rt_strided_copy_params");
+_Static_assert(sizeof(struct rt_gather_params) == RT_TARGET_SIZEOF_GATHER_PARAMS,
+               "rt_target_sizes.h: rt_gather_params");
+_Static_assert(sizeof(struct rt_binary_params) == RT_TARGET_SIZEOF_BINARY_PARAMS,
+               "rt_target_sizes.h: rt_binary_params");
+_Static_assert(sizeof(struct rt_relu_params) == RT_TARGET_SIZEOF_RELU_PARAMS, "rt_target_sizes.h: rt_relu_params");
+_Static_assert(sizeof(struct rt_batch_matmul_params) == RT_TARGET_SIZEOF_BATCH_MATMUL_PARAMS,
+               "rt_target_sizes.h: rt_batch_matmul_params");
+_Static_assert(sizeof(struct rt_arg_params) == RT_TARGET_SIZEOF_ARG_PARAMS, "rt_target_sizes.h: rt_arg_params");
+_Static_assert(sizeof(struct rt_resize_params) == RT_TARGET_SIZEOF_RESIZE_PARAMS,
+               "rt_target_sizes.h: rt_resize_params");
+_Static_assert(sizeof(struct rt_space_batch_params) == RT_TARGET_SIZEOF_SPACE_BATCH_PARAMS,
+               "rt_target_sizes.h: rt_space_batch_params");
 
 void *rt_persistent_alloc(struct rt_prepare_ctx *ctx, size_t bytes, size_t target_bytes)
 {

@@ -42,7 +42,7 @@ enum rt_status opt_session_run_node(struct opt_session *s, uint32_t i);
 /* Result of running the same model and input with ref and opt. */
 struct opt_compare {
     enum rt_status ref_status, opt_status; /* of init, then of the run */
-    char error[512];                       /* what failed, when a status is not RT_OK */
+    char error[768];                       /* what failed, when a status is not RT_OK */
     int32_t first_diff_layer;              /* -1: every layer's outputs identical */
     uint32_t layers;
     uint32_t opt_layers;                   /* layers whose kernel name ends in "_opt" */

@@ -24,3 +24,8 @@ static enum rt_status concatenation_ref(struct rt_tensor *tensors, const struct 
 const struct rt_kernel rt_kernel_concatenation_ref = {
     .name = "concatenation_ref", .op = TFLITE_OP_CONCATENATION, .type = RT_TYPE_ANY, .invoke = concatenation_ref,
 };
+
+/* PACK is a concatenation along a new axis: the same copies. */
+const struct rt_kernel rt_kernel_pack_ref = {
+    .name = "pack_ref", .op = TFLITE_OP_PACK, .type = RT_TYPE_ANY, .invoke = concatenation_ref,
+};

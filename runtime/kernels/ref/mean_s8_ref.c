@@ -58,3 +58,9 @@ const struct rt_kernel rt_kernel_mean_s8_ref = {
     .name = "mean_s8_ref", .op = TFLITE_OP_MEAN, .type = TFLITE_TYPE_INT8,
     .scratch_size = mean_s8_ref_scratch_size, .invoke = mean_s8_ref,
 };
+
+/* SUM: the same sums, rescaled without the 1/count (op_shape.c's prepare). */
+const struct rt_kernel rt_kernel_sum_s8_ref = {
+    .name = "sum_s8_ref", .op = TFLITE_OP_SUM, .type = TFLITE_TYPE_INT8,
+    .scratch_size = mean_s8_ref_scratch_size, .invoke = mean_s8_ref,
+};

@@ -19,3 +19,11 @@ static enum rt_status reshape_ref(struct rt_tensor *tensors, const struct rt_nod
 const struct rt_kernel rt_kernel_reshape_ref = {
     .name = "reshape_ref", .op = TFLITE_OP_RESHAPE, .type = RT_TYPE_ANY, .invoke = reshape_ref,
 };
+
+/* SQUEEZE and EXPAND_DIMS change only the shape, as RESHAPE does. */
+const struct rt_kernel rt_kernel_squeeze_ref = {
+    .name = "squeeze_ref", .op = TFLITE_OP_SQUEEZE, .type = RT_TYPE_ANY, .invoke = reshape_ref,
+};
+const struct rt_kernel rt_kernel_expand_dims_ref = {
+    .name = "expand_dims_ref", .op = TFLITE_OP_EXPAND_DIMS, .type = RT_TYPE_ANY, .invoke = reshape_ref,
+};
