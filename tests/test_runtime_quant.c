@@ -95,7 +95,7 @@ static int32_t expected_product(int32_t x, int32_t m, int shift)
     return (int32_t)((prod + ((__int128)1 << (total - 1))) >> total);
 #else
     int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-    __int128 ab = (__int128)((int64_t)x << left) * m;
+    __int128 ab = (__int128)x * ((int64_t)1 << left) * m; /* a multiply: x may be negative */
     __int128 r = (ab + ((__int128)1 << 30)) >> 31; /* floor: half up */
     if (right == 0)
         return (int32_t)r;
